@@ -1,0 +1,36 @@
+import type { Metadata, Viewport } from "next";
+import { NextIntlClientProvider } from "next-intl";
+import { getLocale, getTranslations } from "next-intl/server";
+import type { ReactNode } from "react";
+import { SiteHeader } from "@/components/header/site-header";
+import { SessionProvider } from "@/components/session/session-provider";
+import "./globals.css";
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("meta");
+  return {
+    title: { default: `Pixelwerk · ${t("landing")}`, template: "%s · Pixelwerk" },
+    description: t("description"),
+  };
+}
+
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const [locale, t] = await Promise.all([getLocale(), getTranslations("nav")]);
+  return (
+    <html lang={locale}>
+      <body>
+        <NextIntlClientProvider>
+          <SessionProvider>
+            <a className="skip-link" href="#main">
+              {t("skip")}
+            </a>
+            <SiteHeader />
+            <main id="main">{children}</main>
+          </SessionProvider>
+        </NextIntlClientProvider>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,73 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { Fragment } from "react";
+import type { OutboxMessage } from "../api/types";
+import { usePaged } from "../api/use-paged";
+import { useFormatDateTime } from "../ui/format";
+import styles from "./outbox.module.css";
+
+type Body = { messages: OutboxMessage[] };
+
+/** Mail text with its links clickable, so an admin can follow a verification or reset link. */
+function Linkified({ text }: { text: string }) {
+  const parts = text.split(/(https?:\/\/[^\s<>"]+)/g);
+  return (
+    <>
+      {parts.map((part, index) =>
+        index % 2 === 1 ? (
+          <a key={index} href={part} rel="noreferrer">
+            {part}
+          </a>
+        ) : (
+          <Fragment key={index}>{part}</Fragment>
+        ),
+      )}
+    </>
+  );
+}
+
+export function Outbox() {
+  const t = useTranslations("outbox");
+  const tc = useTranslations("common");
+  const formatDateTime = useFormatDateTime();
+  const { items, loading, error } = usePaged<Body, OutboxMessage>("/api/v1/admin/outbox", (body) => ({
+    items: body.messages,
+    nextCursor: null,
+    extra: undefined,
+  }));
+
+  return (
+    <div className="stack">
+      <div className="page-head">
+        <div>
+          <h1>{t("title")}</h1>
+          <p className="muted">{t("lead")}</p>
+        </div>
+      </div>
+      {loading && <p className="muted">{tc("loading")}</p>}
+      {error && (
+        <p className="notice notice-error" role="alert">
+          {error}
+        </p>
+      )}
+      {items?.length === 0 && <p className="muted">{t("empty")}</p>}
+      <ul className={styles.list}>
+        {items?.map((message) => (
+          <li key={message.id} className="card">
+            <h2 className={styles.subject}>{message.subject}</h2>
+            <dl className={styles.meta}>
+              <dt>{t("to")}</dt>
+              <dd>{message.to}</dd>
+              <dt>{t("sent")}</dt>
+              <dd>{formatDateTime(message.createdAt)}</dd>
+            </dl>
+            <pre className={styles.text}>
+              <Linkified text={message.text} />
+            </pre>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+// Shapes of the /api/v1 answers the UI reads. The server owns the contract; these mirror it.
+
+export type Role = "user" | "admin";
+
+export type Me = {
+  user: { id: string; name: string; email: string; role: Role; emailVerified: boolean };
+  account: { id: string; balance: number; held: number };
+};
+
+export type AssetKind = "upload" | "output" | "derived";
+
+export type Asset = {
+  id: string;
+  kind: AssetKind;
+  mime: string;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  name: string | null;
+  createdAt: string;
+  url: string;
+};
+
+export type JsonSchema = {
+  type?: string | string[];
+  title?: string;
+  description?: string;
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  default?: unknown;
+  format?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+};
+
+export type Generator = {
+  id: string;
+  title: string;
+  description: string;
+  category: string;
+  price: number;
+  mode: "sync" | "async";
+  inputSchema: JsonSchema;
+};
+
+export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "canceled";
+
+export type JobOutput = {
+  assetId: string;
+  url: string;
+  mime: string;
+  width: number | null;
+  height: number | null;
+  bytes: number;
+};
+
+export type Job = {
+  id: string;
+  generator: string;
+  status: JobStatus;
+  progress: number;
+  price: number;
+  inputs: Record<string, unknown>;
+  outputs: JobOutput[];
+  error: { code: string; message: string } | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+};
+
+export function isTerminal(status: JobStatus): boolean {
+  return status === "succeeded" || status === "failed" || status === "canceled";
+}
+
+export type LedgerKind =
+  | "signup_bonus"
+  | "purchase"
+  | "subscription_grant"
+  | "hold"
+  | "capture"
+  | "release"
+  | "refund"
+  | "clawback"
+  | "admin_adjustment"
+  | "expiry";
+
+export type LedgerEntry = {
+  id: string;
+  amount: number;
+  kind: LedgerKind | (string & {});
+  referenceType: string | null;
+  referenceId: string | null;
+  balanceAfter: number;
+  createdAt: string;
+  meta?: { captured?: number } & Record<string, unknown>;
+};
+
+export type OutboxMessage = { id: string; to: string; subject: string; text: string; createdAt: string };

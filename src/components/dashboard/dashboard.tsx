@@ -1,0 +1,126 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import Link from "next/link";
+import { useCallback, useEffect, useState } from "react";
+import { api } from "../api/client";
+import type { Asset, Generator, Job } from "../api/types";
+import { isTerminal } from "../api/types";
+import { useErrorMessage } from "../api/use-error-message";
+import { useSession } from "../session/session-provider";
+import styles from "./dashboard.module.css";
+import { GeneratorForm } from "./generator-form";
+import { JobCard } from "./job-card";
+import { Uploader } from "./uploader";
+
+export function Dashboard() {
+  const t = useTranslations("dashboard");
+  const tj = useTranslations("jobs");
+  const tu = useTranslations("upload");
+  const tg = useTranslations("generator");
+  const tc = useTranslations("common");
+  const session = useSession();
+  const errorMessage = useErrorMessage();
+  const [asset, setAsset] = useState<Asset | null>(null);
+  const [generators, setGenerators] = useState<Generator[]>([]);
+  const [jobs, setJobs] = useState<Job[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const { refresh } = session;
+
+  useEffect(() => {
+    let active = true;
+    // Everything the page shows is recoverable from the server after a reload.
+    Promise.all([
+      api<{ generators: Generator[] }>("/api/v1/generators"),
+      api<{ jobs: Job[] }>("/api/v1/jobs?limit=20", { cache: "no-store" }),
+      api<{ assets: Asset[] }>("/api/v1/assets?kind=upload&limit=1", { cache: "no-store" }),
+    ])
+      .then(([g, j, a]) => {
+        if (!active) return;
+        setGenerators(g.generators);
+        setJobs(j.jobs);
+        setAsset((current) => current ?? a.assets[0] ?? null);
+      })
+      .catch((e: unknown) => {
+        if (!active) return;
+        setLoadError(errorMessage(e));
+        setJobs([]);
+      });
+    return () => {
+      active = false;
+    };
+  }, [errorMessage]);
+
+  const addJob = useCallback(
+    (job: Job) => {
+      setJobs((current) => [job, ...(current ?? []).filter((j) => j.id !== job.id)]);
+      void refresh();
+    },
+    [refresh],
+  );
+
+  const updateJob = useCallback(
+    (job: Job) => {
+      setJobs((current) => (current ?? []).map((j) => (j.id === job.id ? job : j)));
+      if (isTerminal(job.status)) void refresh();
+    },
+    [refresh],
+  );
+
+  if (session.status !== "signed-in") return null;
+  const { account, user } = session.me;
+  const titles = new Map(generators.map((g) => [g.id, g.title]));
+
+  return (
+    <div className="stack">
+      <div className="page-head">
+        <div>
+          <h1>{t("title")}</h1>
+          <p className="muted">{t("greeting", { name: user.name })}</p>
+        </div>
+        <dl className={styles.stats}>
+          <div className={styles.stat}>
+            <dt>{t("balance")}</dt>
+            <dd data-testid="balance">{account.balance}</dd>
+          </div>
+          <div className={styles.stat} title={t("heldHint")}>
+            <dt>{t("held")}</dt>
+            <dd data-testid="held">{account.held}</dd>
+          </div>
+          <Link href="/statement" className={styles.statLink}>
+            {t("statementLink")}
+          </Link>
+        </dl>
+      </div>
+      {loadError && (
+        <p className="notice notice-error" role="alert">
+          {loadError}
+        </p>
+      )}
+      <div className={styles.workspace}>
+        <section className="card" aria-labelledby="upload-heading">
+          <h2 id="upload-heading">{tu("title")}</h2>
+          <Uploader asset={asset} onUploaded={setAsset} />
+        </section>
+        <section className="card" aria-labelledby="generator-heading">
+          <h2 id="generator-heading">{tg("title")}</h2>
+          <GeneratorForm generators={generators} asset={asset} onJob={addJob} />
+        </section>
+      </div>
+      <section aria-labelledby="jobs-heading">
+        <h2 id="jobs-heading">{tj("title")}</h2>
+        {jobs === null ? (
+          <p className="muted">{tc("loading")}</p>
+        ) : jobs.length === 0 ? (
+          <p className="muted">{tj("empty")}</p>
+        ) : (
+          <ul className={styles.jobs}>
+            {jobs.map((job) => (
+              <JobCard key={job.id} job={job} title={titles.get(job.generator) ?? job.generator} onUpdate={updateJob} />
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}

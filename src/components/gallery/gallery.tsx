@@ -1,0 +1,70 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import Link from "next/link";
+import type { Asset } from "../api/types";
+import { usePaged } from "../api/use-paged";
+import { downloadUrl, useFormatBytes, useFormatDateTime } from "../ui/format";
+import styles from "./gallery.module.css";
+
+type Body = { assets: Asset[]; nextCursor: string | null };
+
+export function Gallery() {
+  const t = useTranslations("gallery");
+  const tc = useTranslations("common");
+  const tj = useTranslations("jobs");
+  const formatBytes = useFormatBytes();
+  const formatDateTime = useFormatDateTime();
+  const { items, hasMore, loading, error, loadMore } = usePaged<Body, Asset>(
+    "/api/v1/assets?kind=output&limit=24",
+    (body) => ({ items: body.assets, nextCursor: body.nextCursor, extra: undefined }),
+  );
+
+  return (
+    <div className="stack">
+      <div className="page-head">
+        <h1>{t("title")}</h1>
+        <p className="muted">{t("lead")}</p>
+      </div>
+      {items?.length === 0 && (
+        <div className="card">
+          <p className="muted">{t("empty")}</p>
+          <Link href="/dashboard" className="button">
+            {t("toDashboard")}
+          </Link>
+        </div>
+      )}
+      {items && items.length > 0 && (
+        <ul className={styles.grid}>
+          {items.map((asset) => (
+            <li key={asset.id} className={styles.item} data-testid="gallery-item">
+              <a href={asset.url} target="_blank" rel="noreferrer" className={styles.thumb}>
+                {/* eslint-disable-next-line @next/next/no-img-element -- signed, short-lived URLs */}
+                <img src={asset.url} alt={t("outputAlt", { date: formatDateTime(asset.createdAt) })} loading="lazy" />
+              </a>
+              <div className={styles.meta}>
+                <span className="hint">
+                  {tj("details", { width: asset.width ?? "?", height: asset.height ?? "?", size: formatBytes(asset.bytes) })}
+                </span>
+                <a href={downloadUrl(asset.url)} className="button button-small button-secondary" download>
+                  {tc("download")}
+                </a>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {error && (
+        <p className="notice notice-error" role="alert">
+          {error}
+        </p>
+      )}
+      {loading && <p className="muted">{tc("loading")}</p>}
+      {hasMore && !loading && (
+        <button type="button" className="button button-secondary" onClick={loadMore}>
+          {tc("loadMore")}
+        </button>
+      )}
+    </div>
+  );
+}

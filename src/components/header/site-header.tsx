@@ -1,0 +1,82 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import { authClient } from "../session/auth-client";
+import { useSession } from "../session/session-provider";
+import { LocaleSwitch } from "./locale-switch";
+import styles from "./site-header.module.css";
+
+export function SiteHeader() {
+  const t = useTranslations("nav");
+  const session = useSession();
+  const pathname = usePathname();
+  const router = useRouter();
+  const me = session.status === "signed-in" ? session.me : null;
+
+  const links = me
+    ? [
+        { href: "/dashboard", label: t("dashboard") },
+        { href: "/gallery", label: t("gallery") },
+        { href: "/statement", label: t("statement") },
+        ...(me.user.role === "admin" ? [{ href: "/admin/outbox", label: t("outbox") }] : []),
+      ]
+    : [];
+
+  async function signOut() {
+    await authClient().signOut();
+    session.clear();
+    router.push("/");
+    router.refresh();
+  }
+
+  return (
+    <header className={styles.header}>
+      <div className={styles.inner}>
+        <Link href={me ? "/dashboard" : "/"} className={styles.brand} aria-label={t("home")}>
+          <span className={styles.logo} aria-hidden="true" />
+          Pixelwerk
+        </Link>
+        {links.length > 0 && (
+          <nav className={styles.nav} aria-label={t("main")}>
+            {links.map((link) => (
+              <Link
+                key={link.href}
+                href={link.href}
+                className={styles.link}
+                aria-current={pathname === link.href ? "page" : undefined}
+              >
+                {link.label}
+              </Link>
+            ))}
+          </nav>
+        )}
+        <div className={styles.actions}>
+          {me && (
+            <Link href="/statement" className={styles.balance} data-testid="header-balance">
+              {t("balance", { balance: me.account.balance })}
+            </Link>
+          )}
+          <LocaleSwitch />
+          {me ? (
+            <button type="button" className={styles.textButton} onClick={signOut}>
+              {t("signOut")}
+            </button>
+          ) : (
+            session.status === "signed-out" && (
+              <>
+                <Link href="/sign-in" className={styles.textButton}>
+                  {t("signIn")}
+                </Link>
+                <Link href="/sign-up" className="button button-small">
+                  {t("signUp")}
+                </Link>
+              </>
+            )
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,8 @@
+/** What every tool returns: encoded bytes plus the facts the asset row needs. */
+export type ToolOutput = {
+  data: Buffer;
+  mime: string;
+  ext: string;
+  width: number;
+  height: number;
+};

@@ -1,0 +1,130 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import type { ApiApp } from "@/server/http/api-v1";
+import { requireCtx } from "@/server/http/require-ctx";
+import { AssetSchema, errorResponses, IdParam, PageQuery } from "@/server/http/schemas";
+import { AppError } from "@/server/errors";
+import type { Runtime } from "@/server/runtime";
+import { getAsset, getAssetForSignedLink, listAssets, uploadAsset } from "./server/assets";
+import { toAssetView } from "./server/asset-view";
+import { assetFilePath, verifySignedPath } from "./server/signed-url";
+import { systemCtx } from "@/server/context";
+
+const json = (schema: z.ZodType) => ({ "application/json": { schema } });
+
+export function registerAssetRoutes(api: ApiApp, rt: Runtime) {
+  const maxMegabytes = Math.round(rt.env.UPLOAD_MAX_BYTES / 1024 / 1024);
+  const view = (row: Parameters<typeof toAssetView>[0]) => toAssetView(row, rt.env);
+
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/assets",
+      summary: "Upload an image (JPEG, PNG, WebP, AVIF, GIF). Metadata is stripped, EXIF orientation applied.",
+      middleware: [
+        // Multipart overhead on top of the file limit; the exact file limit is checked after parsing.
+        bodyLimit({
+          maxSize: rt.env.UPLOAD_MAX_BYTES + 64 * 1024,
+          onError: () => {
+            throw new AppError("file_too_large", { params: { maxMegabytes } });
+          },
+        }),
+      ] as const,
+      request: {
+        body: {
+          required: true,
+          content: {
+            "multipart/form-data": {
+              schema: z.object({ file: z.instanceof(File).openapi({ type: "string", format: "binary" }) }),
+            },
+          },
+        },
+      },
+      responses: { 201: { description: "Stored", content: json(z.object({ asset: AssetSchema })) }, ...errorResponses },
+    }),
+    async (c) => {
+      const ctx = requireCtx(c);
+      const { file } = c.req.valid("form");
+      const asset = await uploadAsset({
+        ctx,
+        storage: rt.storage,
+        input: {
+          bytes: Buffer.from(await file.arrayBuffer()),
+          name: file.name,
+          limits: { maxBytes: rt.env.UPLOAD_MAX_BYTES, maxPixels: rt.env.UPLOAD_MAX_PIXELS },
+        },
+      });
+      return c.json({ asset: view(asset) }, 201);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/assets",
+      summary: "List the account's assets, newest first",
+      request: { query: PageQuery.extend({ kind: z.enum(["upload", "output", "derived"]).optional() }) },
+      responses: {
+        200: { description: "A page", content: json(z.object({ assets: z.array(AssetSchema), nextCursor: z.string().nullable() })) },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const page = await listAssets({ ctx: requireCtx(c), input: c.req.valid("query") });
+      return c.json({ assets: page.assets.map(view), nextCursor: page.nextCursor }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/assets/{id}",
+      summary: "One asset",
+      request: { params: IdParam },
+      responses: { 200: { description: "The asset", content: json(z.object({ asset: AssetSchema })) }, ...errorResponses },
+    }),
+    async (c) => {
+      const asset = await getAsset({ ctx: requireCtx(c), input: c.req.valid("param") });
+      return c.json({ asset: view(asset) }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/assets/{id}/file",
+      summary: "The bytes, through a signed URL (no session needed)",
+      security: [],
+      request: {
+        params: IdParam,
+        query: z.object({ expires: z.string(), signature: z.string(), download: z.enum(["0", "1"]).optional() }),
+      },
+      responses: { 200: { description: "The file" }, 403: { description: "Bad or expired signature" }, ...errorResponses },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const query = c.req.valid("query");
+      if (!verifySignedPath(rt.env.APP_SECRET, assetFilePath(id), query)) throw new AppError("forbidden");
+      const asset = await getAssetForSignedLink({ ctx: systemCtx(rt.db, "signed-link"), input: { id } });
+      const file = await rt.storage.stream(asset.storageKey);
+      const filename = downloadName(asset);
+      return new Response(file.body, {
+        status: 200,
+        headers: {
+          "Content-Type": asset.mime,
+          "Content-Length": String(file.size),
+          "Cache-Control": "private, max-age=600",
+          "X-Content-Type-Options": "nosniff",
+          ETag: `"${asset.sha256}"`,
+          ...(query.download === "1" ? { "Content-Disposition": `attachment; filename="${filename}"` } : {}),
+        },
+      });
+    },
+  );
+}
+
+function downloadName(asset: { id: string; name: string | null; mime: string }): string {
+  const ext = asset.mime.split("/")[1]?.replace("jpeg", "jpg") ?? "bin";
+  const base = (asset.name ?? `pixelwerk-${asset.id.slice(0, 8)}`).replace(/\.[^.]+$/, "").replace(/["\\]/g, "");
+  return `${base}.${ext}`;
+}

@@ -1,0 +1,102 @@
+import { randomUUID } from "node:crypto";
+import { and, desc, eq, lt, or } from "drizzle-orm";
+import { requireAccountId, type Ctx } from "@/server/context";
+import { assets, type AssetKind } from "@/server/db/schema";
+import { notFound } from "@/server/errors";
+import { decodeCursor, encodeCursor } from "@/server/pagination";
+import type { Storage } from "@/server/storage/types";
+import { normalizeUpload } from "./normalize-upload";
+
+export type AssetRow = typeof assets.$inferSelect;
+
+/**
+ * Stores an upload: validated and re-encoded first (nothing is written for a bad file), bytes put
+ * in storage, then the row. If the row cannot be written the file is removed again.
+ */
+export async function uploadAsset({
+  ctx,
+  storage,
+  input,
+}: {
+  ctx: Ctx;
+  storage: Storage;
+  input: { bytes: Buffer; name?: string; limits: { maxBytes: number; maxPixels: number } };
+}): Promise<AssetRow> {
+  const accountId = requireAccountId(ctx);
+  const image = await normalizeUpload(input.bytes, input.limits);
+  const id = randomUUID();
+  const storageKey = `uploads/${id}.${image.ext}`;
+  await storage.put(storageKey, image.data, image.mime);
+  try {
+    const [row] = await ctx.db
+      .insert(assets)
+      .values({
+        id,
+        accountId,
+        userId: ctx.actor.type === "user" ? ctx.actor.userId : null,
+        kind: "upload",
+        storageKey,
+        mime: image.mime,
+        bytes: image.data.length,
+        width: image.width,
+        height: image.height,
+        sha256: image.sha256,
+        name: sanitizeName(input.name),
+      })
+      .returning();
+    return row!;
+  } catch (error) {
+    await storage.delete(storageKey).catch(() => undefined);
+    throw error;
+  }
+}
+
+export async function getAsset({ ctx, input }: { ctx: Ctx; input: { id: string } }): Promise<AssetRow> {
+  const [row] = await ctx.db
+    .select()
+    .from(assets)
+    .where(and(eq(assets.id, input.id), eq(assets.accountId, requireAccountId(ctx))));
+  if (!row) throw notFound();
+  return row;
+}
+
+/** For signed links, which carry no session: the signature already proved the right to read. */
+export async function getAssetForSignedLink({ ctx, input }: { ctx: Ctx; input: { id: string } }): Promise<AssetRow> {
+  const [row] = await ctx.db.select().from(assets).where(eq(assets.id, input.id));
+  if (!row) throw notFound();
+  return row;
+}
+
+export async function listAssets({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { kind?: AssetKind; limit: number; cursor?: string };
+}) {
+  const after = decodeCursor(input.cursor);
+  const rows = await ctx.db
+    .select()
+    .from(assets)
+    .where(
+      and(
+        eq(assets.accountId, requireAccountId(ctx)),
+        input.kind ? eq(assets.kind, input.kind) : undefined,
+        after
+          ? or(lt(assets.createdAt, after.createdAt), and(eq(assets.createdAt, after.createdAt), lt(assets.id, after.id)))
+          : undefined,
+      ),
+    )
+    .orderBy(desc(assets.createdAt), desc(assets.id))
+    .limit(input.limit + 1);
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return { assets: page, nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null };
+}
+
+function sanitizeName(name: string | undefined): string | null {
+  if (!name) return null;
+  // Keep a readable base name for display and downloads; never a path.
+  const base = name.split(/[\\/]/).pop() ?? "";
+  return base.replace(/[^\p{L}\p{N}._ -]/gu, "_").slice(0, 120) || null;
+}

@@ -1,0 +1,108 @@
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { count } from "drizzle-orm";
+import { ensurePersonalAccount } from "@/features/credits/server/accounts";
+import { identities, sessions, users, verifications } from "@/server/db/schema";
+import type { Db } from "@/server/db/types";
+import type { Env } from "@/server/env";
+import { negotiateLocale, translate } from "@/server/i18n";
+import type { Mailer } from "@/server/mail/mailer";
+import { readCookie } from "@/server/http/cookies";
+import { hashPassword, verifyPassword } from "./password";
+
+export type AuthEnv = Pick<
+  Env,
+  | "APP_URL"
+  | "APP_SECRET"
+  | "ADMIN_EMAIL"
+  | "REQUIRE_EMAIL_VERIFICATION"
+  | "GOOGLE_CLIENT_ID"
+  | "GOOGLE_CLIENT_SECRET"
+  | "GITHUB_CLIENT_ID"
+  | "GITHUB_CLIENT_SECRET"
+>;
+
+export function createAuth(env: AuthEnv, db: Db, mailer: Mailer) {
+  const localeOf = (request?: Request) =>
+    negotiateLocale(readCookie(request?.headers.get("cookie"), "NEXT_LOCALE"), request?.headers.get("accept-language"));
+
+  const sendLink = async (kind: "verify" | "reset" | "existing", to: string, url: string, request?: Request) => {
+    const locale = localeOf(request);
+    await mailer.send({
+      to,
+      subject: translate(locale, `emails.${kind}.subject`),
+      text: translate(locale, `emails.${kind}.body`, { url }),
+    });
+  };
+
+  return betterAuth({
+    appName: "Pixelwerk",
+    baseURL: env.APP_URL,
+    basePath: "/api/auth",
+    secret: env.APP_SECRET,
+    trustedOrigins: [env.APP_URL],
+    telemetry: { enabled: false },
+    database: drizzleAdapter(db, {
+      provider: "pg",
+      schema: { users, sessions, identities, verifications },
+    }),
+    user: {
+      modelName: "users",
+      additionalFields: { role: { type: "string", input: false, defaultValue: "user" } },
+    },
+    session: { modelName: "sessions" },
+    account: { modelName: "identities" },
+    verification: { modelName: "verifications" },
+    emailAndPassword: {
+      enabled: true,
+      // Sign-up answers the same whether or not the email exists; the client signs in next.
+      autoSignIn: false,
+      requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      password: { hash: hashPassword, verify: verifyPassword },
+      revokeSessionsOnPasswordReset: true,
+      sendResetPassword: ({ user, url }, request) => sendLink("reset", user.email, url, request),
+      onExistingUserSignUp: ({ user }, request) => sendLink("existing", user.email, `${env.APP_URL}/sign-in`, request),
+    },
+    emailVerification: {
+      sendOnSignUp: true,
+      autoSignInAfterVerification: true,
+      sendVerificationEmail: ({ user, url }, request) => sendLink("verify", user.email, url, request),
+    },
+    socialProviders: socialProviders(env),
+    // Sign-in throttling is ours (features/auth/server/throttle.ts), shared across processes.
+    rateLimit: { enabled: false },
+    databaseHooks: {
+      user: {
+        create: {
+          before: async (user) => {
+            const [row] = await db.select({ n: count() }).from(users);
+            const isAdmin = row?.n === 0 || user.email.toLowerCase() === env.ADMIN_EMAIL?.toLowerCase();
+            return { data: { ...user, role: isAdmin ? "admin" : "user" } };
+          },
+          after: async (user) => {
+            await ensurePersonalAccount({ db, userId: user.id });
+          },
+        },
+      },
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+export function enabledSocialProviders(env: AuthEnv): string[] {
+  return Object.keys(socialProviders(env));
+}
+
+function socialProviders(env: AuthEnv) {
+  const providers: Record<string, { clientId: string; clientSecret: string }> = {};
+  if (env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET) {
+    providers.google = { clientId: env.GOOGLE_CLIENT_ID, clientSecret: env.GOOGLE_CLIENT_SECRET };
+  }
+  if (env.GITHUB_CLIENT_ID && env.GITHUB_CLIENT_SECRET) {
+    providers.github = { clientId: env.GITHUB_CLIENT_ID, clientSecret: env.GITHUB_CLIENT_SECRET };
+  }
+  return providers;
+}

@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { generators as catalog } from "@/catalog/generators";
+import type { Ctx } from "@/server/context";
+import { translate } from "@/server/i18n";
+import type { GeneratorDefinition } from "../types";
+
+const registry = new Map<string, GeneratorDefinition>(catalog.map((g) => [g.id, g]));
+
+export function findGenerator(id: string): GeneratorDefinition | undefined {
+  return registry.get(id);
+}
+
+/** For generators that are not in the catalog: tests' failing tools, and later plugins. */
+export function registerGenerator(definition: GeneratorDefinition): void {
+  registry.set(definition.id, definition);
+}
+
+export function listGenerators({ ctx }: { ctx: Pick<Ctx, "locale"> }) {
+  return catalog.map((g) => ({
+    id: g.id,
+    title: translate(ctx.locale, `generators.${g.id}.title`),
+    description: translate(ctx.locale, `generators.${g.id}.description`),
+    category: g.category,
+    price: g.price,
+    mode: g.mode,
+    inputSchema: z.toJSONSchema(g.inputSchema, { unrepresentable: "any" }),
+  }));
+}

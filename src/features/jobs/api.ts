@@ -1,0 +1,103 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { streamSSE } from "hono/streaming";
+import type { ApiApp } from "@/server/http/api-v1";
+import { requireCtx } from "@/server/http/require-ctx";
+import { errorResponses, IdParam } from "@/server/http/schemas";
+import type { Runtime } from "@/server/runtime";
+import { getJob, listJobs, toJobView } from "./server/job-view";
+import { submitJobInput, submitJob } from "./server/submit-job";
+import { streamJobEvents } from "./server/stream-job-events";
+
+const JobSchema = z
+  .object({
+    id: z.uuid(),
+    generator: z.string(),
+    status: z.enum(["queued", "running", "succeeded", "failed", "canceled"]),
+    progress: z.number().int(),
+    price: z.number().int(),
+    inputs: z.record(z.string(), z.unknown()),
+    outputs: z.array(
+      z.object({ assetId: z.uuid(), url: z.string(), mime: z.string(), width: z.number().nullable(), height: z.number().nullable(), bytes: z.number() }),
+    ),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    attempts: z.number().int(),
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+  })
+  .openapi("Job");
+const JobBody = { "application/json": { schema: z.object({ job: JobSchema }) } };
+
+export function registerJobRoutes(api: ApiApp, rt: Runtime) {
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/jobs",
+      summary: "Run a generator. Credits are held now, charged on success, returned on failure.",
+      request: {
+        headers: z.object({ "idempotency-key": z.string().min(1).max(200).optional() }),
+        body: { required: true, content: { "application/json": { schema: submitJobInput.openapi("JobRequest") } } },
+      },
+      responses: {
+        202: { description: "Accepted (or the earlier answer for a repeated Idempotency-Key)", content: JobBody },
+        402: { description: "insufficient_credits", content: { "application/json": { schema: z.any() } } },
+        409: { description: "idempotency_key_conflict: the key was used with other inputs" },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const ctx = requireCtx(c);
+      const { job } = await submitJob({
+        ctx: { ...ctx, db: rt.db },
+        boss: rt.boss,
+        input: { ...c.req.valid("json"), idempotencyKey: c.req.valid("header")["idempotency-key"] },
+      });
+      return c.json({ job: await toJobView(ctx, job, rt.env) }, 202);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/jobs",
+      summary: "The account's recent jobs, newest first",
+      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }) },
+      responses: { 200: { description: "Jobs", content: { "application/json": { schema: z.object({ jobs: z.array(JobSchema) }) } } }, ...errorResponses },
+    }),
+    async (c) => {
+      const ctx = requireCtx(c);
+      const rows = await listJobs({ ctx, input: c.req.valid("query") });
+      return c.json({ jobs: await Promise.all(rows.map((job) => toJobView(ctx, job, rt.env))) }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/jobs/{id}",
+      summary: "One job: status, progress, outputs with URLs, price, error",
+      request: { params: IdParam },
+      responses: { 200: { description: "The job", content: JobBody }, ...errorResponses },
+    }),
+    async (c) => {
+      const ctx = requireCtx(c);
+      const job = await getJob({ ctx, input: c.req.valid("param") });
+      return c.json({ job: await toJobView(ctx, job, rt.env) }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/jobs/{id}/events",
+      summary: "Server-Sent Events: `event: job` with the job JSON on every change; ends when the job ends",
+      request: { params: IdParam },
+      responses: { 200: { description: "text/event-stream" }, ...errorResponses },
+    }),
+    async (c) => {
+      const ctx = requireCtx(c);
+      const job = await getJob({ ctx, input: c.req.valid("param") });
+      return streamSSE(c, (stream) => streamJobEvents(stream, { ctx, jobId: job.id, events: rt.jobEvents, env: rt.env }));
+    },
+  );
+}

@@ -1,0 +1,64 @@
+import { and, asc, desc, eq } from "drizzle-orm";
+import { toAssetView } from "@/features/assets/server/asset-view";
+import { requireAccountId, type Ctx } from "@/server/context";
+import { assets, jobs } from "@/server/db/schema";
+import type { Env } from "@/server/env";
+import { notFound } from "@/server/errors";
+import { translate } from "@/server/i18n";
+
+type JobRow = typeof jobs.$inferSelect;
+type ViewEnv = Pick<Env, "APP_SECRET" | "SIGNED_URL_TTL_SECONDS">;
+
+export async function getJob({ ctx, input }: { ctx: Ctx; input: { id: string } }): Promise<JobRow> {
+  const [row] = await ctx.db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.id, input.id), eq(jobs.accountId, requireAccountId(ctx))));
+  if (!row) throw notFound();
+  return row;
+}
+
+export async function listJobs({ ctx, input }: { ctx: Ctx; input: { limit: number } }): Promise<JobRow[]> {
+  return ctx.db
+    .select()
+    .from(jobs)
+    .where(eq(jobs.accountId, requireAccountId(ctx)))
+    .orderBy(desc(jobs.createdAt), desc(jobs.id))
+    .limit(input.limit);
+}
+
+/** The API shape of a job: outputs with signed URLs and the error in the caller's language. */
+export async function toJobView(ctx: Ctx, job: JobRow, env: ViewEnv) {
+  const outputs =
+    job.status === "succeeded"
+      ? await ctx.db.select().from(assets).where(eq(assets.jobId, job.id)).orderBy(asc(assets.outputIndex))
+      : [];
+  return {
+    id: job.id,
+    generator: job.generator,
+    status: job.status,
+    progress: job.progress,
+    price: job.price,
+    inputs: job.inputs,
+    outputs: outputs.map((asset) => {
+      const view = toAssetView(asset, env);
+      return { assetId: asset.id, url: view.url, mime: asset.mime, width: asset.width, height: asset.height, bytes: asset.bytes };
+    }),
+    error: job.error ? { code: job.error.code, message: jobErrorMessage(ctx, job.error) } : null,
+    attempts: job.attempts,
+    createdAt: job.createdAt.toISOString(),
+    startedAt: job.startedAt?.toISOString() ?? null,
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+  };
+}
+
+export type JobView = Awaited<ReturnType<typeof toJobView>>;
+
+function jobErrorMessage(ctx: Ctx, error: { code: string; message: string }): string {
+  if (error.code === "job_failed") return translate(ctx.locale, "errors.job_failed", { reason: error.message });
+  try {
+    return translate(ctx.locale, `errors.${error.code}`);
+  } catch {
+    return translate(ctx.locale, "errors.job_failed", { reason: error.message });
+  }
+}

@@ -1,0 +1,27 @@
+import type PgBoss from "pg-boss";
+import { queues } from "@/server/queue/boss";
+import { failJob, runJob, type JobRunnerDeps } from "./run-job";
+
+type RunJobData = { jobId: string };
+
+/**
+ * Starts the job consumers. `concurrency` parallel loops each take one run at a time; the
+ * dead-letter consumer settles jobs whose last attempt died (process killed, timeout).
+ */
+export async function startJobWorkers(
+  boss: PgBoss,
+  deps: JobRunnerDeps,
+  options: { concurrency: number; pollingIntervalSeconds: number },
+): Promise<void> {
+  const workOptions = { batchSize: 1, includeMetadata: true as const, pollingIntervalSeconds: options.pollingIntervalSeconds };
+  for (let i = 0; i < options.concurrency; i++) {
+    await boss.work<RunJobData>(queues.runJob, workOptions, async ([run]) => {
+      if (!run) return;
+      await runJob(deps, run.data.jobId, { retryCount: run.retryCount, retryLimit: run.retryLimit });
+    });
+  }
+  await boss.work<RunJobData>(queues.runJobDead, workOptions, async ([run]) => {
+    if (!run) return;
+    await failJob(deps, run.data.jobId, { code: "job_timed_out", message: "the job's last attempt did not finish" });
+  });
+}

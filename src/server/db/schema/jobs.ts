@@ -1,0 +1,73 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { users } from "./auth";
+import { accounts } from "./credits";
+
+export const jobStatuses = ["queued", "running", "succeeded", "failed", "canceled"] as const;
+export type JobStatus = (typeof jobStatuses)[number];
+
+export type JobError = { code: string; message: string };
+
+/** One run of one generator for one account. Status only moves forward; terminal states are final. */
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "restrict" }),
+    userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
+    generator: text("generator").notNull(),
+    inputs: jsonb("inputs").$type<Record<string, unknown>>().notNull(),
+    price: integer("price").notNull(),
+    status: text("status", { enum: jobStatuses }).notNull().default("queued"),
+    progress: integer("progress").notNull().default(0),
+    provider: text("provider"),
+    providerCostMicros: integer("provider_cost_micros"),
+    error: jsonb("error").$type<JobError>(),
+    attempts: integer("attempts").notNull().default(0),
+    idempotencyKey: text("idempotency_key"),
+    requestHash: text("request_hash"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("jobs_price_non_negative", sql`${t.price} >= 0`),
+    check("jobs_progress_range", sql`${t.progress} BETWEEN 0 AND 100`),
+    uniqueIndex("jobs_account_idempotency_key").on(t.accountId, t.idempotencyKey),
+    index("jobs_account_created_idx").on(t.accountId, t.createdAt),
+  ],
+);
+
+export const assetKinds = ["upload", "output", "derived"] as const;
+export type AssetKind = (typeof assetKinds)[number];
+
+/** A stored file. Bytes live in storage under `storageKey`; this row is the catalogue entry. */
+export const assets = pgTable(
+  "assets",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "restrict" }),
+    userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
+    kind: text("kind", { enum: assetKinds }).notNull(),
+    storageKey: text("storage_key").notNull().unique(),
+    mime: text("mime").notNull(),
+    bytes: integer("bytes").notNull(),
+    width: integer("width"),
+    height: integer("height"),
+    sha256: text("sha256").notNull(),
+    name: text("name"),
+    jobId: uuid("job_id").references(() => jobs.id, { onDelete: "set null" }),
+    outputIndex: integer("output_index"),
+    retentionUntil: timestamp("retention_until", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("assets_account_created_idx").on(t.accountId, t.createdAt),
+    uniqueIndex("assets_job_output_idx").on(t.jobId, t.outputIndex),
+  ],
+);

@@ -1,0 +1,106 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/** The one place that reads process.env (DESIGN rule 5). */
+const flag = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const optionalUrl = z.url().optional();
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATA_DIR: z.string().min(1).default("./data"),
+  APP_URL: optionalUrl,
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  APP_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+  MAIL_FROM: z.string().default("Pixelwerk <no-reply@localhost>"),
+  ADMIN_EMAIL: z.email().optional(),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_REGION: z.string().default("us-east-1"),
+  S3_ENDPOINT: optionalUrl,
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: flag.default(true),
+  GOOGLE_CLIENT_ID: z.string().optional(),
+  GOOGLE_CLIENT_SECRET: z.string().optional(),
+  GITHUB_CLIENT_ID: z.string().optional(),
+  GITHUB_CLIENT_SECRET: z.string().optional(),
+  REQUIRE_EMAIL_VERIFICATION: flag.default(false),
+  RUN_WORKER_IN_WEB: flag.optional(),
+  UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  UPLOAD_MAX_PIXELS: z.coerce.number().int().positive().default(40_000_000),
+  JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
+  JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(10).default(2),
+  JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).default(5),
+  QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).default(30),
+  QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).default(1),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(10).default(900),
+  TRUST_PROXY: flag.default(false),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type RawEnv = z.infer<typeof schema>;
+
+export type Env = RawEnv & {
+  APP_URL: string;
+  APP_SECRET: string;
+  RUN_WORKER_IN_WEB: boolean;
+  dataDir: string;
+  mode: "embedded" | "production";
+};
+
+export class ConfigError extends Error {}
+
+/** Parses an environment object; throws ConfigError naming every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration, please fix these variables:\n${lines.join("\n")}`);
+  }
+  const raw = result.data;
+  if (raw.S3_BUCKET && !(raw.S3_ACCESS_KEY_ID && raw.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError(
+      "Invalid configuration: S3_BUCKET is set, so S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set too.",
+    );
+  }
+  const dataDir = path.resolve(raw.DATA_DIR);
+  return {
+    ...raw,
+    dataDir,
+    mode: raw.DATABASE_URL ? "production" : "embedded",
+    APP_URL: (raw.APP_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, ""),
+    APP_SECRET: raw.APP_SECRET ?? readOrCreateSecret(dataDir),
+    // PGlite allows one process per data folder, so embedded mode must run the worker in-process.
+    RUN_WORKER_IN_WEB: raw.RUN_WORKER_IN_WEB ?? !raw.DATABASE_URL,
+  };
+}
+
+/** APP_SECRET falls back to a random secret kept in the data folder, made on first start. */
+function readOrCreateSecret(dataDir: string): string {
+  const file = path.join(dataDir, "secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+  return secret;
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

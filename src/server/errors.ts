@@ -1,0 +1,60 @@
+/** Typed, expected errors. Mapped to HTTP status in one place (statusOf) and translated by code. */
+export const errorStatus = {
+  bad_request: 400,
+  validation_failed: 400,
+  unsupported_file_type: 415,
+  corrupt_image: 422,
+  image_too_large: 413,
+  file_too_large: 413,
+  unauthorized: 401,
+  forbidden: 403,
+  insufficient_credits: 402,
+  not_found: 404,
+  unknown_generator: 400,
+  idempotency_key_conflict: 409,
+  conflict: 409,
+  rate_limited: 429,
+  service_unavailable: 503,
+  internal_error: 500,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export type FieldErrors = Record<string, string[]>;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly params: Record<string, string | number>;
+  readonly fields?: FieldErrors;
+  readonly retryAfterSeconds?: number;
+
+  constructor(
+    code: ErrorCode,
+    options: {
+      message?: string;
+      params?: Record<string, string | number>;
+      fields?: FieldErrors;
+      retryAfterSeconds?: number;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(options.message ?? code, { cause: options.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.params = options.params ?? {};
+    this.fields = options.fields;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  get status(): number {
+    return errorStatus[this.code];
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+export function notFound(): AppError {
+  return new AppError("not_found");
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from "node:crypto";
+import { Hono } from "hono";
+import { sql } from "drizzle-orm";
+import { ensurePersonalAccount } from "@/features/credits/server/accounts";
+import { isThrottledAuthPath, throttleAuthAttempt } from "@/features/auth/server/throttle";
+import type { Runtime } from "../runtime";
+import { negotiateLocale } from "../i18n";
+import { readCookie } from "./cookies";
+import { errorResponse } from "./errors";
+import { createApiV1 } from "./api-v1";
+import type { ApiEnv } from "./types";
+
+/** Everything under /api: health, better-auth at /api/auth, the public REST API at /api/v1. */
+export function createHttpApp(rt: Runtime): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+
+  app.use("*", async (c, next) => {
+    c.set("requestId", c.req.header("x-request-id")?.slice(0, 64) || randomUUID());
+    c.set("locale", negotiateLocale(readCookie(c.req.header("cookie"), "NEXT_LOCALE"), c.req.header("accept-language")));
+    c.set("ctx", undefined);
+    await next();
+    c.header("X-Request-Id", c.get("requestId"));
+  });
+
+  app.onError((error, c) =>
+    errorResponse(c, error, {
+      locale: c.get("locale") ?? "en",
+      requestId: c.get("requestId") ?? "-",
+      log: (msg, extra) => rt.logger.error(extra, msg),
+    }),
+  );
+
+  app.get("/api/health", async (c) => {
+    await rt.db.execute(sql`select 1`);
+    return c.json({ status: "ok", mode: rt.env.mode });
+  });
+
+  app.on(["GET", "POST"], "/api/auth/*", async (c) => {
+    if (c.req.method === "POST" && isThrottledAuthPath(c.req.path)) {
+      const body = (await c.req.raw.clone().json().catch(() => ({}))) as { email?: unknown };
+      await throttleAuthAttempt(rt.rateLimiter, {
+        pathname: c.req.path,
+        email: typeof body.email === "string" ? body.email : undefined,
+        ip: clientIp(c.req.raw, rt.env.TRUST_PROXY),
+      });
+    }
+    return rt.auth.handler(c.req.raw);
+  });
+
+  // Resolve the session once per request; routes that need it call requireCtx.
+  app.use("/api/v1/*", async (c, next) => {
+    if (c.req.header("cookie")) {
+      const session = await rt.auth.api.getSession({ headers: c.req.raw.headers });
+      if (session) {
+        const accountId = await ensurePersonalAccount({ db: rt.db, userId: session.user.id });
+        const role = (session.user as { role?: string }).role === "admin" ? "admin" : "user";
+        c.set("ctx", {
+          actor: { type: "user", userId: session.user.id, role },
+          accountId,
+          db: rt.db,
+          locale: c.get("locale"),
+          requestId: c.get("requestId"),
+        });
+      }
+    }
+    await next();
+  });
+
+  app.route("/api/v1", createApiV1(rt));
+  app.notFound((c) => c.json({ error: { code: "not_found", message: "Not found." } }, 404));
+  return app;
+}
+
+/** Behind a proxy (TRUST_PROXY) the client is the first X-Forwarded-For hop; Next sets it too. */
+function clientIp(request: Request, trustProxy: boolean): string | undefined {
+  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  if (forwarded && trustProxy) return forwarded;
+  return request.headers.get("x-real-ip") ?? forwarded ?? undefined;
+}

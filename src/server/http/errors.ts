@@ -1,0 +1,41 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { AppError, isAppError } from "../errors";
+import { translate, type Locale } from "../i18n";
+
+export type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string[]> } };
+
+/** The one mapping from errors to HTTP answers. Unexpected errors are logged, never shown. */
+export function errorResponse(
+  c: Context,
+  error: unknown,
+  options: { locale: Locale; requestId: string; log: (msg: string, extra: object) => void },
+): Response {
+  const appError = toAppError(error);
+  if (!appError) {
+    options.log("unexpected error", { requestId: options.requestId, err: error });
+    const body: ErrorBody = {
+      error: { code: "internal_error", message: translate(options.locale, "errors.internal_error", { requestId: options.requestId }) },
+    };
+    return c.json(body, 500);
+  }
+  const body: ErrorBody = {
+    error: {
+      code: appError.code,
+      message: translate(options.locale, `errors.${appError.code}`, appError.params),
+      ...(appError.fields ? { fields: appError.fields } : {}),
+    },
+  };
+  if (appError.retryAfterSeconds) c.header("Retry-After", String(appError.retryAfterSeconds));
+  return c.json(body, appError.status as 400);
+}
+
+function toAppError(error: unknown): AppError | undefined {
+  if (isAppError(error)) return error;
+  if (error instanceof HTTPException) {
+    if (error.status === 413) return new AppError("file_too_large", { params: { maxMegabytes: "?" } });
+    if (error.status === 400) return new AppError("bad_request");
+    if (error.status === 401) return new AppError("unauthorized");
+  }
+  return undefined;
+}

@@ -1,0 +1,91 @@
+import path from "node:path";
+import type PgBoss from "pg-boss";
+import type { Hono } from "hono";
+import { createAuth, type Auth } from "@/features/auth/server/auth";
+import { JobEvents } from "@/features/jobs/server/job-events";
+import { startJobWorkers } from "@/features/jobs/server/worker";
+import { openDatabase, type DatabaseHandle } from "./db/client";
+import type { Db } from "./db/types";
+import { getEnv, type Env } from "./env";
+import type { ApiEnv } from "./http/types";
+import { createHttpApp } from "./http/app";
+import { logger } from "./logger";
+import { createMailer, type Mailer } from "./mail/mailer";
+import { startBoss } from "./queue/boss";
+import { createDatabaseRateLimiter, createMemoryRateLimiter, type RateLimiter } from "./rate-limit";
+import { createStorage } from "./storage";
+import type { Storage } from "./storage/types";
+
+/** Everything a process needs, built once: database, queue, storage, mail, auth, HTTP app. */
+export type Runtime = {
+  env: Env;
+  database: DatabaseHandle;
+  db: Db;
+  boss: PgBoss;
+  storage: Storage;
+  mailer: Mailer;
+  auth: Auth;
+  rateLimiter: RateLimiter;
+  jobEvents: JobEvents;
+  logger: typeof logger;
+  app: Hono<ApiEnv>;
+  close(): Promise<void>;
+};
+
+export type RuntimeOptions = { runWorker: boolean; database?: DatabaseHandle };
+
+export async function createRuntime(env: Env, options: RuntimeOptions): Promise<Runtime> {
+  const database =
+    options.database ??
+    (await openDatabase({ url: env.DATABASE_URL, pgliteDir: path.join(env.dataDir, "db") }));
+  await database.migrate();
+  const boss = await startBoss(database, env);
+  const db = database.db;
+  const storage = createStorage(env);
+  const mailer = createMailer(env, db, (msg) => logger.info(msg));
+  const jobEvents = new JobEvents();
+  const rt: Runtime = {
+    env,
+    database,
+    db,
+    boss,
+    storage,
+    mailer,
+    auth: createAuth(env, db, mailer),
+    rateLimiter: env.mode === "production" ? createDatabaseRateLimiter(db) : createMemoryRateLimiter(),
+    jobEvents,
+    logger,
+    app: undefined as unknown as Hono<ApiEnv>,
+    async close() {
+      await boss.stop({ graceful: true, timeout: 5_000, wait: true }).catch(() => undefined);
+      if (!options.database) await database.close();
+    },
+  };
+  rt.app = createHttpApp(rt);
+  if (options.runWorker) {
+    await startJobWorkers(
+      boss,
+      { db, storage, events: jobEvents, log: (msg, extra) => logger.warn(extra ?? {}, msg) },
+      { concurrency: env.WORKER_CONCURRENCY, pollingIntervalSeconds: env.QUEUE_POLL_SECONDS },
+    );
+  }
+  return rt;
+}
+
+const globalKey = Symbol.for("pixelwerk.runtime");
+type GlobalWithRuntime = typeof globalThis & { [globalKey]?: Promise<Runtime> };
+
+/**
+ * The process-wide runtime. Kept on globalThis because Next.js bundles instrumentation and route
+ * handlers separately: module-level singletons would otherwise open PGlite twice.
+ */
+export function getRuntime(): Promise<Runtime> {
+  const g = globalThis as GlobalWithRuntime;
+  g[globalKey] ??= (async () => {
+    const env = getEnv();
+    const rt = await createRuntime(env, { runWorker: env.RUN_WORKER_IN_WEB });
+    logger.info({ mode: env.mode, url: env.APP_URL, worker: env.RUN_WORKER_IN_WEB }, "Pixelwerk is ready");
+    return rt;
+  })();
+  return g[globalKey];
+}

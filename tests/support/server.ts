@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { serve } from "@hono/node-server";
+import { parseEnv } from "@/server/env";
+import { createRuntime, type Runtime } from "@/server/runtime";
+import { createPostgresDatabase, testDatabaseUrl } from "./database";
+
+export type TestServer = {
+  rt: Runtime;
+  baseUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  close(): Promise<void>;
+};
+
+/**
+ * A real runtime (database, queue, storage, auth) behind a real HTTP server on loopback. PGlite in
+ * a temp folder, or a fresh database on the Postgres server when TEST_DATABASE_URL is set.
+ */
+export async function startTestServer(
+  options: { runWorker?: boolean; env?: Record<string, string>; dataDir?: string; databaseUrl?: string } = {},
+): Promise<TestServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "pixelwerk-test-"));
+  const pgDatabase = !options.databaseUrl && testDatabaseUrl ? await createPostgresDatabase() : undefined;
+  const databaseUrl = options.databaseUrl ?? pgDatabase?.url;
+
+  let handler: (request: Request) => Response | Promise<Response> = () => new Response("starting", { status: 503 });
+  const server = serve({ fetch: (request) => handler(request), port: 0, hostname: "127.0.0.1" });
+  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const env = parseEnv({
+    NODE_ENV: "test",
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    APP_URL: baseUrl,
+    APP_SECRET: "test-secret-test-secret-test-secret-0123",
+    LOG_LEVEL: "warn",
+    QUEUE_POLL_SECONDS: "0.5",
+    QUEUE_MAINTENANCE_SECONDS: "1",
+    JOB_RETRY_DELAY_SECONDS: "1",
+    ...options.env,
+  });
+  const rt = await createRuntime(env, { runWorker: options.runWorker ?? true });
+  handler = (request) => rt.app.fetch(request);
+  return {
+    rt,
+    baseUrl,
+    dataDir,
+    databaseUrl,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rt.close();
+      await pgDatabase?.drop();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
