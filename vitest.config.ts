@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 // Unit tests sit next to the code; integration tests live in tests/. Browser tests have their own
 // config (vitest.e2e.config.ts) because they need a production build.
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(__dirname, "src") } },
+  resolve: { alias: { "@": path.resolve(import.meta.dirname, "src") } },
   test: {
     include: ["src/**/*.test.ts", "tests/**/*.test.ts"],
     exclude: ["tests/e2e/**", "node_modules/**"],

@@ -34,3 +34,8 @@ export function negotiateLocale(acceptLanguage: string | null | undefined): AppL
 export function resolveLocale(cookieValue: string | undefined, acceptLanguage: string | null): AppLocale {
   return isLocale(cookieValue) ? cookieValue : negotiateLocale(acceptLanguage);
 }
+
+/** Remembers the choice for a year; the server reads it for pages and API messages alike. */
+export function storeLocaleChoice(locale: AppLocale): void {
+  document.cookie = `${localeCookie}=${locale}; path=/; max-age=31536000; samesite=lax`;
+}

@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useId, useState, type FormEvent } from "react";
+import { Fragment, useId, useState, type FormEvent } from "react";
 import { api, ApiError, newIdempotencyKey } from "../api/client";
 import type { Asset, Generator, Job } from "../api/types";
 import { useErrorMessage } from "../api/use-error-message";
@@ -77,14 +77,19 @@ export function GeneratorForm({ generators, asset, onJob }: Props) {
       <fieldset key={generator.id} className={styles.fields} disabled={pending}>
         <legend className="visually-hidden">{generator.title}</legend>
         {fields.map(([name, field]) => (
-          <SchemaField
-            key={name}
-            name={name}
-            schema={field}
-            required={required.has(name)}
-            idPrefix={idPrefix}
-            errors={fieldErrors[name] ?? fieldErrors[`inputs.${name}`]}
-          />
+          <Fragment key={name}>
+            <SchemaField
+              name={name}
+              schema={field}
+              required={required.has(name)}
+              idPrefix={idPrefix}
+              errors={fieldErrors[name] ?? fieldErrors[`inputs.${name}`]}
+            />
+            {/* Width and height sit side by side; the hint about leaving one empty spans both. */}
+            {name === "height" && "width" in (schema.properties ?? {}) && (
+              <p className={`hint ${styles.wide}`}>{t("hints.size")}</p>
+            )}
+          </Fragment>
         ))}
       </fieldset>
       {!asset && <p className="hint">{t("needImage")}</p>}

@@ -38,7 +38,7 @@ export function SchemaField({ name, schema, required, idPrefix, errors }: FieldP
   const label = isIn(knownFields, name) ? t(`fields.${name}`) : (schema.title ?? name);
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
-  const hint = name === "height" ? t("hints.size") : schema.title && schema.description ? schema.description : null;
+  const hint = schema.title && schema.description ? schema.description : null;
   const describedBy = [hint ? hintId : null, errors?.length ? errorId : null].filter(Boolean).join(" ") || undefined;
   const type = typeOf(schema);
   const common = {

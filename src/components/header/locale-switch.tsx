@@ -3,7 +3,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
-import { localeCookie, locales, type AppLocale } from "@/i18n/locale";
+import { locales, storeLocaleChoice, type AppLocale } from "@/i18n/locale";
 import styles from "./site-header.module.css";
 
 /** EN/DE toggle: stores the choice in the cookie the server (pages and API) reads, then re-renders. */
@@ -15,7 +15,7 @@ export function LocaleSwitch() {
 
   function choose(locale: AppLocale) {
     if (locale === current) return;
-    document.cookie = `${localeCookie}=${locale}; path=/; max-age=31536000; samesite=lax`;
+    storeLocaleChoice(locale);
     startTransition(() => router.refresh());
   }
 

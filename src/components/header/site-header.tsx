@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import Link from "next/link";
-import { usePathname, useRouter } from "next/navigation";
+import { usePathname } from "next/navigation";
 import { authClient } from "../session/auth-client";
 import { useSession } from "../session/session-provider";
 import { LocaleSwitch } from "./locale-switch";
@@ -12,7 +12,6 @@ export function SiteHeader() {
   const t = useTranslations("nav");
   const session = useSession();
   const pathname = usePathname();
-  const router = useRouter();
   const me = session.status === "signed-in" ? session.me : null;
 
   const links = me
@@ -26,9 +25,10 @@ export function SiteHeader() {
 
   async function signOut() {
     await authClient().signOut();
-    session.clear();
-    router.push("/");
-    router.refresh();
+    // A full page load drops every bit of client state of the old session (and, unlike a client
+    // navigation, cannot race the signed-out guard of the page we are leaving).
+    // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+    window.location.assign("/");
   }
 
   return (
@@ -36,7 +36,7 @@ export function SiteHeader() {
       <div className={styles.inner}>
         <Link href={me ? "/dashboard" : "/"} className={styles.brand} aria-label={t("home")}>
           <span className={styles.logo} aria-hidden="true" />
-          Pixelwerk
+          <span className={styles.brandName}>Pixelwerk</span>
         </Link>
         {links.length > 0 && (
           <nav className={styles.nav} aria-label={t("main")}>

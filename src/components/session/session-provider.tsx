@@ -12,7 +12,6 @@ type SessionState =
 type SessionValue = SessionState & {
   /** Reloads the user and balance (after sign-in, a finished job, ...). */
   refresh: () => Promise<Me | null>;
-  clear: () => void;
 };
 
 const SessionContext = createContext<SessionValue | null>(null);
@@ -41,8 +40,6 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
-  const clear = useCallback(() => setState({ status: "signed-out", me: null }), []);
-
   useEffect(() => {
     let active = true;
     loadMe()
@@ -57,7 +54,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
-  const value = useMemo(() => ({ ...state, refresh, clear }), [state, refresh, clear]);
+  const value = useMemo(() => ({ ...state, refresh }), [state, refresh]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -1,7 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
 import type { ApiApp } from "@/server/http/api-v1";
 import { requireCtx } from "@/server/http/require-ctx";
+import type { ApiEnv } from "@/server/http/types";
 import { AssetSchema, errorResponses, IdParam, PageQuery } from "@/server/http/schemas";
 import { AppError } from "@/server/errors";
 import type { Runtime } from "@/server/runtime";
@@ -22,6 +24,11 @@ export function registerAssetRoutes(api: ApiApp, rt: Runtime) {
       path: "/assets",
       summary: "Upload an image (JPEG, PNG, WebP, AVIF, GIF). Metadata is stripped, EXIF orientation applied.",
       middleware: [
+        // Sign-in first: an anonymous client must not make the server read and parse a 25 MB body.
+        createMiddleware<ApiEnv>(async (c, next) => {
+          requireCtx(c);
+          await next();
+        }),
         // Multipart overhead on top of the file limit; the exact file limit is checked after parsing.
         bodyLimit({
           maxSize: rt.env.UPLOAD_MAX_BYTES + 64 * 1024,
@@ -106,8 +113,8 @@ export function registerAssetRoutes(api: ApiApp, rt: Runtime) {
       const query = c.req.valid("query");
       if (!verifySignedPath(rt.env.APP_SECRET, assetFilePath(id), query)) throw new AppError("forbidden");
       const asset = await getAssetForSignedLink({ ctx: systemCtx(rt.db, "signed-link"), input: { id } });
+      const disposition = query.download === "1" ? { "Content-Disposition": contentDisposition(downloadName(asset)) } : {};
       const file = await rt.storage.stream(asset.storageKey);
-      const filename = downloadName(asset);
       return new Response(file.body, {
         status: 200,
         headers: {
@@ -116,7 +123,7 @@ export function registerAssetRoutes(api: ApiApp, rt: Runtime) {
           "Cache-Control": "private, max-age=600",
           "X-Content-Type-Options": "nosniff",
           ETag: `"${asset.sha256}"`,
-          ...(query.download === "1" ? { "Content-Disposition": `attachment; filename="${filename}"` } : {}),
+          ...disposition,
         },
       });
     },
@@ -127,4 +134,14 @@ function downloadName(asset: { id: string; name: string | null; mime: string }):
   const ext = asset.mime.split("/")[1]?.replace("jpeg", "jpg") ?? "bin";
   const base = (asset.name ?? `pixelwerk-${asset.id.slice(0, 8)}`).replace(/\.[^.]+$/, "").replace(/["\\]/g, "");
   return `${base}.${ext}`;
+}
+
+/**
+ * Header values must be Latin-1, and names are Unicode ("画像.png" made the download a 500): an
+ * ASCII fallback for old clients plus the exact name as RFC 5987 `filename*`, which browsers prefer.
+ */
+function contentDisposition(filename: string): string {
+  const fallback = filename.replace(/[^\x20-\x7e]/g, "_");
+  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }

@@ -36,7 +36,7 @@ export function registerJobRoutes(api: ApiApp, rt: Runtime) {
       summary: "Run a generator. Credits are held now, charged on success, returned on failure.",
       request: {
         headers: z.object({ "idempotency-key": z.string().min(1).max(200).optional() }),
-        body: { required: true, content: { "application/json": { schema: submitJobInput.openapi("JobRequest") } } },
+        body: { required: true, content: { "application/json": { schema: submitJobInput } } },
       },
       responses: {
         202: { description: "Accepted (or the earlier answer for a repeated Idempotency-Key)", content: JobBody },

@@ -27,7 +27,9 @@ export async function postLedgerEntry(tx: Tx, input: PostEntryInput): Promise<Po
     .select({ balance: accounts.balance, held: accounts.held })
     .from(accounts)
     .where(eq(accounts.id, input.accountId))
-    .for("update");
+    // Not FOR UPDATE: foreign-key checks from rows inserted in the same transaction hold KEY SHARE
+    // on the account, and FOR UPDATE would deadlock against them under concurrency.
+    .for("no key update");
   if (!account) throw new AppError("not_found");
 
   const balanceAfter = account.balance + input.amount;

@@ -51,6 +51,9 @@ export async function submitJob({
   const jobId = randomUUID();
   try {
     const job = await ctx.db.transaction(async (tx) => {
+      // The hold first: it locks the account row, so concurrent submissions queue up here and a
+      // refused one (402) stops before writing anything.
+      await placeHold(tx, { accountId, jobId, amount: generator.price, generator: generator.id });
       const [row] = await tx
         .insert(jobs)
         .values({
@@ -64,7 +67,6 @@ export async function submitJob({
           requestHash,
         })
         .returning();
-      await placeHold(tx, { accountId, jobId, amount: generator.price, generator: generator.id });
       // pg-boss writes its row through our transaction: a rollback leaves no queued run behind.
       await boss.send(queues.runJob, { jobId }, { id: jobId, db: drizzleExecutor(tx) });
       return row!;

@@ -1,0 +1,130 @@
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { submitJob } from "@/features/jobs/server/submit-job";
+import type { Ctx } from "@/server/context";
+import { accountIdOf, moneyState } from "../support/accounts";
+import { jsonBody, signUpAndIn, uploadBody, type TestUser } from "../support/client";
+import { startTestServer, type TestServer } from "../support/server";
+
+// No worker here: jobs stay queued and holds stay open, so the counts are exact.
+describe("accepting jobs: one transaction, exactly the credits there are", () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ runWorker: false });
+  });
+  afterAll(() => server?.close());
+
+  async function userWithImage(): Promise<{ user: TestUser; image: string; accountId: string }> {
+    const user = await signUpAndIn(server.baseUrl);
+    const upload = await user.json<{ asset: { id: string } }>(
+      "/api/v1/assets",
+      uploadBody(readFileSync("tests/fixtures/images/chelsea.png"), "cat.png"),
+    );
+    return { user, image: upload.body.asset.id, accountId: await accountIdOf(user) };
+  }
+
+  it("1,000 concurrent 1-credit submissions on 50 credits: exactly 50 accepted, 950 get 402", async () => {
+    const { user, image, accountId } = await userWithImage();
+    const statuses = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) =>
+        user
+          .request("/api/v1/jobs", jsonBody({ generator: "resize", inputs: { image, width: 10 + (i % 50) } }))
+          .then(async (r) => ({ status: r.status, body: (await r.json()) as { error?: { code: string } } })),
+      ),
+    );
+    expect(statuses.filter((s) => s.status === 202)).toHaveLength(50);
+    const refused = statuses.filter((s) => s.status === 402);
+    expect(refused).toHaveLength(950);
+    expect(refused.every((s) => s.body.error?.code === "insufficient_credits")).toBe(true);
+
+    const state = await moneyState(server.rt.db, accountId);
+    expect(state).toMatchObject({ balance: 0, held: 50, entriesSum: 0, queueRows: expect.any(Number) });
+    expect(state.jobs).toHaveLength(50);
+    expect(state.holds.filter((h) => h.status === "open")).toHaveLength(50);
+    expect(state.count("hold")).toBe(50);
+    expect(Math.min(...state.entries.map((e) => e.balanceAfter))).toBe(0);
+  });
+
+  it("the same Idempotency-Key 100 times at once: one job, identical answers", async () => {
+    const { user, image, accountId } = await userWithImage();
+    const send = (inputs: Record<string, unknown>) =>
+      user
+        .request("/api/v1/jobs", jsonBody({ generator: "resize", inputs }, { "idempotency-key": "key-123" }))
+        .then(async (r) => ({ status: r.status, text: await r.text() }));
+    const answers = await Promise.all(Array.from({ length: 100 }, () => send({ image, width: 40 })));
+    expect(new Set(answers.map((a) => a.status))).toEqual(new Set([202]));
+    expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+
+    const state = await moneyState(server.rt.db, accountId);
+    expect(state.jobs).toHaveLength(1);
+    expect(state).toMatchObject({ balance: 49, held: 1, entriesSum: 49 });
+
+    const other = await send({ image, width: 41 });
+    expect(other.status).toBe(409);
+    expect(JSON.parse(other.text).error.code).toBe("idempotency_key_conflict");
+    expect((await moneyState(server.rt.db, accountId)).jobs).toHaveLength(1);
+  });
+
+  it("bad input is a 400 with field errors and changes nothing", async () => {
+    const { user, image, accountId } = await userWithImage();
+    const cases = [
+      { generator: "resize", inputs: { image, width: 0 } },
+      { generator: "resize", inputs: { image } },
+      { generator: "resize", inputs: { image: "not-a-uuid", width: 10 } },
+      { generator: "resize", inputs: { image, width: 10, extra: true } },
+      { generator: "nope", inputs: {} },
+    ];
+    for (const body of cases) {
+      const answer = await user.json<{ error: { code: string; fields?: Record<string, string[]> } }>(
+        "/api/v1/jobs",
+        jsonBody(body),
+      );
+      expect(answer.status).toBe(400);
+      expect(["validation_failed", "unknown_generator"]).toContain(answer.body.error.code);
+    }
+    const fields = await user.json<{ error: { fields: Record<string, string[]> } }>(
+      "/api/v1/jobs",
+      jsonBody({ generator: "resize", inputs: { image, width: 0 } }),
+    );
+    expect(Object.keys(fields.body.error.fields)).toEqual(["inputs.width"]);
+    const malformed = await user.request("/api/v1/jobs", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{not json",
+    });
+    expect(malformed.status).toBe(400);
+    const state = await moneyState(server.rt.db, accountId);
+    expect(state).toMatchObject({ balance: 50, held: 0 });
+    expect(state.jobs).toHaveLength(0);
+  });
+
+  it("enqueue inside a rolled-back transaction leaves no job, no hold and no queued run", async () => {
+    const { image, accountId, user } = await userWithImage();
+    const me = await user.json<{ user: { id: string } }>("/api/v1/me");
+    const ctx: Ctx = {
+      actor: { type: "user", userId: me.body.user.id, role: "user" },
+      accountId,
+      db: server.rt.db,
+      locale: "en",
+      requestId: "test",
+    };
+    const before = (await moneyState(server.rt.db, accountId)).queueRows;
+    // The queue write succeeds, then the transaction fails afterwards: everything must roll back.
+    const failingBoss = Object.create(server.rt.boss) as typeof server.rt.boss;
+    failingBoss.send = (async (...args: Parameters<typeof server.rt.boss.send>) => {
+      await (server.rt.boss.send as (...a: unknown[]) => Promise<unknown>)(...args);
+      throw new Error("database went away after enqueue");
+    }) as typeof server.rt.boss.send;
+
+    await expect(
+      submitJob({ ctx: { ...ctx, db: server.rt.db }, boss: failingBoss, input: { generator: "resize", inputs: { image, width: 20 } } }),
+    ).rejects.toThrow("database went away");
+
+    const state = await moneyState(server.rt.db, accountId);
+    expect(state.jobs).toHaveLength(0);
+    expect(state.holds).toHaveLength(0);
+    expect(state).toMatchObject({ balance: 50, held: 0, entriesSum: 50 });
+    expect(state.queueRows).toBe(before);
+  });
+});

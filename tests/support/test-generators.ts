@@ -1,0 +1,37 @@
+import { writeFileSync } from "node:fs";
+import { z } from "zod";
+import { resizeImage } from "@/engine/tools/resize";
+import { registerProvider } from "@/engine/providers/registry";
+import { registerGenerator } from "@/features/generators/server/registry";
+
+/**
+ * Generators that exist only in tests: a tool that always fails, and a slow one to kill a worker
+ * in the middle of. They run through the real pipeline, queue and ledger.
+ */
+export const failingTool = { calls: 0 };
+
+export function registerTestGenerators(options: { slowMs?: number; startedMarker?: string } = {}) {
+  registerProvider({
+    id: "test-tools",
+    capabilities: {
+      "always-fail": async () => {
+        failingTool.calls += 1;
+        throw new Error("this tool always fails");
+      },
+      "slow-resize": async (input, opts) => {
+        if (options.startedMarker) writeFileSync(options.startedMarker, String(process.pid));
+        await new Promise((resolve) => setTimeout(resolve, options.slowMs ?? 0));
+        return resizeImage(input, { width: Number(opts.width ?? 32) });
+      },
+    },
+  });
+  const base = {
+    category: "basics" as const,
+    price: 1,
+    mode: "async" as const,
+    inputSchema: z.object({ image: z.uuid(), width: z.number().int().optional() }),
+    imageInput: "image",
+  };
+  registerGenerator({ ...base, id: "always-fails", steps: [{ capability: "always-fail", providers: ["test-tools"], options: (i) => i }] });
+  registerGenerator({ ...base, id: "slow", steps: [{ capability: "slow-resize", providers: ["test-tools"], options: (i) => i }] });
+}
