@@ -45,11 +45,30 @@ afterAll(async () => {
 });
 
 /** Runs a step list in a fresh browser context; on failure keeps a screenshot and the server log. */
-async function inContext(name: string, run: (page: Page, context: BrowserContext) => Promise<void>) {
-  const context = await browser.newContext({ acceptDownloads: true, locale: "en-US", viewport: { width: 1280, height: 900 } });
+async function inContext(
+  name: string,
+  run: (page: Page, context: BrowserContext) => Promise<void>,
+  colorScheme: "light" | "dark" = "light",
+) {
+  const context = await browser.newContext({
+    acceptDownloads: true,
+    locale: "en-US",
+    colorScheme,
+    viewport: { width: 1280, height: 900 },
+  });
   const page = await context.newPage();
+  // Uncaught exceptions and console errors (hydration mismatches, CSP violations...) fail the test.
+  // Failed loads are expected: /api/v1/me answers 401 when signed out, the German run aborts SSE.
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+      problems.push(`console error: ${message.text()}`);
+    }
+  });
   try {
     await run(page, context);
+    expect(problems).toEqual([]);
   } catch (error) {
     await page.screenshot({ path: path.join(shots, `${name}-failure.png`), fullPage: true }).catch(() => undefined);
     const message = error instanceof Error ? error.message : String(error);
@@ -87,7 +106,7 @@ async function resizeAndDownload(page: Page, t: T, live: boolean) {
   await page.getByLabel(t("generator.fields.width"), { exact: true }).fill("300");
   await page.getByLabel(t("generator.fields.format"), { exact: true }).selectOption("webp");
   const run = t("generator.run", { title: t("generators.resize.title"), price: 1 });
-  const events = page.waitForEvent("requestfinished", (r) => r.url().includes("/events")).catch(() => null);
+  const events = page.waitForResponse((r) => r.url().includes("/events")).catch(() => null);
   const polled = page.waitForRequest((r) => /\/api\/v1\/jobs\/[^/?]+$/.test(r.url())).catch(() => null);
   await page.getByRole("button", { name: run, exact: true }).click();
 
@@ -95,8 +114,8 @@ async function resizeAndDownload(page: Page, t: T, live: boolean) {
   await job.waitFor({ timeout: 90_000 });
   expect(await job.getAttribute("data-status"), await job.innerText()).toBe("succeeded");
   if (live) {
-    const response = await (await events)?.response();
-    expect(response?.headers()["content-type"]).toContain("text/event-stream");
+    const response = await events;
+    expect(response?.headers()["content-type"], "no event stream was opened").toContain("text/event-stream");
   } else {
     expect(await polled, "the job was never polled").not.toBeNull();
   }
@@ -128,8 +147,14 @@ async function checkStatement(page: Page, t: T) {
   await page.getByTestId("statement-balance").filter({ hasText: t("common.credits", { count: 49 }) }).waitFor();
 }
 
+/** A full-page screenshot for people to look at, taken from the top so the sticky header sits there. */
+async function shot(page: Page, file: string) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(shots, file), fullPage: true });
+}
+
 async function noHorizontalScroll(page: Page, name: string) {
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  await shot(page, `${name}.png`);
   const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(scrollWidth, `${name}: page is wider than the phone`).toBeLessThanOrEqual(375);
 }
@@ -149,14 +174,14 @@ describe("the web journey", () => {
 
       await signUp(page, t, email);
       await resizeAndDownload(page, t, true);
-      await page.screenshot({ path: path.join(shots, "dashboard-desktop-en.png"), fullPage: true });
+      await shot(page, "dashboard-desktop-en.png");
 
       // The job list comes back from the server after a reload.
       await page.reload();
       await page.locator('[data-testid="job"][data-status="succeeded"]').first().waitFor();
 
       await checkStatement(page, t);
-      await page.screenshot({ path: path.join(shots, "statement-desktop-en.png"), fullPage: true });
+      await shot(page, "statement-desktop-en.png");
       await page.getByRole("link", { name: t("nav.gallery"), exact: true }).click();
       await page.getByTestId("gallery-item").first().waitFor();
 
@@ -194,7 +219,7 @@ describe("the web journey", () => {
       const mail = page.getByRole("listitem").filter({ hasText: t("emails.reset.subject") }).first();
       const link = await mail.getByRole("link").first().getAttribute("href");
       expect(link).toBeTruthy();
-      await page.screenshot({ path: path.join(shots, "outbox-desktop-en.png"), fullPage: true });
+      await shot(page, "outbox-desktop-en.png");
       await page.goto(link ?? "");
       await page.waitForURL("**/reset-password?token=**");
       const newPassword = "a brand new passphrase";
@@ -211,14 +236,14 @@ describe("the web journey", () => {
     });
   });
 
-  it("in German: switch the language, then the same key steps (with the polling fallback)", async () => {
+  it("in German and dark mode: switch the language, then the same key steps (with the polling fallback)", async () => {
     const t = translator("de");
     await inContext("de", async (page) => {
       await page.goto(url("/"));
       await page.getByRole("button", { name: t("nav.languages.de"), exact: true }).click();
       await page.getByRole("heading", { level: 1, name: t("landing.title") }).waitFor();
       expect(await page.locator("html").getAttribute("lang")).toBe("de");
-      await page.screenshot({ path: path.join(shots, "landing-desktop-de.png"), fullPage: true });
+      await shot(page, "landing-desktop-de.png");
 
       await signUp(page, t, `grace-${Date.now()}@example.com`);
       await page.getByRole("heading", { level: 1, name: t("dashboard.title") }).waitFor();
@@ -226,12 +251,12 @@ describe("the web journey", () => {
       await page.route("**/api/v1/jobs/*/events", (route) => route.abort());
       await resizeAndDownload(page, t, false);
       await checkStatement(page, t);
-      await page.screenshot({ path: path.join(shots, "statement-desktop-de.png"), fullPage: true });
+      await shot(page, "statement-desktop-de.png");
 
       await page.setViewportSize({ width: 375, height: 812 });
       await page.goto(url("/dashboard"));
       await page.locator('[data-testid="job"][data-status="succeeded"]').first().waitFor();
       await noHorizontalScroll(page, "phone-dashboard-de");
-    });
+    }, "dark");
   });
 });

@@ -109,6 +109,23 @@ describe("auth over HTTP", () => {
     expect((await signIn(bystander.email)).status).toBe(200);
   });
 
+  it("accepts only JSON where it throttles, so form posts cannot bypass the throttle", async () => {
+    const user = await signUpAndIn(server.baseUrl, newEmail("form"));
+    const form = (path: string, fields: Record<string, string>) =>
+      fetch(server.baseUrl + path, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: server.baseUrl },
+        body: new URLSearchParams(fields),
+      });
+    const signInByForm = await form("/api/auth/sign-in/email", { email: user.email, password: testPassword });
+    expect(signInByForm.status).toBe(415);
+    expect(signInByForm.headers.getSetCookie()).toEqual([]);
+    const email = newEmail("form-sign-up");
+    expect((await form("/api/auth/sign-up/email", { name: "Form", email, password: testPassword })).status).toBe(415);
+    expect(await server.rt.db.select().from(users).where(eq(users.email, email))).toEqual([]);
+    expect((await signIn(user.email)).status).toBe(200);
+  });
+
   it("creates a new session at each sign-in and signs out only the one used", async () => {
     const user = await signUpAndIn(server.baseUrl, newEmail("sessions"));
     const second = await signIn(user.email);

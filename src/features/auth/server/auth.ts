@@ -1,4 +1,5 @@
 import { betterAuth } from "better-auth";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { count } from "drizzle-orm";
 import { ensurePersonalAccount } from "@/features/credits/server/accounts";
@@ -9,6 +10,7 @@ import { negotiateLocale, translate } from "@/server/i18n";
 import type { Mailer } from "@/server/mail/mailer";
 import { readCookie } from "@/server/http/cookies";
 import { hashPassword, verifyPassword } from "./password";
+import { isThrottledAuthPath } from "./throttle";
 
 export type AuthEnv = Pick<
   Env,
@@ -73,6 +75,18 @@ export function createAuth(env: AuthEnv, db: Db, mailer: Mailer) {
     socialProviders: socialProviders(env),
     // Sign-in throttling is ours (features/auth/server/throttle.ts), shared across processes.
     rateLimit: { enabled: false },
+    hooks: {
+      // The throttle reads the email from a JSON body, but better-auth also takes form posts on
+      // sign-in and sign-up: those went unthrottled (unlimited password guesses). Our client only
+      // sends JSON, so the throttled endpoints accept nothing else.
+      before: createAuthMiddleware(async (ctx) => {
+        if (!ctx.request || ctx.request.method !== "POST" || !isThrottledAuthPath(`/api/auth${ctx.path}`)) return;
+        const type = ctx.request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+        if (type !== "application/json") {
+          throw new APIError("UNSUPPORTED_MEDIA_TYPE", { message: "Send JSON.", code: "UNSUPPORTED_MEDIA_TYPE" });
+        }
+      }),
+    },
     databaseHooks: {
       user: {
         create: {

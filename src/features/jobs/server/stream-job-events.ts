@@ -28,7 +28,7 @@ export async function streamJobEvents(
   try {
     while (!closed) {
       const job = await getJob({ ctx: options.ctx, input: { id: options.jobId } });
-      const fingerprint = `${job.status}:${job.progress}:${job.updatedAt.getTime()}`;
+      const fingerprint = `${job.status}:${job.progress}`;
       if (fingerprint !== lastSent) {
         lastSent = fingerprint;
         await stream.writeSSE({ event: "job", id: fingerprint, data: JSON.stringify(await toJobView(options.ctx, job, options.env)) });
