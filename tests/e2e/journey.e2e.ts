@@ -149,6 +149,9 @@ async function checkStatement(page: Page, t: T) {
 
 /** A full-page screenshot for people to look at, taken from the top so the sticky header sits there. */
 async function shot(page: Page, file: string) {
+  // Scroll through once so lazy images load, then start from the top.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await page.waitForLoadState("networkidle");
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(shots, file), fullPage: true });
 }

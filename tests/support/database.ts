@@ -25,3 +25,18 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
     },
   };
 }
+
+/** A migrated database without the rest of the runtime, for tests of one module. */
+export async function openTestDatabase() {
+  const { openDatabase } = await import("@/server/db/client");
+  const pgDatabase = testDatabaseUrl ? await createPostgresDatabase() : undefined;
+  const handle = await openDatabase({ url: pgDatabase?.url, pgliteDir: "memory" });
+  await handle.migrate();
+  return {
+    ...handle,
+    async close() {
+      await handle.close();
+      await pgDatabase?.drop();
+    },
+  };
+}

@@ -46,7 +46,12 @@ export function JobCard({ job, title, onUpdate }: Props) {
         <figure key={output.assetId} className={styles.output}>
           <a href={output.url} target="_blank" rel="noreferrer" className={styles.outputImage}>
             {/* eslint-disable-next-line @next/next/no-img-element -- signed, short-lived URLs */}
-            <img src={output.url} alt={t("outputAlt", { id: job.id.slice(0, 8) })} loading="lazy" />
+            <img
+              src={output.url}
+              alt={t("outputAlt", { id: job.id.slice(0, 8) })}
+              loading="lazy"
+              style={output.width && output.height ? { aspectRatio: `${output.width} / ${output.height}` } : undefined}
+            />
           </a>
           <figcaption className={styles.outputCaption}>
             <span className="hint">

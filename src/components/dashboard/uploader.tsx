@@ -59,6 +59,7 @@ export function Uploader({ asset, onUploaded }: { asset: Asset | null; onUploade
             src={asset.url}
             alt={t("previewAlt", { name: asset.name ?? "" })}
             className={styles.preview}
+            style={asset.width && asset.height ? { aspectRatio: `${asset.width} / ${asset.height}` } : undefined}
             data-testid="upload-preview"
           />
         )}

@@ -43,6 +43,9 @@ export function createAuth(env: AuthEnv, db: Db, mailer: Mailer) {
     basePath: "/api/auth",
     secret: env.APP_SECRET,
     trustedOrigins: [env.APP_URL],
+    // better-auth turns origin, CSRF and redirect-URL checks off when NODE_ENV=test (or TEST is set):
+    // tests would then pass without the protections production relies on. Always on.
+    advanced: { disableOriginCheck: false, disableCSRFCheck: false },
     telemetry: { enabled: false },
     database: drizzleAdapter(db, {
       provider: "pg",
