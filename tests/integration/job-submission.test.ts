@@ -115,7 +115,7 @@ describe("accepting jobs: one transaction, exactly the credits there are", () =>
     failingBoss.send = (async (...args: Parameters<typeof server.rt.boss.send>) => {
       await (server.rt.boss.send as (...a: unknown[]) => Promise<unknown>)(...args);
       throw new Error("database went away after enqueue");
-    }) as typeof server.rt.boss.send;
+    }) as unknown as typeof server.rt.boss.send;
 
     await expect(
       submitJob({ ctx: { ...ctx, db: server.rt.db }, boss: failingBoss, input: { generator: "resize", inputs: { image, width: 20 } } }),

@@ -92,7 +92,7 @@ describe("a worker killed mid-job", () => {
 
 function startWorker(env: Record<string, string | undefined>): ChildProcess {
   const child = spawn(process.execPath, ["--import", "tsx", "tests/support/worker-process.ts"], {
-    env: { PATH: process.env.PATH, ...env },
+    env: { PATH: process.env.PATH, ...env } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stderr?.on("data", (chunk) => process.stderr.write(`[worker ${child.pid}] ${chunk}`));

@@ -113,19 +113,16 @@ export function registerAssetRoutes(api: ApiApp, rt: Runtime) {
       const query = c.req.valid("query");
       if (!verifySignedPath(rt.env.APP_SECRET, assetFilePath(id), query)) throw new AppError("forbidden");
       const asset = await getAssetForSignedLink({ ctx: systemCtx(rt.db, "signed-link"), input: { id } });
-      const disposition = query.download === "1" ? { "Content-Disposition": contentDisposition(downloadName(asset)) } : {};
       const file = await rt.storage.stream(asset.storageKey);
-      return new Response(file.body, {
-        status: 200,
-        headers: {
-          "Content-Type": asset.mime,
-          "Content-Length": String(file.size),
-          "Cache-Control": "private, max-age=600",
-          "X-Content-Type-Options": "nosniff",
-          ETag: `"${asset.sha256}"`,
-          ...disposition,
-        },
+      const headers = new Headers({
+        "Content-Type": asset.mime,
+        "Content-Length": String(file.size),
+        "Cache-Control": "private, max-age=600",
+        "X-Content-Type-Options": "nosniff",
+        ETag: `"${asset.sha256}"`,
       });
+      if (query.download === "1") headers.set("Content-Disposition", contentDisposition(downloadName(asset)));
+      return new Response(file.body, { status: 200, headers });
     },
   );
 }

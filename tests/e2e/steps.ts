@@ -1,0 +1,105 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createTranslator } from "next-intl";
+import type { Page } from "playwright-core";
+import sharp from "sharp";
+import { expect } from "vitest";
+import de from "@/messages/de.json";
+import en from "@/messages/en.json";
+
+// Steps of the browser journey. Pages use the context's baseURL; labels and texts come from the
+// message files, so the same steps run in English and German.
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const coffee = path.join(root, "tests/fixtures/images/coffee.png");
+export const shots = path.join(root, "test-results/e2e");
+mkdirSync(shots, { recursive: true });
+export const password = "correct horse battery staple";
+
+export type Locale = "en" | "de";
+export const translator = (locale: Locale) =>
+  createTranslator({ locale, messages: locale === "de" ? (de as typeof en) : en });
+export type T = ReturnType<typeof translator>;
+
+export async function signUp(page: Page, t: T, email: string) {
+  await page.goto("/sign-up");
+  await page.getByLabel(t("auth.name"), { exact: true }).fill("Ada Lovelace");
+  await page.getByLabel(t("auth.email"), { exact: true }).fill(email);
+  await page.getByLabel(t("auth.password"), { exact: true }).fill(password);
+  await page.getByRole("button", { name: t("auth.submitSignUp"), exact: true }).click();
+  await page.waitForURL("**/dashboard");
+  await page.getByTestId("balance").filter({ hasText: /^50$/ }).waitFor();
+}
+
+export async function signIn(page: Page, t: T, email: string, secret: string) {
+  await page.getByLabel(t("auth.email"), { exact: true }).fill(email);
+  await page.getByLabel(t("auth.password"), { exact: true }).fill(secret);
+  await page.getByRole("button", { name: t("auth.submitSignIn"), exact: true }).click();
+}
+
+/**
+ * Upload the coffee photo, resize it to 300 px wide WebP, wait for the result, download it.
+ * live: whether progress should arrive over Server-Sent Events (else the polling fallback).
+ */
+export async function resizeAndDownload(page: Page, t: T, live: boolean) {
+  await page.locator('input[type="file"]').setInputFiles(coffee);
+  await page.getByTestId("upload-preview").waitFor();
+  await page.getByLabel(t("generator.fields.width"), { exact: true }).fill("300");
+  await page.getByLabel(t("generator.fields.format"), { exact: true }).selectOption("webp");
+  const run = t("generator.run", { title: t("generators.resize.title"), price: 1 });
+  const events = page.waitForResponse((r) => r.url().includes("/events")).catch(() => null);
+  const polled = page.waitForRequest((r) => /\/api\/v1\/jobs\/[^/?]+$/.test(r.url())).catch(() => null);
+  await page.getByRole("button", { name: run, exact: true }).click();
+
+  const job = page.locator('[data-testid="job"]:is([data-status="succeeded"],[data-status="failed"],[data-status="canceled"])').first();
+  await job.waitFor({ timeout: 90_000 });
+  expect(await job.getAttribute("data-status"), await job.innerText()).toBe("succeeded");
+  if (live) {
+    const response = await events;
+    expect(response?.headers()["content-type"], "no event stream was opened").toContain("text/event-stream");
+  } else {
+    expect(await polled, "the job was never polled").not.toBeNull();
+  }
+  await job.getByTestId("job-status").filter({ hasText: t("jobs.status.succeeded") }).waitFor();
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    job.getByRole("link", { name: t("common.download"), exact: true }).click(),
+  ]);
+  const file = await download.path();
+  const meta = await sharp(file).metadata();
+  expect(meta.format).toBe("webp");
+  expect(meta.width).toBe(300);
+  expect(meta.height).toBe(200);
+  expect(download.suggestedFilename()).toMatch(/\.webp$/);
+
+  await page.getByTestId("balance").filter({ hasText: /^49$/ }).waitFor();
+  await page.getByTestId("header-balance").filter({ hasText: t("nav.balance", { balance: 49 }) }).waitFor();
+}
+
+export async function checkStatement(page: Page, t: T) {
+  await page.getByRole("link", { name: t("nav.statement"), exact: true }).click();
+  await page.waitForURL("**/statement");
+  await page
+    .locator('[data-testid="ledger-entry"][data-kind="capture"]')
+    .filter({ hasText: t("statement.charged", { amount: 1 }) })
+    .waitFor();
+  await page.locator('[data-testid="ledger-entry"][data-kind="signup_bonus"]').filter({ hasText: t("statement.kinds.signup_bonus") }).waitFor();
+  await page.getByTestId("statement-balance").filter({ hasText: t("common.credits", { count: 49 }) }).waitFor();
+}
+
+/** A full-page screenshot for people to look at, taken from the top so the sticky header sits there. */
+export async function shot(page: Page, file: string) {
+  // Scroll through once so lazy images load, then start from the top.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await page.waitForLoadState("networkidle");
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(shots, file), fullPage: true });
+}
+
+export async function noHorizontalScroll(page: Page, name: string) {
+  await shot(page, `${name}.png`);
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(scrollWidth, `${name}: page is wider than the phone`).toBeLessThanOrEqual(375);
+}
