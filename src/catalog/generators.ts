@@ -13,19 +13,15 @@ export const generators: GeneratorDefinition[] = [
     category: "basics",
     price: generatorPrices.resize,
     mode: "sync",
-    inputSchema: z
-      .strictObject({
-        image: assetId,
-        width: side.optional(),
-        height: side.optional(),
-        fit: z.enum(resizeFits).optional(),
-        format: z.enum(outputFormats).optional(),
-        quality: z.number().int().min(1).max(100).optional(),
-      })
-      .refine((v) => v.width !== undefined || v.height !== undefined, {
-        message: "width or height is required",
-        path: ["width"],
-      }) as unknown as z.ZodObject,
+    // Without width and height it only converts format or quality.
+    inputSchema: z.strictObject({
+      image: assetId,
+      width: side.optional(),
+      height: side.optional(),
+      fit: z.enum(resizeFits).optional(),
+      format: z.enum(outputFormats).optional(),
+      quality: z.number().int().min(1).max(100).optional(),
+    }),
     imageInput: "image",
     steps: [{ capability: "resize", providers: ["local"], options: (inputs) => inputs }],
   },

@@ -135,6 +135,14 @@ describe("auth over HTTP", () => {
     expect((await me(user.cookie)).status).toBe(200);
     expect((await me(other)).status).toBe(200);
 
+    // Sign-out is a cookie-authenticated POST: another site (or no origin at all) may not do it.
+    const forged = await post(server.baseUrl, "/api/auth/sign-out", {}, { cookie: user.cookie, origin: "https://evil.example" });
+    expect(forged.status).toBe(403);
+    const headers = { "content-type": "application/json", cookie: user.cookie };
+    const anonymous = await fetch(`${server.baseUrl}/api/auth/sign-out`, { method: "POST", headers, body: "{}" });
+    expect(anonymous.status).toBe(403);
+    expect((await me(user.cookie)).status).toBe(200);
+
     const signOut = await post(server.baseUrl, "/api/auth/sign-out", {}, { cookie: user.cookie });
     expect(signOut.status).toBe(200);
     const gone = await me(user.cookie);
@@ -189,6 +197,11 @@ describe("auth over HTTP", () => {
     const user = await signUpAndIn(server.baseUrl, newEmail("reset"));
     const unknown = newEmail("unknown");
     const ask = (email: string) => post(server.baseUrl, "/api/auth/request-password-reset", { email, redirectTo: "/reset-password" });
+    // A reset link that redirects elsewhere would hand the token to that site: refused, no mail.
+    const elsewhere = await post(server.baseUrl, "/api/auth/request-password-reset", { email: user.email, redirectTo: "https://evil.example/steal" });
+    expect(elsewhere.status).toBe(403);
+    expect((await mailsTo(user.email)).map((m) => m.subject)).toEqual([en.emails.verify.subject]);
+
     const [known, stranger] = [await ask(user.email), await ask(unknown)];
     expect(known.status).toBe(200);
     expect(stranger.status).toBe(known.status);

@@ -63,6 +63,16 @@ describe("running jobs: capture on success, release on final failure, each exact
     expect(new Set(events.map((e) => `${e.status}:${e.progress}`)).size).toBe(events.length);
   });
 
+  it("?wait=N answers 200 with the finished job in one round trip", async () => {
+    const answer = await user.json<{ job: JobBody }>(
+      "/api/v1/jobs?wait=30",
+      jsonBody({ generator: "resize", inputs: { image, format: "jpeg", quality: 70 } }),
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body.job.status).toBe("succeeded");
+    expect(answer.body.job.outputs[0]).toMatchObject({ width: 451, height: 300 });
+  });
+
   it("a resolved hold cannot be resolved again: a second capture or a late release changes nothing", async () => {
     const { resolveHold } = await import("@/features/credits/server/holds");
     const accountId = await accountIdOf(user);

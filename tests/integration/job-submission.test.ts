@@ -70,7 +70,8 @@ describe("accepting jobs: one transaction, exactly the credits there are", () =>
     const { user, image, accountId } = await userWithImage();
     const cases = [
       { generator: "resize", inputs: { image, width: 0 } },
-      { generator: "resize", inputs: { image } },
+      { generator: "resize", inputs: { image, fit: "squash" } },
+      { generator: "resize", inputs: { image, format: "bmp", quality: 101 } },
       { generator: "resize", inputs: { image: "not-a-uuid", width: 10 } },
       { generator: "resize", inputs: { image, width: 10, extra: true } },
       { generator: "nope", inputs: {} },

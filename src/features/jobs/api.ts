@@ -7,6 +7,7 @@ import type { Runtime } from "@/server/runtime";
 import { getJob, listJobs, toJobView } from "./server/job-view";
 import { submitJobInput, submitJob } from "./server/submit-job";
 import { streamJobEvents } from "./server/stream-job-events";
+import { waitForJobEnd } from "./server/wait-for-job";
 
 const JobSchema = z
   .object({
@@ -34,11 +35,14 @@ export function registerJobRoutes(api: ApiApp, rt: Runtime) {
       method: "post",
       path: "/jobs",
       summary: "Run a generator. Credits are held now, charged on success, returned on failure.",
+      description: "With `?wait=N` (up to 60 s) the answer waits for the job to end and is 200 when it did.",
       request: {
+        query: z.object({ wait: z.coerce.number().int().min(0).max(60).default(0) }),
         headers: z.object({ "idempotency-key": z.string().min(1).max(200).optional() }),
         body: { required: true, content: { "application/json": { schema: submitJobInput } } },
       },
       responses: {
+        200: { description: "Ended within `wait` seconds", content: JobBody },
         202: { description: "Accepted (or the earlier answer for a repeated Idempotency-Key)", content: JobBody },
         402: { description: "insufficient_credits", content: { "application/json": { schema: z.any() } } },
         409: { description: "idempotency_key_conflict: the key was used with other inputs" },
@@ -52,7 +56,10 @@ export function registerJobRoutes(api: ApiApp, rt: Runtime) {
         boss: rt.boss,
         input: { ...c.req.valid("json"), idempotencyKey: c.req.valid("header")["idempotency-key"] },
       });
-      return c.json({ job: await toJobView(ctx, job, rt.env) }, 202);
+      const { wait } = c.req.valid("query");
+      const current = wait > 0 ? await waitForJobEnd({ ctx, events: rt.jobEvents, input: { id: job.id, seconds: wait } }) : job;
+      const ended = current.status !== "queued" && current.status !== "running";
+      return c.json({ job: await toJobView(ctx, current, rt.env) }, ended ? 200 : 202);
     },
   );
 
