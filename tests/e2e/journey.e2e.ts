@@ -94,7 +94,7 @@ describe("the web journey", () => {
       await page.setViewportSize({ width: 375, height: 812 });
       for (const pathname of ["/", "/sign-up"]) {
         await page.goto(pathname);
-        await page.getByRole("link", { name: t("nav.signIn"), exact: true }).waitFor();
+        await page.getByRole("banner").getByRole("link", { name: t("nav.signIn"), exact: true }).waitFor();
         await noHorizontalScroll(page, `phone${pathname === "/" ? "-landing" : pathname.replace("/", "-")}-en`);
       }
       await page.setViewportSize({ width: 1280, height: 900 });
@@ -109,7 +109,7 @@ describe("the web journey", () => {
 
       await checkStatement(page, t);
       await shot(page, "statement-desktop-en.png");
-      await page.getByRole("link", { name: t("nav.gallery"), exact: true }).click();
+      await page.getByRole("navigation").getByRole("link", { name: t("nav.gallery"), exact: true }).click();
       await page.getByTestId("gallery-item").first().waitFor();
 
       await page.setViewportSize({ width: 375, height: 812 });
@@ -142,7 +142,7 @@ describe("the web journey", () => {
       await page.goto("/sign-in");
       await signIn(page, t, email, password);
       await page.waitForURL("**/dashboard");
-      await page.getByRole("link", { name: t("nav.outbox"), exact: true }).click();
+      await page.getByRole("navigation").getByRole("link", { name: t("nav.outbox"), exact: true }).click();
       const mail = page.getByRole("listitem").filter({ hasText: t("emails.reset.subject") }).first();
       const link = await mail.getByRole("link").first().getAttribute("href");
       expect(link).toBeTruthy();

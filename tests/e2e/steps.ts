@@ -79,7 +79,7 @@ export async function resizeAndDownload(page: Page, t: T, live: boolean) {
 }
 
 export async function checkStatement(page: Page, t: T) {
-  await page.getByRole("link", { name: t("nav.statement"), exact: true }).click();
+  await page.getByRole("navigation").getByRole("link", { name: t("nav.statement"), exact: true }).click();
   await page.waitForURL("**/statement");
   await page
     .locator('[data-testid="ledger-entry"][data-kind="capture"]')

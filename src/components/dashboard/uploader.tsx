@@ -1,7 +1,8 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useId, useState, type DragEvent } from "react";
+import { useEffect, useId, useState, type DragEvent } from "react";
+import { api } from "../api/client";
 import type { Asset } from "../api/types";
 import { useErrorMessage } from "../api/use-error-message";
 import { useFormatBytes } from "../ui/format";
@@ -9,20 +10,37 @@ import { ProgressBar } from "../ui/progress-bar";
 import styles from "./dashboard.module.css";
 import { uploadFile } from "./upload-file";
 
-const maxMegabytes = 25;
+/** The server's default until /api/v1/limits answers; the server checks again in any case. */
+const defaultMaxBytes = 25 * 1024 * 1024;
+
+function useUploadMaxBytes(): number {
+  const [maxBytes, setMaxBytes] = useState(defaultMaxBytes);
+  useEffect(() => {
+    let active = true;
+    api<{ upload: { maxBytes: number } }>("/api/v1/limits")
+      .then((body) => active && setMaxBytes(body.upload.maxBytes))
+      .catch(() => undefined);
+    return () => {
+      active = false;
+    };
+  }, []);
+  return maxBytes;
+}
 
 export function Uploader({ asset, onUploaded }: { asset: Asset | null; onUploaded: (asset: Asset) => void }) {
   const t = useTranslations("upload");
   const errorMessage = useErrorMessage();
   const formatBytes = useFormatBytes();
   const inputId = useId();
+  const maxBytes = useUploadMaxBytes();
+  const maxMegabytes = Math.round(maxBytes / 1024 / 1024);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
 
   async function upload(file: File | undefined) {
     if (!file) return;
-    if (file.size > maxMegabytes * 1024 * 1024) return setError(t("tooLarge", { maxMegabytes }));
+    if (file.size > maxBytes) return setError(t("tooLarge", { maxMegabytes }));
     setError(null);
     setProgress(0);
     try {

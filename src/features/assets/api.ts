@@ -68,6 +68,22 @@ export function registerAssetRoutes(api: ApiApp, rt: Runtime) {
   api.openapi(
     createRoute({
       method: "get",
+      path: "/limits",
+      summary: "Upload limits of this server, so clients can check before sending",
+      security: [],
+      responses: {
+        200: {
+          description: "Limits",
+          content: json(z.object({ upload: z.object({ maxBytes: z.number().int(), maxPixels: z.number().int() }) })),
+        },
+      },
+    }),
+    (c) => c.json({ upload: { maxBytes: rt.env.UPLOAD_MAX_BYTES, maxPixels: rt.env.UPLOAD_MAX_PIXELS } }, 200),
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
       path: "/assets",
       summary: "List the account's assets, newest first",
       request: { query: PageQuery.extend({ kind: z.enum(["upload", "output", "derived"]).optional() }) },
