@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { serve } from "@hono/node-server";
+import { createAdaptorServer } from "@hono/node-server";
 import { parseEnv } from "@/server/env";
 import { createRuntime, type Runtime } from "@/server/runtime";
 import { createPostgresDatabase, testDatabaseUrl } from "./database";
@@ -26,9 +26,11 @@ export async function startTestServer(
   const pgDatabase = !options.databaseUrl && testDatabaseUrl ? await createPostgresDatabase() : undefined;
   const databaseUrl = options.databaseUrl ?? pgDatabase?.url;
 
-  let handler: (request: Request) => Response | Promise<Response> = () => new Response("starting", { status: 503 });
-  const server = serve({ fetch: (request) => handler(request), port: 0, hostname: "127.0.0.1" });
-  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+  let handler: (request: Request, env: unknown) => Response | Promise<Response> = () =>
+    new Response("starting", { status: 503 });
+  const server = createAdaptorServer({ fetch: (request, env) => handler(request, env) });
+  // A deep accept backlog: the concurrency tests open 1,000 connections at once.
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", 4096, () => resolve()));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const env = parseEnv({
@@ -44,7 +46,7 @@ export async function startTestServer(
     ...options.env,
   });
   const rt = await createRuntime(env, { runWorker: options.runWorker ?? true });
-  handler = (request) => rt.app.fetch(request);
+  handler = (request, bindings) => rt.app.fetch(request, bindings);
   return {
     rt,
     baseUrl,

@@ -57,6 +57,9 @@ export function pgliteExecutor(client: Pick<PGlite, "query" | "exec">): SqlExecu
 
 async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection dropped by the server (restart, failover) must not crash the process;
+  // the pool replaces it on the next query.
+  pool.on("error", (error) => console.warn(`[db] idle connection closed: ${error.message}`));
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     kind: "postgres",

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import { sql } from "drizzle-orm";
-import { ensurePersonalAccount } from "@/features/credits/server/accounts";
+import { resolveSessionActor } from "@/features/auth/server/resolve-actor";
 import { isThrottledAuthPath, throttleAuthAttempt } from "@/features/auth/server/throttle";
 import type { Runtime } from "../runtime";
 import { negotiateLocale } from "../i18n";
@@ -41,7 +41,7 @@ export function createHttpApp(rt: Runtime): Hono<ApiEnv> {
       await throttleAuthAttempt(rt.rateLimiter, {
         pathname: c.req.path,
         email: typeof body.email === "string" ? body.email : undefined,
-        ip: clientIp(c.req.raw, rt.env.TRUST_PROXY),
+        ip: clientIp(c.req.raw, rt.env.TRUST_PROXY, (c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress),
       });
     }
     return rt.auth.handler(c.req.raw);
@@ -52,8 +52,7 @@ export function createHttpApp(rt: Runtime): Hono<ApiEnv> {
     if (c.req.header("cookie")) {
       const session = await rt.auth.api.getSession({ headers: c.req.raw.headers });
       if (session) {
-        const accountId = await ensurePersonalAccount({ db: rt.db, userId: session.user.id });
-        const role = (session.user as { role?: string }).role === "admin" ? "admin" : "user";
+        const { role, accountId } = await resolveSessionActor({ db: rt.db, env: rt.env, userId: session.user.id });
         c.set("ctx", {
           actor: { type: "user", userId: session.user.id, role },
           accountId,
@@ -71,9 +70,18 @@ export function createHttpApp(rt: Runtime): Hono<ApiEnv> {
   return app;
 }
 
-/** Behind a proxy (TRUST_PROXY) the client is the first X-Forwarded-For hop; Next sets it too. */
-function clientIp(request: Request, trustProxy: boolean): string | undefined {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  if (forwarded && trustProxy) return forwarded;
-  return request.headers.get("x-real-ip") ?? forwarded ?? undefined;
+type NodeBindings = { incoming?: { socket?: { remoteAddress?: string } } };
+
+/**
+ * The client address for per-address limits, only from sources a client cannot forge: behind a
+ * trusted proxy (TRUST_PROXY) the last X-Forwarded-For hop, which that proxy appended; otherwise the
+ * socket peer when the server exposes it. Next.js keeps a client-sent X-Forwarded-For, so without
+ * a trusted proxy the per-email limits are the ones that hold there.
+ */
+function clientIp(request: Request, trustProxy: boolean, socketAddress: string | undefined): string | undefined {
+  if (trustProxy) {
+    const hops = request.headers.get("x-forwarded-for")?.split(",").map((hop) => hop.trim()).filter(Boolean);
+    if (hops?.length) return hops.at(-1);
+  }
+  return socketAddress;
 }

@@ -53,7 +53,8 @@ export function createAuth(env: AuthEnv, db: Db, mailer: Mailer) {
     }),
     user: {
       modelName: "users",
-      additionalFields: { role: { type: "string", input: false, defaultValue: "user" } },
+      // Not returned: a sign-up answer must look the same for every email, admin or not.
+      additionalFields: { role: { type: "string", input: false, returned: false, defaultValue: "user" } },
     },
     session: { modelName: "sessions" },
     account: { modelName: "identities" },
@@ -93,10 +94,11 @@ export function createAuth(env: AuthEnv, db: Db, mailer: Mailer) {
     databaseHooks: {
       user: {
         create: {
+          // The first user administers the install. ADMIN_EMAIL is honoured only once that email
+          // is verified (resolve-actor.ts), so nobody can claim it by signing up first.
           before: async (user) => {
             const [row] = await db.select({ n: count() }).from(users);
-            const isAdmin = row?.n === 0 || user.email.toLowerCase() === env.ADMIN_EMAIL?.toLowerCase();
-            return { data: { ...user, role: isAdmin ? "admin" : "user" } };
+            return { data: { ...user, role: row?.n === 0 ? "admin" : "user" } };
           },
           after: async (user) => {
             await ensurePersonalAccount({ db, userId: user.id });

@@ -9,7 +9,13 @@ export async function getMe({ ctx }: { ctx: Ctx }) {
   if (!user) throw notFound();
   const account = await getAccountSummary({ db: ctx.db, accountId: requireAccountId(ctx) });
   return {
-    user: { id: user.id, name: user.name, email: user.email, role: user.role, emailVerified: user.emailVerified },
+    user: {
+      id: user.id,
+      name: user.name,
+      email: user.email,
+      role: ctx.actor.type === "user" ? ctx.actor.role : user.role,
+      emailVerified: user.emailVerified,
+    },
     account: { id: account.id, balance: account.balance, held: account.held },
   };
 }
