@@ -43,6 +43,8 @@ const schema = z.object({
   QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).default(30),
   QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).default(1),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  CPU_QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  CPU_QUEUE_MAX_WAITING: z.coerce.number().int().min(0).default(32),
   SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(10).default(900),
   TRUST_PROXY: flag.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

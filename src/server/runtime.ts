@@ -1,6 +1,7 @@
 import path from "node:path";
 import type PgBoss from "pg-boss";
 import type { Hono } from "hono";
+import { createCpuQueue, type CpuQueue } from "@/engine/cpu-queue";
 import { createAuth, type Auth } from "@/features/auth/server/auth";
 import { JobEvents } from "@/features/jobs/server/job-events";
 import { startJobWorkers } from "@/features/jobs/server/worker";
@@ -26,6 +27,8 @@ export type Runtime = {
   mailer: Mailer;
   auth: Auth;
   rateLimiter: RateLimiter;
+  /** Bounds CPU-heavy work on the request path (upload decoding). */
+  cpu: CpuQueue;
   jobEvents: JobEvents;
   logger: typeof logger;
   app: Hono<ApiEnv>;
@@ -53,6 +56,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions): Promise<
     mailer,
     auth: createAuth(env, db, mailer),
     rateLimiter: env.mode === "production" ? createDatabaseRateLimiter(db) : createMemoryRateLimiter(),
+    cpu: createCpuQueue({ concurrency: env.CPU_QUEUE_CONCURRENCY, maxWaiting: env.CPU_QUEUE_MAX_WAITING }),
     jobEvents,
     logger,
     app: undefined as unknown as Hono<ApiEnv>,

@@ -55,6 +55,7 @@ export function registerAssetRoutes(api: ApiApp, rt: Runtime) {
       const asset = await uploadAsset({
         ctx,
         storage: rt.storage,
+        cpu: rt.cpu,
         input: {
           bytes: Buffer.from(await file.arrayBuffer()),
           name: file.name,

@@ -5,6 +5,7 @@ import { assets, type AssetKind } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
 import { decodeCursor, encodeCursor } from "@/server/pagination";
 import type { Storage } from "@/server/storage/types";
+import type { CpuQueue } from "@/engine/cpu-queue";
 import { normalizeUpload } from "./normalize-upload";
 
 export type AssetRow = typeof assets.$inferSelect;
@@ -16,14 +17,16 @@ export type AssetRow = typeof assets.$inferSelect;
 export async function uploadAsset({
   ctx,
   storage,
+  cpu,
   input,
 }: {
   ctx: Ctx;
   storage: Storage;
+  cpu: CpuQueue;
   input: { bytes: Buffer; name?: string; limits: { maxBytes: number; maxPixels: number } };
 }): Promise<AssetRow> {
   const accountId = requireAccountId(ctx);
-  const image = await normalizeUpload(input.bytes, input.limits);
+  const image = await cpu.run(() => normalizeUpload(input.bytes, input.limits));
   const id = randomUUID();
   const storageKey = `uploads/${id}.${image.ext}`;
   await storage.put(storageKey, image.data, image.mime);
