@@ -1,3 +1,4 @@
+import { and, eq, lt, or, type AnyColumn, type SQL } from "drizzle-orm";
 import { AppError } from "./errors";
 
 /** Opaque keyset cursor over (createdAt, id), newest first. */
@@ -13,4 +14,21 @@ export function decodeCursor(cursor: string | undefined): { createdAt: Date; id:
     throw new AppError("validation_failed", { fields: { cursor: ["invalid cursor"] } });
   }
   return { createdAt, id };
+}
+
+/** Rows strictly after the cursor in (createdAt desc, id desc) order; undefined on page one. */
+export function afterCursor(columns: { createdAt: AnyColumn; id: AnyColumn }, cursor: string | undefined): SQL | undefined {
+  const after = decodeCursor(cursor);
+  if (!after) return undefined;
+  return or(
+    lt(columns.createdAt, after.createdAt),
+    and(eq(columns.createdAt, after.createdAt), lt(columns.id, after.id)),
+  );
+}
+
+/** Callers fetch limit + 1 rows; the extra one only says whether there is a next page. */
+export function toPage<T extends { createdAt: Date; id: string }>(rows: T[], limit: number) {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { page, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
 }

@@ -63,6 +63,19 @@ describe("a new user's journey over HTTP", () => {
     expect(totals).toEqual({ balance: 49, held: 0, entriesSum: 49 });
   });
 
+  it("pages the statement with a stable cursor", async () => {
+    type Page = { entries: { id: string }[]; nextCursor: string | null };
+    const all = await user.json<Page>("/api/v1/ledger?limit=100");
+    const first = await user.json<Page>("/api/v1/ledger?limit=2");
+    expect(first.body.entries).toHaveLength(2);
+    const second = await user.json<Page>(`/api/v1/ledger?limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.body.nextCursor).toBeNull();
+    expect([...first.body.entries, ...second.body.entries].map((e) => e.id)).toEqual(all.body.entries.map((e) => e.id));
+    const bad = await user.json<{ error: { code: string } }>("/api/v1/ledger?cursor=garbage");
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe("validation_failed");
+  });
+
   it("serves the OpenAPI document and the generator list", async () => {
     const doc = await (await fetch(`${server.baseUrl}/api/v1/openapi.json`)).json();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/jobs", "/jobs/{id}", "/assets", "/ledger", "/me"]));

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { requireAccountId, type Ctx } from "@/server/context";
 import { assets, type AssetKind } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
-import { decodeCursor, encodeCursor } from "@/server/pagination";
+import { afterCursor, toPage } from "@/server/pagination";
 import type { Storage } from "@/server/storage/types";
 import type { CpuQueue } from "@/engine/cpu-queue";
 import { normalizeUpload } from "./normalize-upload";
@@ -77,7 +77,6 @@ export async function listAssets({
   ctx: Ctx;
   input: { kind?: AssetKind; limit: number; cursor?: string };
 }) {
-  const after = decodeCursor(input.cursor);
   const rows = await ctx.db
     .select()
     .from(assets)
@@ -85,16 +84,13 @@ export async function listAssets({
       and(
         eq(assets.accountId, requireAccountId(ctx)),
         input.kind ? eq(assets.kind, input.kind) : undefined,
-        after
-          ? or(lt(assets.createdAt, after.createdAt), and(eq(assets.createdAt, after.createdAt), lt(assets.id, after.id)))
-          : undefined,
+        afterCursor(assets, input.cursor),
       ),
     )
     .orderBy(desc(assets.createdAt), desc(assets.id))
     .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
-  return { assets: page, nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null };
+  const { page, nextCursor } = toPage(rows, input.limit);
+  return { assets: page, nextCursor };
 }
 
 function sanitizeName(name: string | undefined): string | null {

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { ledgerKinds, type LedgerKind } from "@/features/credits/ledger-kinds";
 import { users } from "./auth";
 
 /** Who pays. `balance` caches the sum of ledger entries; `held` caches the sum of open holds. */
@@ -23,19 +24,7 @@ export const accounts = pgTable(
   ],
 );
 
-export const ledgerKinds = [
-  "signup_bonus",
-  "purchase",
-  "subscription_grant",
-  "hold",
-  "capture",
-  "release",
-  "refund",
-  "clawback",
-  "admin_adjustment",
-  "expiry",
-] as const;
-export type LedgerKind = (typeof ledgerKinds)[number];
+export { ledgerKinds, type LedgerKind };
 
 /** Immutable (a trigger rejects UPDATE and DELETE); corrections are new entries. */
 export const ledgerEntries = pgTable(
