@@ -9,7 +9,7 @@ export default async function LandingPage() {
   return (
     <div className="container">
       <section className={styles.hero}>
-        <p className={styles.eyebrow}>{t("eyebrow")}</p>
+        <p className={`pill ${styles.eyebrow}`}>{t("eyebrow")}</p>
         <h1 className={styles.title}>{t("title")}</h1>
         <p className={styles.lead}>{t("lead")}</p>
         <LandingActions />

@@ -23,6 +23,7 @@ export const generators: GeneratorDefinition[] = [
       quality: z.number().int().min(1).max(100).optional(),
     }),
     imageInput: "image",
+    assetInputs: ["image"],
     steps: [{ capability: "resize", providers: ["local"], options: (inputs) => inputs }],
   },
 ];

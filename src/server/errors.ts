@@ -15,6 +15,7 @@ export const errorStatus = {
   conflict: 409,
   rate_limited: 429,
   service_unavailable: 503,
+  tool_timeout: 504,
   internal_error: 500,
 } as const;
 

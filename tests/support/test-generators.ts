@@ -19,6 +19,7 @@ export function registerTestGenerators(options: { slowMs?: number; startedMarker
         throw new Error("this tool always fails");
       },
       "slow-resize": async (input, opts) => {
+        if (!input) throw new Error("slow-resize needs an image");
         if (options.startedMarker) writeFileSync(options.startedMarker, String(process.pid));
         await new Promise((resolve) => setTimeout(resolve, options.slowMs ?? 0));
         return resizeImage(input, { width: Number(opts.width ?? 32) });
@@ -31,6 +32,7 @@ export function registerTestGenerators(options: { slowMs?: number; startedMarker
     mode: "async" as const,
     inputSchema: z.object({ image: z.uuid(), width: z.number().int().optional() }),
     imageInput: "image",
+    assetInputs: ["image"],
   };
   registerGenerator({ ...base, id: "always-fails", steps: [{ capability: "always-fail", providers: ["test-tools"], options: (i) => i }] });
   registerGenerator({ ...base, id: "slow", steps: [{ capability: "slow-resize", providers: ["test-tools"], options: (i) => i }] });

@@ -5,6 +5,8 @@ import { Fragment } from "react";
 import type { OutboxMessage } from "../api/types";
 import { usePaged } from "../api/use-paged";
 import { useFormatDateTime } from "../ui/format";
+import { PageHead } from "../ui/page-head";
+import { PagedStatus } from "../ui/paged-status";
 import styles from "./outbox.module.css";
 
 type Body = { messages: OutboxMessage[] };
@@ -29,7 +31,6 @@ function Linkified({ text }: { text: string }) {
 
 export function Outbox() {
   const t = useTranslations("outbox");
-  const tc = useTranslations("common");
   const formatDateTime = useFormatDateTime();
   const { items, loading, error } = usePaged<Body, OutboxMessage>("/api/v1/admin/outbox", (body) => ({
     items: body.messages,
@@ -39,18 +40,8 @@ export function Outbox() {
 
   return (
     <div className="stack">
-      <div className="page-head">
-        <div>
-          <h1>{t("title")}</h1>
-          <p className="muted">{t("lead")}</p>
-        </div>
-      </div>
-      {loading && <p className="muted">{tc("loading")}</p>}
-      {error && (
-        <p className="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
+      <PageHead title={t("title")} lead={t("lead")} />
+      <PagedStatus error={error} loading={loading} />
       {items?.length === 0 && <p className="muted">{t("empty")}</p>}
       <ul className={styles.list}>
         {items?.map((message) => (

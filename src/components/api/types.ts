@@ -1,5 +1,9 @@
 // Shapes of the /api/v1 answers the UI reads. The server owns the contract; these mirror it.
 
+import type { LedgerKind } from "@/features/credits/ledger-kinds";
+
+export type { LedgerKind };
+
 export type Role = "user" | "admin";
 
 export type Me = {
@@ -72,18 +76,6 @@ export type Job = {
 export function isTerminal(status: JobStatus): boolean {
   return status === "succeeded" || status === "failed" || status === "canceled";
 }
-
-export type LedgerKind =
-  | "signup_bonus"
-  | "purchase"
-  | "subscription_grant"
-  | "hold"
-  | "capture"
-  | "release"
-  | "refund"
-  | "clawback"
-  | "admin_adjustment"
-  | "expiry";
 
 export type LedgerEntry = {
   id: string;

@@ -4,7 +4,11 @@ import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { authClient, readAuthError } from "../session/auth-client";
+import { FormActions } from "../ui/form-actions";
+import { Notice } from "../ui/notice";
+import { TextField } from "../ui/text-field";
 import styles from "./auth.module.css";
+import { AuthCard } from "./auth-card";
 
 export function ForgotPasswordForm() {
   const t = useTranslations("auth");
@@ -26,34 +30,19 @@ export function ForgotPasswordForm() {
   }
 
   return (
-    <div className={`card ${styles.wrap}`}>
-      <h1>{t("forgotTitle")}</h1>
+    <AuthCard
+      title={t("forgotTitle")}
+      lead={sent ? undefined : t("forgotLead")}
+      footer={<Link href="/sign-in">{t("backToSignIn")}</Link>}
+    >
       {sent ? (
-        <p className="notice notice-success" role="status">
-          {t("forgotSent")}
-        </p>
+        <Notice tone="success">{t("forgotSent")}</Notice>
       ) : (
-        <>
-          <p className={styles.lead}>{t("forgotLead")}</p>
-          <form className={styles.form} onSubmit={submit}>
-            <div className="field">
-              <label htmlFor="forgot-email">{t("email")}</label>
-              <input id="forgot-email" name="email" type="email" className="input" autoComplete="email" required />
-            </div>
-            {error && (
-              <p className="notice notice-error" role="alert">
-                {error}
-              </p>
-            )}
-            <button type="submit" className="button button-block" disabled={pending}>
-              {pending ? t("working") : t("submitForgot")}
-            </button>
-          </form>
-        </>
+        <form className={styles.form} onSubmit={submit}>
+          <TextField id="forgot-email" name="email" type="email" label={t("email")} autoComplete="email" required />
+          <FormActions message={error} pending={pending} label={t("submitForgot")} pendingLabel={t("working")} />
+        </form>
       )}
-      <p className={styles.footer}>
-        <Link href="/sign-in">{t("backToSignIn")}</Link>
-      </p>
-    </div>
+    </AuthCard>
   );
 }

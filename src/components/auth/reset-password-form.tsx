@@ -4,8 +4,12 @@ import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { authClient, readAuthError } from "../session/auth-client";
+import { FormActions } from "../ui/form-actions";
+import { Notice } from "../ui/notice";
 import styles from "./auth.module.css";
-import { passwordMax, passwordMin, passwordProblem } from "./password-rules";
+import { AuthCard } from "./auth-card";
+import { NewPasswordField } from "./new-password-field";
+import { passwordProblem } from "./password-rules";
 
 type State = "form" | "done" | "invalid";
 
@@ -36,69 +40,26 @@ export function ResetPasswordForm({ token, linkError }: { token?: string; linkEr
   }
 
   return (
-    <div className={`card ${styles.wrap}`}>
-      <h1>{t("resetTitle")}</h1>
-      {state === "done" && (
-        <p className="notice notice-success" role="status">
-          {t("resetDone")}
-        </p>
-      )}
-      {state === "invalid" && (
-        <>
-          <p className="notice notice-error" role="alert">
-            {t("resetInvalid")}
-          </p>
-          <p className={styles.footer}>
-            <Link href="/forgot-password">{t("requestNewLink")}</Link>
-          </p>
-        </>
-      )}
-      {state === "form" && (
-        <>
-          <p className={styles.lead}>{t("resetLead")}</p>
-          <form className={styles.form} onSubmit={submit}>
-            <div className="field">
-              <label htmlFor="reset-password">{t("newPassword")}</label>
-              <input
-                id="reset-password"
-                name="password"
-                type="password"
-                className="input"
-                autoComplete="new-password"
-                required
-                minLength={passwordMin}
-                maxLength={passwordMax}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor="reset-confirm">{t("confirmPassword")}</label>
-              <input
-                id="reset-confirm"
-                name="confirm"
-                type="password"
-                className="input"
-                autoComplete="new-password"
-                required
-                minLength={passwordMin}
-                maxLength={passwordMax}
-              />
-            </div>
-            {error && (
-              <p className="notice notice-error" role="alert">
-                {error}
-              </p>
-            )}
-            <button type="submit" className="button button-block" disabled={pending}>
-              {pending ? t("working") : t("submitReset")}
-            </button>
-          </form>
-        </>
-      )}
-      {state !== "invalid" && (
-        <p className={styles.footer}>
+    <AuthCard
+      title={t("resetTitle")}
+      lead={state === "form" ? t("resetLead") : undefined}
+      footer={
+        state === "invalid" ? (
+          <Link href="/forgot-password">{t("requestNewLink")}</Link>
+        ) : (
           <Link href="/sign-in">{t("backToSignIn")}</Link>
-        </p>
+        )
+      }
+    >
+      {state === "done" && <Notice tone="success">{t("resetDone")}</Notice>}
+      {state === "invalid" && <Notice>{t("resetInvalid")}</Notice>}
+      {state === "form" && (
+        <form className={styles.form} onSubmit={submit}>
+          <NewPasswordField id="reset-password" name="password" label={t("newPassword")} />
+          <NewPasswordField id="reset-confirm" name="confirm" label={t("confirmPassword")} />
+          <FormActions message={error} pending={pending} label={t("submitReset")} pendingLabel={t("working")} />
+        </form>
       )}
-    </div>
+    </AuthCard>
   );
 }

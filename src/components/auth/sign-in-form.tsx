@@ -6,7 +6,10 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { authClient, readAuthError } from "../session/auth-client";
 import { useSession } from "../session/session-provider";
+import { FormActions } from "../ui/form-actions";
+import { TextField } from "../ui/text-field";
 import styles from "./auth.module.css";
+import { AuthCard, AuthSwitch } from "./auth-card";
 import { safeNext } from "./password-rules";
 import { SocialButtons } from "./social-buttons";
 
@@ -38,42 +41,25 @@ export function SignInForm({ next }: { next?: string }) {
     router.push(safeNext(next));
   }
 
+  const footer = <AuthSwitch prompt={t("noAccount")} href="/sign-up" label={t("submitSignUp")} />;
   return (
-    <div className={`card ${styles.wrap}`}>
-      <h1>{t("signInTitle")}</h1>
-      <p className={styles.lead}>{t("signInLead")}</p>
+    <AuthCard title={t("signInTitle")} lead={t("signInLead")} footer={footer}>
       <form className={styles.form} onSubmit={submit}>
-        <div className="field">
-          <label htmlFor="sign-in-email">{t("email")}</label>
-          <input id="sign-in-email" name="email" type="email" className="input" autoComplete="email" required />
-        </div>
-        <div className="field">
-          <label htmlFor="sign-in-password">{t("password")}</label>
-          <input
-            id="sign-in-password"
-            name="password"
-            type="password"
-            className="input"
-            autoComplete="current-password"
-            required
-          />
-        </div>
+        <TextField id="sign-in-email" name="email" type="email" label={t("email")} autoComplete="email" required />
+        <TextField
+          id="sign-in-password"
+          name="password"
+          type="password"
+          label={t("password")}
+          autoComplete="current-password"
+          required
+        />
         <div className={styles.row}>
           <Link href="/forgot-password">{t("forgotLink")}</Link>
         </div>
-        {error && (
-          <p className="notice notice-error" role="alert">
-            {error}
-          </p>
-        )}
-        <button type="submit" className="button button-block" disabled={pending}>
-          {pending ? t("working") : t("submitSignIn")}
-        </button>
+        <FormActions message={error} pending={pending} label={t("submitSignIn")} pendingLabel={t("working")} />
       </form>
       <SocialButtons />
-      <p className={styles.footer}>
-        {t("noAccount")} <Link href="/sign-up">{t("submitSignUp")}</Link>
-      </p>
-    </div>
+    </AuthCard>
   );
 }

@@ -1,13 +1,16 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { authClient, readAuthError } from "../session/auth-client";
 import { useSession } from "../session/session-provider";
+import { FormActions } from "../ui/form-actions";
+import { TextField } from "../ui/text-field";
 import styles from "./auth.module.css";
-import { passwordMax, passwordMin, passwordProblem } from "./password-rules";
+import { AuthCard, AuthSwitch } from "./auth-card";
+import { NewPasswordField } from "./new-password-field";
+import { passwordProblem } from "./password-rules";
 import { SocialButtons } from "./social-buttons";
 
 type Feedback = { tone: "error" | "info"; text: string };
@@ -54,50 +57,28 @@ export function SignUpForm() {
     router.push("/dashboard");
   }
 
+  const footer = <AuthSwitch prompt={t("haveAccount")} href="/sign-in" label={t("submitSignIn")} />;
   return (
-    <div className={`card ${styles.wrap}`}>
-      <h1>{t("signUpTitle")}</h1>
-      <p className={styles.lead}>{t("signUpLead")}</p>
+    <AuthCard title={t("signUpTitle")} lead={t("signUpLead")} footer={footer}>
       <form className={styles.form} onSubmit={submit}>
-        <div className="field">
-          <label htmlFor="sign-up-name">{t("name")}</label>
-          <input id="sign-up-name" name="name" className="input" autoComplete="name" required maxLength={100} />
-        </div>
-        <div className="field">
-          <label htmlFor="sign-up-email">{t("email")}</label>
-          <input id="sign-up-email" name="email" type="email" className="input" autoComplete="email" required />
-        </div>
-        <div className="field">
-          <label htmlFor="sign-up-password">{t("password")}</label>
-          <input
-            id="sign-up-password"
-            name="password"
-            type="password"
-            className="input"
-            autoComplete="new-password"
-            required
-            minLength={passwordMin}
-            maxLength={passwordMax}
-            aria-invalid={passwordError ? true : undefined}
-            aria-describedby="sign-up-password-hint"
-          />
-          <p id="sign-up-password-hint" className={passwordError ? "field-error" : "hint"}>
-            {passwordError ?? t("passwordHint")}
-          </p>
-        </div>
-        {feedback && (
-          <p className={`notice ${feedback.tone === "error" ? "notice-error" : ""}`} role="alert">
-            {feedback.text}
-          </p>
-        )}
-        <button type="submit" className="button button-block" disabled={pending}>
-          {pending ? t("working") : t("submitSignUp")}
-        </button>
+        <TextField id="sign-up-name" name="name" label={t("name")} autoComplete="name" required maxLength={100} />
+        <TextField id="sign-up-email" name="email" type="email" label={t("email")} autoComplete="email" required />
+        <NewPasswordField
+          id="sign-up-password"
+          name="password"
+          label={t("password")}
+          hint={t("passwordHint")}
+          error={passwordError}
+        />
+        <FormActions
+          message={feedback?.text}
+          tone={feedback?.tone}
+          pending={pending}
+          label={t("submitSignUp")}
+          pendingLabel={t("working")}
+        />
       </form>
       <SocialButtons />
-      <p className={styles.footer}>
-        {t("haveAccount")} <Link href="/sign-in">{t("submitSignIn")}</Link>
-      </p>
-    </div>
+    </AuthCard>
   );
 }

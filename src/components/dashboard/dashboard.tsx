@@ -8,6 +8,8 @@ import type { Asset, Generator, Job } from "../api/types";
 import { isTerminal } from "../api/types";
 import { useErrorMessage } from "../api/use-error-message";
 import { useSession } from "../session/session-provider";
+import { Notice } from "../ui/notice";
+import { PageHead } from "../ui/page-head";
 import styles from "./dashboard.module.css";
 import { GeneratorForm } from "./generator-form";
 import { JobCard } from "./job-card";
@@ -73,17 +75,13 @@ export function Dashboard() {
 
   return (
     <div className="stack">
-      <div className="page-head">
-        <div>
-          <h1>{t("title")}</h1>
-          <p className="muted">{t("greeting", { name: user.name })}</p>
-        </div>
+      <PageHead title={t("title")} lead={t("greeting", { name: user.name })}>
         <dl className={styles.stats}>
-          <div className={styles.stat}>
+          <div className={`tile ${styles.stat}`}>
             <dt>{t("balance")}</dt>
             <dd data-testid="balance">{account.balance}</dd>
           </div>
-          <div className={styles.stat} title={t("heldHint")}>
+          <div className={`tile ${styles.stat}`} title={t("heldHint")}>
             <dt>{t("held")}</dt>
             <dd data-testid="held">{account.held}</dd>
           </div>
@@ -91,12 +89,8 @@ export function Dashboard() {
             {t("statementLink")}
           </Link>
         </dl>
-      </div>
-      {loadError && (
-        <p className="notice notice-error" role="alert">
-          {loadError}
-        </p>
-      )}
+      </PageHead>
+      {loadError && <Notice>{loadError}</Notice>}
       <div className={styles.workspace}>
         <section className="card" aria-labelledby="upload-heading">
           <h2 id="upload-heading">{tu("title")}</h2>

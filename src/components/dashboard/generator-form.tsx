@@ -5,6 +5,7 @@ import { Fragment, useId, useState, type FormEvent } from "react";
 import { api, ApiError, newIdempotencyKey } from "../api/client";
 import type { Asset, Generator, Job } from "../api/types";
 import { useErrorMessage } from "../api/use-error-message";
+import { FormActions } from "../ui/form-actions";
 import styles from "./dashboard.module.css";
 import { isAssetField, readInputs, SchemaField } from "./schema-fields";
 
@@ -93,14 +94,13 @@ export function GeneratorForm({ generators, asset, onJob }: Props) {
         ))}
       </fieldset>
       {!asset && <p className="hint">{t("needImage")}</p>}
-      {error && (
-        <p className="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
-      <button type="submit" className="button button-block" disabled={!asset || pending}>
-        {pending ? t("starting") : t("run", { title: generator.title, price: generator.price })}
-      </button>
+      <FormActions
+        message={error}
+        pending={pending}
+        disabled={!asset}
+        label={t("run", { title: generator.title, price: generator.price })}
+        pendingLabel={t("starting")}
+      />
     </form>
   );
 }

@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { isTerminal, type Job } from "../api/types";
 import { downloadUrl, useFormatBytes, useFormatDateTime } from "../ui/format";
+import { Notice } from "../ui/notice";
 import { ProgressBar } from "../ui/progress-bar";
 import styles from "./dashboard.module.css";
 import { useJobUpdates } from "./use-job-updates";
@@ -37,11 +38,7 @@ export function JobCard({ job, title, onUpdate }: Props) {
         </div>
       )}
       {fallback && <p className="hint">{t("reconnecting")}</p>}
-      {job.status === "failed" && job.error && (
-        <p className="notice notice-error" role="alert">
-          {job.error.message}
-        </p>
-      )}
+      {job.status === "failed" && job.error && <Notice>{job.error.message}</Notice>}
       {job.outputs.map((output) => (
         <figure key={output.assetId} className={styles.output}>
           <a href={output.url} target="_blank" rel="noreferrer" className={styles.outputImage}>

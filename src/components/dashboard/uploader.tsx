@@ -6,6 +6,7 @@ import { api } from "../api/client";
 import type { Asset } from "../api/types";
 import { useErrorMessage } from "../api/use-error-message";
 import { useFormatBytes } from "../ui/format";
+import { Notice } from "../ui/notice";
 import { ProgressBar } from "../ui/progress-bar";
 import styles from "./dashboard.module.css";
 import { uploadFile } from "./upload-file";
@@ -115,11 +116,7 @@ export function Uploader({ asset, onUploaded }: { asset: Asset | null; onUploade
           {t("details", { width: asset.width ?? "?", height: asset.height ?? "?", size: formatBytes(asset.bytes) })}
         </p>
       )}
-      {error && (
-        <p className="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
+      {error && <Notice>{error}</Notice>}
     </div>
   );
 }

@@ -5,6 +5,7 @@ import Link from "next/link";
 import type { Asset } from "../api/types";
 import { usePaged } from "../api/use-paged";
 import { downloadUrl, useFormatBytes, useFormatDateTime } from "../ui/format";
+import { PagedStatus } from "../ui/paged-status";
 import styles from "./gallery.module.css";
 
 type Body = { assets: Asset[]; nextCursor: string | null };
@@ -54,17 +55,7 @@ export function Gallery() {
           ))}
         </ul>
       )}
-      {error && (
-        <p className="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
-      {loading && <p className="muted">{tc("loading")}</p>}
-      {hasMore && !loading && (
-        <button type="button" className="button button-secondary" onClick={loadMore}>
-          {tc("loadMore")}
-        </button>
-      )}
+      <PagedStatus error={error} loading={loading} hasMore={hasMore} onMore={loadMore} />
     </div>
   );
 }

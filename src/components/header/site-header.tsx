@@ -54,7 +54,7 @@ export function SiteHeader() {
         )}
         <div className={styles.actions}>
           {me && (
-            <Link href="/statement" className={styles.balance} data-testid="header-balance">
+            <Link href="/statement" className={`pill ${styles.balance}`} data-testid="header-balance">
               {t("balance", { balance: me.account.balance })}
             </Link>
           )}

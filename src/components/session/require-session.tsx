@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, type ReactNode } from "react";
+import { Notice } from "../ui/notice";
 import { useSession } from "./session-provider";
 
 /** Client-side guard for app pages: signed-out visitors go to /sign-in. */
@@ -24,11 +25,7 @@ export function RequireSession({ children, admin = false }: { children: ReactNod
     );
   }
   if (admin && session.me.user.role !== "admin") {
-    return (
-      <p className="notice notice-error" role="alert">
-        {t("adminOnly")}
-      </p>
-    );
+    return <Notice>{t("adminOnly")}</Notice>;
   }
   return <>{children}</>;
 }

@@ -1,28 +1,19 @@
 "use client";
 
 import { useLocale, useTranslations } from "next-intl";
+import { ledgerKinds } from "@/features/credits/ledger-kinds";
 import type { LedgerEntry, LedgerKind } from "../api/types";
 import { usePaged } from "../api/use-paged";
 import { useSession } from "../session/session-provider";
 import { useFormatDateTime } from "../ui/format";
+import { PageHead } from "../ui/page-head";
+import { PagedStatus } from "../ui/paged-status";
 import styles from "./statement.module.css";
 
 type Account = { balance: number; held: number };
 type Body = { entries: LedgerEntry[]; nextCursor: string | null; account: Account };
 
-const kinds: readonly LedgerKind[] = [
-  "signup_bonus",
-  "purchase",
-  "subscription_grant",
-  "hold",
-  "capture",
-  "release",
-  "refund",
-  "clawback",
-  "admin_adjustment",
-  "expiry",
-];
-const isKnownKind = (kind: string): kind is LedgerKind => (kinds as readonly string[]).includes(kind);
+const isKnownKind = (kind: string): kind is LedgerKind => (ledgerKinds as readonly string[]).includes(kind);
 
 export function Statement() {
   const t = useTranslations("statement");
@@ -47,24 +38,20 @@ export function Statement() {
 
   return (
     <div className="stack">
-      <div className="page-head">
-        <div>
-          <h1>{t("title")}</h1>
-          <p className="muted">{t("lead")}</p>
-        </div>
+      <PageHead title={t("title")} lead={t("lead")}>
         {account && (
           <dl className={styles.summary}>
-            <div>
+            <div className="tile">
               <dt>{t("balance")}</dt>
               <dd data-testid="statement-balance">{tc("credits", { count: account.balance })}</dd>
             </div>
-            <div>
+            <div className="tile">
               <dt>{t("held")}</dt>
               <dd data-testid="statement-held">{tc("credits", { count: account.held })}</dd>
             </div>
           </dl>
         )}
-      </div>
+      </PageHead>
       {items?.length === 0 && <p className="muted">{t("empty")}</p>}
       {items && items.length > 0 && (
         <div className="card">
@@ -106,17 +93,7 @@ export function Statement() {
           </table>
         </div>
       )}
-      {error && (
-        <p className="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
-      {loading && <p className="muted">{tc("loading")}</p>}
-      {hasMore && !loading && (
-        <button type="button" className="button button-secondary" onClick={loadMore}>
-          {tc("loadMore")}
-        </button>
-      )}
+      <PagedStatus error={error} loading={loading} hasMore={hasMore} onMore={loadMore} />
     </div>
   );
 }

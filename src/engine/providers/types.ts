@@ -1,7 +1,24 @@
 import type { ToolOutput } from "../tools/types";
 
-/** A capability turns one image (and options) into one image. Later issues add prompt-only ones. */
-export type CapabilityRunner = (input: Buffer, options: Record<string, unknown>) => Promise<ToolOutput>;
+/** What a capability may use besides its image: other assets of the job, a deadline, progress. */
+export type ToolContext = {
+  /** Reads another asset named in the job's inputs (already checked to belong to the account). */
+  loadAsset(assetId: string): Promise<Buffer>;
+  /** Aborted when the step's time limit is reached. */
+  signal: AbortSignal;
+  /** 0..1 within the current step. */
+  reportProgress(fraction: number): Promise<void>;
+};
+
+/**
+ * A capability turns the current image (undefined for generators that start from several assets
+ * or from a prompt) and options into one or more images.
+ */
+export type CapabilityRunner = (
+  input: Buffer | undefined,
+  options: Record<string, unknown>,
+  context: ToolContext,
+) => Promise<ToolOutput | ToolOutput[]>;
 
 export type Provider = {
   id: string;

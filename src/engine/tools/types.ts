@@ -5,4 +5,6 @@ export type ToolOutput = {
   ext: string;
   width: number;
   height: number;
+  /** Facts for the job result, e.g. { focus: "subject", faceFound: false }. */
+  meta?: Record<string, unknown>;
 };

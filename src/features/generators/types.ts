@@ -13,7 +13,9 @@ export type GeneratorDefinition = {
   price: number;
   mode: "sync" | "async";
   inputSchema: z.ZodObject;
-  /** The input field holding the asset the pipeline starts from. */
-  imageInput: string;
+  /** The input field holding the asset the pipeline starts from (none: steps load assets). */
+  imageInput?: string;
+  /** Every input field that holds asset ids (a string or an array of them); checked for ownership. */
+  assetInputs: string[];
   steps: PipelineStep[];
 };

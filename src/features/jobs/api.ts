@@ -20,6 +20,7 @@ const JobSchema = z
     outputs: z.array(
       z.object({ assetId: z.uuid(), url: z.string(), mime: z.string(), width: z.number().nullable(), height: z.number().nullable(), bytes: z.number() }),
     ),
+    result: z.record(z.string(), z.unknown()).nullable().openapi({ description: "Facts the tools report, e.g. which focus a crop used" }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
     attempts: z.number().int(),
     createdAt: z.string(),

@@ -12,11 +12,9 @@ type Search = { token?: string | string[]; error?: string | string[] };
 export default async function ResetPasswordPage({ searchParams }: { searchParams: Promise<Search> }) {
   const { token, error } = await searchParams;
   return (
-    <div className="container">
-      <ResetPasswordForm
-        token={typeof token === "string" ? token : undefined}
-        linkError={typeof error === "string" ? error : undefined}
-      />
-    </div>
+    <ResetPasswordForm
+      token={typeof token === "string" ? token : undefined}
+      linkError={typeof error === "string" ? error : undefined}
+    />
   );
 }

@@ -9,9 +9,5 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
   const { next } = await searchParams;
-  return (
-    <div className="container">
-      <SignInForm next={typeof next === "string" ? next : undefined} />
-    </div>
-  );
+  return <SignInForm next={typeof next === "string" ? next : undefined} />;
 }

@@ -8,9 +8,5 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default function SignUpPage() {
-  return (
-    <div className="container">
-      <SignUpForm />
-    </div>
-  );
+  return <SignUpForm />;
 }

@@ -44,6 +44,7 @@ export async function toJobView(ctx: Ctx, job: JobRow, env: ViewEnv) {
       const view = toAssetView(asset, env);
       return { assetId: asset.id, url: view.url, mime: asset.mime, width: asset.width, height: asset.height, bytes: asset.bytes };
     }),
+    result: job.result ?? null,
     error: job.error ? { code: job.error.code, message: jobErrorMessage(ctx, job.error) } : null,
     attempts: job.attempts,
     createdAt: job.createdAt.toISOString(),

@@ -2,13 +2,14 @@ import { createHash } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { resolveHold } from "@/features/credits/server/holds";
 import { findGenerator } from "@/features/generators/server/registry";
-import { runPipeline } from "@/engine/pipeline";
+import { runPipeline, type PipelineResult } from "@/engine/pipeline";
 import type { ToolOutput } from "@/engine/tools/types";
 import { assets, jobs, type JobError } from "@/server/db/schema";
 import type { Db } from "@/server/db/types";
 import { isAppError } from "@/server/errors";
 import type { Storage } from "@/server/storage/types";
 import type { JobEvents } from "./job-events";
+import { assetIdsOf } from "./submit-job";
 
 export type JobRunnerDeps = { db: Db; storage: Storage; events: JobEvents; log: (msg: string, extra?: object) => void };
 export type Attempt = { retryCount: number; retryLimit: number };
@@ -38,11 +39,20 @@ export async function runJob(deps: JobRunnerDeps, jobId: string, attempt: Attemp
   try {
     const generator = findGenerator(job.generator);
     if (!generator) throw new Error(`generator ${job.generator} is not registered`);
-    const image = await loadInputImage(deps, job.accountId, job.inputs[generator.imageInput]);
-    const result = await runPipeline(generator.steps, { image, inputs: job.inputs }, (index, total) =>
-      setProgress(deps, jobId, Math.round((index / total) * 90)),
-    );
-    await completeJob(deps, job, result.outputs, result.provider);
+    const allowed = new Set(assetIdsOf(job.inputs, generator.assetInputs));
+    const loadAsset = (assetId: string) => {
+      // Tools may only read the assets the job was accepted with (ownership was checked then).
+      if (!allowed.has(assetId)) throw new Error(`asset ${assetId} is not an input of this job`);
+      return loadAssetBytes(deps, job.accountId, assetId);
+    };
+    const imageId = generator.imageInput ? job.inputs[generator.imageInput] : undefined;
+    const result = await runPipeline(generator.steps, {
+      image: typeof imageId === "string" ? await loadAsset(imageId) : undefined,
+      inputs: job.inputs,
+      loadAsset,
+      onProgress: (percent) => setProgress(deps, jobId, percent),
+    });
+    await completeJob(deps, job, result);
   } catch (error) {
     const jobError = toJobError(error);
     const final = attempt.retryCount >= attempt.retryLimit || isAppError(error);
@@ -60,8 +70,7 @@ export async function runJob(deps: JobRunnerDeps, jobId: string, attempt: Attemp
   }
 }
 
-async function loadInputImage(deps: JobRunnerDeps, accountId: string, assetId: unknown): Promise<Buffer> {
-  if (typeof assetId !== "string") throw new Error("job has no input image");
+async function loadAssetBytes(deps: JobRunnerDeps, accountId: string, assetId: string): Promise<Buffer> {
   const [asset] = await deps.db
     .select({ storageKey: assets.storageKey })
     .from(assets)
@@ -80,7 +89,7 @@ async function setProgress(deps: JobRunnerDeps, jobId: string, progress: number)
 
 type JobRow = typeof jobs.$inferSelect;
 
-async function completeJob(deps: JobRunnerDeps, job: JobRow, outputs: ToolOutput[], provider: string) {
+async function completeJob(deps: JobRunnerDeps, job: JobRow, { outputs, provider, meta }: PipelineResult) {
   const stored: { index: number; storageKey: string; output: ToolOutput }[] = [];
   for (const [index, output] of outputs.entries()) {
     const storageKey = `outputs/${job.id}/${index}.${output.ext}`;
@@ -90,7 +99,7 @@ async function completeJob(deps: JobRunnerDeps, job: JobRow, outputs: ToolOutput
   await deps.db.transaction(async (tx) => {
     const [done] = await tx
       .update(jobs)
-      .set({ status: "succeeded", progress: 100, provider, error: null, finishedAt: new Date(), updatedAt: new Date() })
+      .set({ status: "succeeded", progress: 100, provider, result: meta, error: null, finishedAt: new Date(), updatedAt: new Date() })
       .where(and(eq(jobs.id, job.id), eq(jobs.status, "running")))
       .returning({ id: jobs.id });
     if (!done) return; // another attempt or the dead-letter handler got there first

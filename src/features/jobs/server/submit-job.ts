@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { placeHold } from "@/features/credits/server/holds";
@@ -46,7 +46,7 @@ export async function submitJob({
     const replay = await findByIdempotencyKey(ctx, accountId, input.idempotencyKey, requestHash);
     if (replay) return { job: replay, replayed: true };
   }
-  await assertOwnsAsset(ctx, accountId, inputs[generator.imageInput]);
+  await assertOwnsAssets(ctx, accountId, assetIdsOf(inputs, generator.assetInputs));
 
   const jobId = randomUUID();
   try {
@@ -92,13 +92,23 @@ async function findByIdempotencyKey(ctx: Ctx, accountId: string, key: string, re
   return existing;
 }
 
-async function assertOwnsAsset(ctx: Ctx, accountId: string, assetId: unknown) {
-  if (typeof assetId !== "string") return;
-  const [row] = await ctx.db
+/** The asset ids named in a job's inputs: fields holding one id or a list of them. */
+export function assetIdsOf(inputs: Record<string, unknown>, fields: string[]): string[] {
+  const ids = fields.flatMap((field) => {
+    const value = inputs[field];
+    return Array.isArray(value) ? value : value === undefined ? [] : [value];
+  });
+  return [...new Set(ids.filter((id): id is string => typeof id === "string"))];
+}
+
+/** Another account's asset is answered like a missing one: 404, nothing revealed. */
+async function assertOwnsAssets(ctx: Ctx, accountId: string, assetIds: string[]) {
+  if (assetIds.length === 0) return;
+  const rows = await ctx.db
     .select({ id: assets.id })
     .from(assets)
-    .where(and(eq(assets.id, assetId), eq(assets.accountId, accountId)));
-  if (!row) throw notFound();
+    .where(and(inArray(assets.id, assetIds), eq(assets.accountId, accountId)));
+  if (rows.length !== assetIds.length) throw notFound();
 }
 
 function hashRequest(generator: string, inputs: Record<string, unknown>): string {

@@ -25,6 +25,8 @@ export const jobs = pgTable(
     provider: text("provider"),
     providerCostMicros: integer("provider_cost_micros"),
     error: jsonb("error").$type<JobError>(),
+    /** Facts the tools report about the outputs, e.g. { focus: "subject", faceFound: false }. */
+    result: jsonb("result").$type<Record<string, unknown>>(),
     attempts: integer("attempts").notNull().default(0),
     idempotencyKey: text("idempotency_key"),
     requestHash: text("request_hash"),
