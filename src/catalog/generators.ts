@@ -1,29 +1,18 @@
-import { z } from "zod";
-import { outputFormats, resizeFits } from "@/engine/tools/resize";
 import type { GeneratorDefinition } from "@/features/generators/types";
-import { generatorPrices } from "./pricing";
+import { backgroundGenerators } from "./generators/background";
+import { basicGenerators } from "./generators/basics";
+import { cropGenerators } from "./generators/crop";
+import { documentsGenerators } from "./generators/documents";
+import { enhanceGenerators } from "./generators/enhance";
 
-const assetId = z.uuid({ message: "must be an asset id" });
-const side = z.number().int().min(1).max(8000);
-
-/** The one list of generators. Adding a generator = adding an entry here (and its messages). */
+/**
+ * The one list of generators. Adding a generator = adding an entry to a group file in
+ * ./generators (and its title and description in src/messages).
+ */
 export const generators: GeneratorDefinition[] = [
-  {
-    id: "resize",
-    category: "basics",
-    price: generatorPrices.resize,
-    mode: "sync",
-    // Without width and height it only converts format or quality.
-    inputSchema: z.strictObject({
-      image: assetId,
-      width: side.optional(),
-      height: side.optional(),
-      fit: z.enum(resizeFits).optional(),
-      format: z.enum(outputFormats).optional(),
-      quality: z.number().int().min(1).max(100).optional(),
-    }),
-    imageInput: "image",
-    assetInputs: ["image"],
-    steps: [{ capability: "resize", providers: ["local"], options: (inputs) => inputs }],
-  },
+  ...basicGenerators,
+  ...backgroundGenerators,
+  ...cropGenerators,
+  ...enhanceGenerators,
+  ...documentsGenerators,
 ];

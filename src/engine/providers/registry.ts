@@ -1,4 +1,4 @@
-import { localProvider } from "./local";
+import { localProvider } from "./local/index";
 import type { Provider } from "./types";
 
 const providers = new Map<string, Provider>([[localProvider.id, localProvider]]);

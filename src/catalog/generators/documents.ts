@@ -1,0 +1,3 @@
+import type { GeneratorDefinition } from "@/features/generators/types";
+
+export const documentsGenerators: GeneratorDefinition[] = [];

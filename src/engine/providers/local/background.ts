@@ -1,0 +1,3 @@
+import type { Provider } from "../types";
+
+export const backgroundCapabilities: Provider["capabilities"] = {};
