@@ -4,6 +4,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { SiteHeader } from "@/components/header/site-header";
 import { SessionProvider } from "@/components/session/session-provider";
+import { getEnv } from "@/server/env";
 import "./globals.css";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -17,7 +18,8 @@ export async function generateMetadata(): Promise<Metadata> {
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const [locale, t] = await Promise.all([getLocale(), getTranslations("nav")]);
+  const [locale, t, tf] = await Promise.all([getLocale(), getTranslations("nav"), getTranslations("footer")]);
+  const sourceUrl = getEnv().SOURCE_URL;
   return (
     <html lang={locale}>
       <body>
@@ -28,6 +30,15 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             </a>
             <SiteHeader />
             <main id="main">{children}</main>
+            <footer className="site-footer">
+              {tf("licence")}
+              {sourceUrl && (
+                <>
+                  {" · "}
+                  <a href={sourceUrl}>{tf("source")}</a>
+                </>
+              )}
+            </footer>
           </SessionProvider>
         </NextIntlClientProvider>
       </body>

@@ -47,6 +47,8 @@ const schema = z.object({
   CPU_QUEUE_MAX_WAITING: z.coerce.number().int().min(0).default(32),
   SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(10).default(900),
   TRUST_PROXY: flag.default(false),
+  /** AGPL-3.0 §13: where users of a modified install can get its source; shown in the footer. */
+  SOURCE_URL: optionalUrl,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
