@@ -80,8 +80,10 @@ describe("a new user's journey over HTTP", () => {
     const doc = await (await fetch(`${server.baseUrl}/api/v1/openapi.json`)).json();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/jobs", "/jobs/{id}", "/assets", "/ledger", "/me"]));
     const generators = await (await fetch(`${server.baseUrl}/api/v1/generators`, { headers: { "accept-language": "de" } })).json();
-    expect(generators.generators).toEqual([
-      expect.objectContaining({ id: "resize", title: "Skalieren", price: 1, inputSchema: expect.objectContaining({ type: "object" }) }),
-    ]);
+    expect(generators.generators).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: "resize", title: "Skalieren", price: 1, inputSchema: expect.objectContaining({ type: "object" }) }),
+      ]),
+    );
   });
 });

@@ -1,10 +1,28 @@
 import { z } from "zod";
+import { colourPattern } from "@/engine/tools/adjust/colour";
+import { flipDirections } from "@/engine/tools/adjust/geometry";
 import { outputFormats, resizeFits } from "@/engine/tools/resize";
 import type { GeneratorDefinition } from "@/features/generators/types";
 import { generatorPrices } from "../pricing";
 
 const assetId = z.uuid({ message: "must be an asset id" });
 const side = z.number().int().min(1).max(8000);
+const colour = z.string().regex(colourPattern, { message: "must be a colour such as #ff8800, #ff880080 or transparent" });
+const quality = z.number().int().min(1).max(100);
+
+/** A one-step edit of one image, run right away (sync) by the local tool of the same name. */
+function basic(id: keyof typeof generatorPrices, shape: z.ZodRawShape): GeneratorDefinition {
+  return {
+    id,
+    category: "basics",
+    price: generatorPrices[id],
+    mode: "sync",
+    inputSchema: z.strictObject({ image: assetId, ...shape }),
+    imageInput: "image",
+    assetInputs: ["image"],
+    steps: [{ capability: id, providers: ["local"], options: (inputs) => inputs }],
+  };
+}
 
 /** Basic edits: size, format and simple adjustments. */
 export const basicGenerators: GeneratorDefinition[] = [
@@ -26,4 +44,18 @@ export const basicGenerators: GeneratorDefinition[] = [
     assetInputs: ["image"],
     steps: [{ capability: "resize", providers: ["local"], options: (inputs) => inputs }],
   },
+  // Whether the rectangle fits the image is checked when the job runs (the schema cannot see it).
+  basic("crop", { x: z.number().int().min(0).max(100_000), y: z.number().int().min(0).max(100_000), width: side, height: side }),
+  basic("rotate", { angle: z.number().min(-360).max(360), background: colour.optional() }),
+  basic("flip", { direction: z.enum(flipDirections).default("horizontal") }),
+  basic("convert", { format: z.enum(outputFormats), quality: quality.optional(), background: colour.optional() }),
+  basic("blur", { sigma: z.number().min(0.3).max(100).default(2) }),
+  basic("sharpen", { sigma: z.number().min(0.5).max(10).default(1), amount: z.number().min(0).max(10).default(2) }),
+  basic("border", { width: z.number().int().min(1).max(1000), colour: colour.default("#000000") }),
+  basic("rounded-corners", {
+    radius: z.union([z.number().int().min(1).max(10_000), z.literal("max")]),
+    format: z.enum(["png", "webp"]).optional(),
+  }),
+  basic("trim", { threshold: z.number().int().min(0).max(255).default(10) }),
+  basic("grayscale", {}),
 ];

@@ -1,3 +1,35 @@
+import { z } from "zod";
 import type { GeneratorDefinition } from "@/features/generators/types";
+import { generatorPrices } from "../pricing";
 
-export const enhanceGenerators: GeneratorDefinition[] = [];
+const assetId = z.uuid({ message: "must be an asset id" });
+const strength = z.number().int().min(0).max(100).default(50);
+
+/** Automatic improvements of a whole photo, run by the worker (a few seconds on large images). */
+export const enhanceGenerators: GeneratorDefinition[] = [
+  {
+    id: "retouch",
+    category: "magic-studio",
+    price: generatorPrices.retouch,
+    mode: "async",
+    inputSchema: z.strictObject({ image: assetId, strength }),
+    imageInput: "image",
+    assetInputs: ["image"],
+    steps: [{ capability: "retouch", providers: ["local"], options: (inputs) => inputs, timeoutSeconds: 120 }],
+  },
+  {
+    id: "repair",
+    category: "magic-studio",
+    price: generatorPrices.repair,
+    mode: "async",
+    inputSchema: z.strictObject({
+      image: assetId,
+      strength,
+      scratches: z.boolean().default(true),
+      scratchWidth: z.number().int().min(1).max(6).default(2),
+    }),
+    imageInput: "image",
+    assetInputs: ["image"],
+    steps: [{ capability: "repair", providers: ["local"], options: (inputs) => inputs, timeoutSeconds: 180 }],
+  },
+];

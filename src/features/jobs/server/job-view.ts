@@ -57,6 +57,8 @@ export type JobView = Awaited<ReturnType<typeof toJobView>>;
 
 function jobErrorMessage(ctx: Ctx, error: { code: string; message: string }): string {
   if (error.code === "job_failed") return translate(ctx.locale, "errors.job_failed", { reason: error.message });
+  // A tool found the inputs do not fit the image (e.g. a crop outside it): the reason is the help.
+  if (error.code === "validation_failed") return translate(ctx.locale, "errors.invalid_job_input", { reason: error.message });
   try {
     return translate(ctx.locale, `errors.${error.code}`);
   } catch {
