@@ -98,8 +98,20 @@ function readOrCreateSecret(dataDir: string): string {
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString("base64url");
-  writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+  try {
+    writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    // Another process started at the same moment and wrote it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return readFileSync(file, "utf8").trim();
+    throw error;
+  }
   return secret;
+}
+
+/** The log level alone, so importing the logger has no side effects (no secret file). */
+export function readLogLevel(): RawEnv["LOG_LEVEL"] {
+  const parsed = schema.shape.LOG_LEVEL.safeParse(process.env.LOG_LEVEL || undefined);
+  return parsed.success ? parsed.data : "info";
 }
 
 let cached: Env | undefined;

@@ -28,6 +28,16 @@ export function negotiateLocale(cookieLocale: string | undefined, acceptLanguage
   return ranked.map((entry) => entry.lang).find(isLocale) ?? defaultLocale;
 }
 
+/** Whether a message key exists, e.g. for error codes coming from tools. */
+export function hasMessage(locale: Locale, key: string): boolean {
+  let node: unknown = catalogs[locale];
+  for (const part of key.split(".")) {
+    if (typeof node !== "object" || node === null || !(part in node)) return false;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return typeof node === "string";
+}
+
 const translators = new Map<Locale, ReturnType<typeof createTranslator<Messages>>>();
 
 /** Server-side translation of one message key, e.g. t("de", "errors.not_found"). */

@@ -1,9 +1,9 @@
 import pino from "pino";
-import { getEnv } from "./env";
+import { readLogLevel } from "./env";
 
 /** One logger; secrets are redacted by path so they never reach logs. */
 export const logger = pino({
-  level: getEnv().LOG_LEVEL,
+  level: readLogLevel(),
   redact: {
     paths: ["password", "*.password", "headers.authorization", "headers.cookie", "*.token", "secret", "*.secret"],
     censor: "[redacted]",

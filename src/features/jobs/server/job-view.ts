@@ -1,10 +1,10 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import { toAssetView } from "@/features/assets/server/asset-view";
 import { requireAccountId, type Ctx } from "@/server/context";
-import { assets, jobs } from "@/server/db/schema";
+import { assets, jobs, type JobError } from "@/server/db/schema";
 import type { Env } from "@/server/env";
 import { notFound } from "@/server/errors";
-import { translate } from "@/server/i18n";
+import { hasMessage, translate } from "@/server/i18n";
 
 type JobRow = typeof jobs.$inferSelect;
 type ViewEnv = Pick<Env, "APP_SECRET" | "SIGNED_URL_TTL_SECONDS">;
@@ -55,13 +55,11 @@ export async function toJobView(ctx: Ctx, job: JobRow, env: ViewEnv) {
 
 export type JobView = Awaited<ReturnType<typeof toJobView>>;
 
-function jobErrorMessage(ctx: Ctx, error: { code: string; message: string }): string {
+function jobErrorMessage(ctx: Ctx, error: JobError): string {
   if (error.code === "job_failed") return translate(ctx.locale, "errors.job_failed", { reason: error.message });
   // A tool found the inputs do not fit the image (e.g. a crop outside it): the reason is the help.
   if (error.code === "validation_failed") return translate(ctx.locale, "errors.invalid_job_input", { reason: error.message });
-  try {
-    return translate(ctx.locale, `errors.${error.code}`);
-  } catch {
-    return translate(ctx.locale, "errors.job_failed", { reason: error.message });
-  }
+  const key = `errors.${error.code}`;
+  if (hasMessage(ctx.locale, key)) return translate(ctx.locale, key, error.params);
+  return translate(ctx.locale, "errors.job_failed", { reason: error.message });
 }

@@ -140,6 +140,6 @@ export async function failJob(deps: Pick<JobRunnerDeps, "db" | "events">, jobId:
 }
 
 function toJobError(error: unknown): JobError {
-  if (isAppError(error)) return { code: error.code, message: error.message };
+  if (isAppError(error)) return { code: error.code, message: error.message, params: error.params };
   return { code: "job_failed", message: error instanceof Error ? error.message : String(error) };
 }

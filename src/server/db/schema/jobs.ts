@@ -6,7 +6,8 @@ import { accounts } from "./credits";
 export const jobStatuses = ["queued", "running", "succeeded", "failed", "canceled"] as const;
 export type JobStatus = (typeof jobStatuses)[number];
 
-export type JobError = { code: string; message: string };
+/** `params` fill the translated message (e.g. maxMegapixels); `message` is the English detail. */
+export type JobError = { code: string; message: string; params?: Record<string, string | number> };
 
 /** One run of one generator for one account. Status only moves forward; terminal states are final. */
 export const jobs = pgTable(
