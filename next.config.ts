@@ -44,6 +44,17 @@ const nextConfig: NextConfig = {
     "nodemailer",
     "@aws-sdk/client-s3",
     "better-auth",
+    // The local engine: native ONNX runtime, WebAssembly TensorFlow.js and the model files these
+    // packages read from their own folders at run time.
+    "onnxruntime-node",
+    "@imgly/background-removal-node",
+    "@tensorflow/tfjs-core",
+    "@tensorflow/tfjs-converter",
+    "@tensorflow/tfjs-layers",
+    "@tensorflow/tfjs-backend-wasm",
+    "@vladmandic/human",
+    "@upscalerjs/esrgan-slim",
+    "pdf-lib",
   ],
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
