@@ -1,8 +1,8 @@
 import { sharp } from "../../sharp";
-import type { OutputFormat } from "../resize";
+import type { OutputFormat } from "../encode";
 import type { ToolOutput } from "../types";
 import { parseColour } from "./colour";
-import { encodeImage, keptFormat } from "./encode";
+import { encodeImage, keptFormat } from "../encode";
 
 export type ConvertOptions = { format: OutputFormat; quality?: number; background?: string };
 

@@ -2,7 +2,7 @@ import { sharp } from "../../sharp";
 import { AppError } from "@/server/errors";
 import type { ToolOutput } from "../types";
 import { isOpaque, parseColour } from "./colour";
-import { encodeImage, formatWithAlpha, keptFormat } from "./encode";
+import { encodeImage, formatWithAlpha, keptFormat } from "../encode";
 
 export type CropOptions = { x: number; y: number; width: number; height: number };
 

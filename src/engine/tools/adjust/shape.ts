@@ -1,7 +1,7 @@
 import { sharp } from "../../sharp";
 import type { ToolOutput } from "../types";
 import { isOpaque, parseColour } from "./colour";
-import { encodeImage, formatWithAlpha, keptFormat } from "./encode";
+import { encodeImage, formatWithAlpha, keptFormat } from "../encode";
 
 export type BorderOptions = { width: number; colour?: string };
 

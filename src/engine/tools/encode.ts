@@ -1,6 +1,9 @@
 import type { Sharp } from "sharp";
-import { outputFormats, type OutputFormat } from "../resize";
-import type { ToolOutput } from "../types";
+import type { ToolOutput } from "./types";
+
+/** The formats every tool can write. */
+export const outputFormats = ["jpeg", "png", "webp", "avif"] as const;
+export type OutputFormat = (typeof outputFormats)[number];
 
 const mimeOf: Record<OutputFormat, string> = {
   jpeg: "image/jpeg",
