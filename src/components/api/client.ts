@@ -1,6 +1,8 @@
 // Same-origin JSON client for /api/v1: the session cookie travels along, errors become ApiError
 // with the server's message (already in the user's language).
 
+import type { Job } from "./types";
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -63,4 +65,21 @@ export function newIdempotencyKey(): string {
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * POST /api/v1/jobs: runs a generator. Pass the same key when retrying after a network error, so
+ * the job starts (and is paid for) once.
+ */
+export async function startJob(
+  generator: string,
+  inputs: Record<string, unknown>,
+  idempotencyKey: string = newIdempotencyKey(),
+): Promise<Job> {
+  const { job } = await api<{ job: Job }>("/api/v1/jobs", {
+    method: "POST",
+    headers: { "Idempotency-Key": idempotencyKey },
+    json: { generator, inputs },
+  });
+  return job;
 }

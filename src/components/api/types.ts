@@ -36,6 +36,7 @@ export type JsonSchema = {
   format?: string;
   properties?: Record<string, JsonSchema>;
   required?: string[];
+  anyOf?: JsonSchema[];
 };
 
 export type Generator = {
@@ -67,6 +68,8 @@ export type Job = {
   price: number;
   inputs: Record<string, unknown>;
   outputs: JobOutput[];
+  /** Facts the tools reported, e.g. { focus: "subject", faceFound: false }. */
+  result?: Record<string, unknown> | null;
   error: { code: string; message: string } | null;
   createdAt: string;
   startedAt: string | null;

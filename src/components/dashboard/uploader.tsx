@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useEffect, useId, useState, type DragEvent } from "react";
+import { useEffect, useId, useRef, useState, type DragEvent } from "react";
 import { api } from "../api/client";
 import type { Asset } from "../api/types";
 import { useErrorMessage } from "../api/use-error-message";
@@ -14,7 +14,7 @@ import { uploadFile } from "./upload-file";
 /** The server's default until /api/v1/limits answers; the server checks again in any case. */
 const defaultMaxBytes = 25 * 1024 * 1024;
 
-function useUploadMaxBytes(): number {
+export function useUploadMaxBytes(): number {
   const [maxBytes, setMaxBytes] = useState(defaultMaxBytes);
   useEffect(() => {
     let active = true;
@@ -28,38 +28,66 @@ function useUploadMaxBytes(): number {
   return maxBytes;
 }
 
-export function Uploader({ asset, onUploaded }: { asset: Asset | null; onUploaded: (asset: Asset) => void }) {
+/** One file on its way up: its progress, or why it did not make it. */
+type Upload = { key: number; name: string; progress: number | null; error: string | null };
+
+type Props = {
+  asset: Asset | null;
+  onUploaded: (asset: Asset) => void;
+  /** Several files at once (the studio, batch mode): one progress bar per file, no preview. */
+  multiple?: boolean;
+};
+
+export function Uploader({ asset, onUploaded, multiple = false }: Props) {
   const t = useTranslations("upload");
   const errorMessage = useErrorMessage();
   const formatBytes = useFormatBytes();
   const inputId = useId();
   const maxBytes = useUploadMaxBytes();
   const maxMegabytes = Math.round(maxBytes / 1024 / 1024);
-  const [progress, setProgress] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [uploads, setUploads] = useState<Upload[]>([]);
   const [dragging, setDragging] = useState(false);
+  const nextKey = useRef(0);
 
-  async function upload(file: File | undefined) {
-    if (!file) return;
-    if (file.size > maxBytes) return setError(t("tooLarge", { maxMegabytes }));
-    setError(null);
-    setProgress(0);
+  const change = (key: number, patch: Partial<Upload>) =>
+    setUploads((current) => current.map((u) => (u.key === key ? { ...u, ...patch } : u)));
+
+  async function uploadOne(file: File, key: number) {
+    if (file.size > maxBytes) return change(key, { progress: null, error: t("tooLarge", { maxMegabytes }) });
     try {
-      onUploaded(await uploadFile(file, setProgress));
+      const uploaded = await uploadFile(file, (progress) => change(key, { progress }));
+      setUploads((current) => current.filter((u) => u.key !== key));
+      onUploaded(uploaded);
     } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setProgress(null);
+      change(key, { progress: null, error: errorMessage(e) });
     }
+  }
+
+  function upload(files: File[]) {
+    if (files.length === 0) return;
+    const started = files.map((file) => ({ file, key: nextKey.current++ }));
+    // Finished files leave the list; a new choice also clears the errors of the last one.
+    setUploads((current) => [
+      ...current.filter((u) => u.progress !== null),
+      ...started.map(({ file, key }) => ({ key, name: file.name, progress: 0, error: null })),
+    ]);
+    for (const { file, key } of started) void uploadOne(file, key);
+  }
+
+  function pick(list: FileList | null | undefined): File[] {
+    const files = [...(list ?? [])];
+    return multiple ? files : files.slice(0, 1);
   }
 
   function onDrop(event: DragEvent<HTMLDivElement>) {
     event.preventDefault();
     setDragging(false);
-    void upload(event.dataTransfer.files[0]);
+    upload(pick(event.dataTransfer.files));
   }
 
-  const busy = progress !== null;
+  const running = uploads.filter((u) => u.progress !== null);
+  const failed = uploads.filter((u) => u.error !== null);
+  const busy = !multiple && running.length > 0;
   return (
     <div className="stack">
       <div
@@ -87,7 +115,8 @@ export function Uploader({ asset, onUploaded }: { asset: Asset | null; onUploade
             <span className={styles.chooseLabel}>{t("replace")}</span>
           ) : (
             <>
-              {t("drop")} <span className={styles.chooseLabel}>{t("choose")}</span>
+              {multiple ? t("dropMany") : t("drop")}{" "}
+              <span className={styles.chooseLabel}>{multiple ? t("chooseMany") : t("choose")}</span>
             </>
           )}
         </label>
@@ -96,27 +125,32 @@ export function Uploader({ asset, onUploaded }: { asset: Asset | null; onUploade
           type="file"
           accept="image/jpeg,image/png,image/webp,image/avif,image/gif"
           className="visually-hidden"
+          multiple={multiple}
           disabled={busy}
           onChange={(event) => {
-            void upload(event.currentTarget.files?.[0]);
+            upload(pick(event.currentTarget.files));
             event.currentTarget.value = "";
           }}
         />
         <p className="hint">{t("hint", { maxMegabytes })}</p>
       </div>
-      {busy && (
-        <div className="stack" role="status">
-          <ProgressBar value={progress} label={t("progressLabel")} />
-          <p className="hint">{t("uploading", { percent: progress })}</p>
+      {running.map((u) => (
+        <div key={u.key} className="stack" role="status" data-testid="upload-progress">
+          <ProgressBar value={u.progress ?? 0} label={multiple ? t("progressLabelFile", { name: u.name }) : t("progressLabel")} />
+          <p className="hint">
+            {multiple ? t("uploadingFile", { name: u.name, percent: u.progress ?? 0 }) : t("uploading", { percent: u.progress ?? 0 })}
+          </p>
         </div>
-      )}
+      ))}
       {asset && !busy && (
         <p className="hint" data-testid="upload-details">
           {asset.name ? `${asset.name} · ` : ""}
           {t("details", { width: asset.width ?? "?", height: asset.height ?? "?", size: formatBytes(asset.bytes) })}
         </p>
       )}
-      {error && <Notice>{error}</Notice>}
+      {failed.map((u) => (
+        <Notice key={u.key}>{multiple ? t("fileFailed", { name: u.name, message: u.error ?? "" }) : u.error}</Notice>
+      ))}
     </div>
   );
 }

@@ -17,6 +17,8 @@ export function SiteHeader() {
   const links = me
     ? [
         { href: "/dashboard", label: t("dashboard") },
+        { href: "/studio", label: t("studio") },
+        { href: "/batch", label: t("batch") },
         { href: "/gallery", label: t("gallery") },
         { href: "/statement", label: t("statement") },
         ...(me.user.role === "admin" ? [{ href: "/admin/outbox", label: t("outbox") }] : []),
