@@ -27,4 +27,9 @@ describe("the CPU queue", () => {
     await Promise.all(accepted);
     expect(peak).toBe(2);
   });
+
+  it("with no waiting room still runs tasks while a slot is free", async () => {
+    const queue = createCpuQueue({ concurrency: 1, maxWaiting: 0 });
+    await expect(queue.run(async () => 42)).resolves.toBe(42);
+  });
 });

@@ -10,7 +10,8 @@ export function createCpuQueue(options: { concurrency: number; maxWaiting: numbe
   const queue = new PQueue({ concurrency: options.concurrency });
   return {
     run<T>(task: () => Promise<T>): Promise<T> {
-      if (queue.size >= options.maxWaiting) {
+      const mustWait = queue.pending >= options.concurrency;
+      if (mustWait && queue.size >= options.maxWaiting) {
         throw new AppError("service_unavailable", { retryAfterSeconds: 2 });
       }
       return queue.add(task) as Promise<T>;
