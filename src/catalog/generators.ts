@@ -7,7 +7,8 @@ import { enhanceGenerators } from "./generators/enhance";
 
 /**
  * The one list of generators. Adding a generator = adding an entry to a group file in
- * ./generators (and its title and description in src/messages).
+ * ./generators (and its title, description and input labels in src/messages: see
+ * src/features/generators/server/field-labels.ts; its test lists what is missing).
  */
 export const generators: GeneratorDefinition[] = [
   ...basicGenerators,

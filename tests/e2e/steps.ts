@@ -45,8 +45,8 @@ export async function signIn(page: Page, t: T, email: string, secret: string) {
 export async function resizeAndDownload(page: Page, t: T, live: boolean) {
   await page.locator('input[type="file"]').setInputFiles(coffee);
   await page.getByTestId("upload-preview").waitFor();
-  await page.getByLabel(t("generator.fields.width"), { exact: true }).fill("300");
-  await page.getByLabel(t("generator.fields.format"), { exact: true }).selectOption("webp");
+  await page.getByLabel(t("fields.width"), { exact: true }).fill("300");
+  await page.getByLabel(t("fields.format"), { exact: true }).selectOption("webp");
   const run = t("generator.run", { title: t("generators.resize.title"), price: 1 });
   const events = page.waitForResponse((r) => r.url().includes("/events")).catch(() => null);
   const polled = page.waitForRequest((r) => /\/api\/v1\/jobs\/[^/?]+$/.test(r.url())).catch(() => null);

@@ -37,6 +37,9 @@ export type JsonSchema = {
   properties?: Record<string, JsonSchema>;
   required?: string[];
   anyOf?: JsonSchema[];
+  items?: JsonSchema;
+  /** Labels of the enum values in the user's language, set by the server: { value: label }. */
+  "x-enum-labels"?: Record<string, string>;
 };
 
 export type Generator = {

@@ -4,16 +4,9 @@ import { useTranslations } from "next-intl";
 import type { Asset, JsonSchema } from "../api/types";
 import styles from "./dashboard.module.css";
 
-// Renders a generator's JSON Schema as form fields. Field names and enum values we know get a
-// translated label; anything else falls back to the schema's (server-localized) title, else to
-// its name made readable.
-
-const knownFields = ["width", "height", "fit", "format", "quality", "image"] as const;
-const knownFit = ["cover", "contain", "fill", "inside", "outside"] as const;
-const knownFormat = ["jpeg", "png", "webp", "avif"] as const;
-
-type Known<T extends readonly string[]> = T[number];
-const isIn = <T extends readonly string[]>(list: T, value: string): value is Known<T> => list.includes(value);
+// Renders a generator's JSON Schema as form fields. The server labels the schema in the user's
+// language (src/features/generators/server/field-labels.ts): each field's `title` (and hint in
+// `description`), enum values in `x-enum-labels`. Without a label, the name is made readable.
 
 /** Inputs holding an asset id (the API's asset ids are UUIDs): filled from uploads, not typed. */
 export function isAssetField(name: string, schema: JsonSchema): boolean {
@@ -25,6 +18,17 @@ export function imageFieldOf(schema: JsonSchema): string | undefined {
   const entries = Object.entries(schema.properties ?? {});
   if (entries.some(([name]) => name === "image")) return "image";
   return entries.find(([name, field]) => isAssetField(name, field))?.[0];
+}
+
+/** A field's label: the server's localized title, else its name made readable. */
+export function fieldLabel(name: string, schema: JsonSchema | undefined): string {
+  return schema?.title ?? humanize(name);
+}
+
+/** An enum value's label: the server's localized one, else the value made readable. */
+export function valueLabel(schema: JsonSchema | undefined, value: unknown): string {
+  const key = String(value);
+  return schema?.["x-enum-labels"]?.[key] ?? humanize(key);
 }
 
 /** "backgroundImage" -> "Background image": a readable label for a field nobody translated. */
@@ -49,9 +53,7 @@ type FieldProps = {
 export function SchemaField({ name, schema, required, idPrefix, errors }: FieldProps) {
   const t = useTranslations("generator");
   const id = `${idPrefix}-${name}`;
-  // "quality" is also the name of remove-background's standard/pro choice: not a 1-100 number.
-  const known = isIn(knownFields, name) && !(name === "quality" && schema.enum);
-  const label = known ? t(`fields.${name}`) : (schema.title ?? humanize(name));
+  const label = fieldLabel(name, schema);
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   const hint = schema.title && schema.description ? schema.description : null;
@@ -68,18 +70,12 @@ export function SchemaField({ name, schema, required, idPrefix, errors }: FieldP
 
   let control;
   if (schema.enum) {
-    const optionLabel = (value: string) =>
-      name === "fit" && isIn(knownFit, value)
-        ? t(`fit.${value}`)
-        : name === "format" && isIn(knownFormat, value)
-          ? t(`format.${value}`)
-          : humanize(value);
     control = (
       <select {...common} defaultValue={schema.default === undefined ? "" : String(schema.default)}>
         {!required && <option value="">{name === "format" ? t("original") : t("auto")}</option>}
         {schema.enum.map((value) => (
           <option key={String(value)} value={String(value)}>
-            {optionLabel(String(value))}
+            {valueLabel(schema, value)}
           </option>
         ))}
       </select>
@@ -129,7 +125,7 @@ type AssetFieldProps = FieldProps & { choices: Asset[] | null };
  */
 export function AssetField({ name, schema, required, idPrefix, errors, choices }: AssetFieldProps) {
   const t = useTranslations("generator");
-  const label = schema.title ?? humanize(name);
+  const label = fieldLabel(name, schema);
   const errorId = `${idPrefix}-${name}-error`;
   return (
     <fieldset

@@ -1,16 +1,14 @@
 "use client";
 
-import { useTranslations } from "next-intl";
 import { useCallback } from "react";
 import type { Generator } from "../api/types";
-import { humanize, isAssetField } from "../dashboard/schema-fields";
+import { fieldLabel, isAssetField, valueLabel } from "../dashboard/schema-fields";
 
-const knownFields = ["width", "height", "fit", "format", "quality"] as const;
-const isKnown = (name: string): name is (typeof knownFields)[number] => (knownFields as readonly string[]).includes(name);
-
-/** "Width (px) 300 · Format webp": a step's options in short, without its image inputs. */
+/**
+ * "Width (px): 300 · Format: WebP": a step's options in short, without its image inputs, labelled
+ * as the server labels the generator's schema.
+ */
 export function useSummarizeInputs(): (generator: Generator | undefined, inputs: Record<string, unknown>) => string {
-  const t = useTranslations("generator");
   return useCallback(
     (generator, inputs) => {
       const properties = generator?.inputSchema.properties ?? {};
@@ -20,9 +18,13 @@ export function useSummarizeInputs(): (generator: Generator | undefined, inputs:
           if (name === "image" || (field && isAssetField(name, field))) return false;
           return ["string", "number", "boolean"].includes(typeof value);
         })
-        .map(([name, value]) => `${isKnown(name) ? t(`fields.${name}`) : (properties[name]?.title ?? humanize(name))}: ${String(value)}`)
+        .map(([name, value]) => {
+          const field = properties[name];
+          const shown = field?.["x-enum-labels"] ? valueLabel(field, value) : String(value);
+          return `${fieldLabel(name, field)}: ${shown}`;
+        })
         .join(" · ");
     },
-    [t],
+    [],
   );
 }

@@ -11,7 +11,11 @@ const GeneratorSchema = z
     category: z.string(),
     price: z.number().int().openapi({ description: "Credits per run" }),
     mode: z.enum(["sync", "async"]),
-    inputSchema: z.record(z.string(), z.unknown()).openapi({ description: "JSON Schema of `inputs`" }),
+    inputSchema: z.record(z.string(), z.unknown()).openapi({
+      description:
+        "JSON Schema of `inputs`. Each property has a `title` in the request's language (and a `description` " +
+        "when there is a hint); enum values' labels are in `x-enum-labels`: { value: label }.",
+    }),
   })
   .openapi("Generator");
 

@@ -3,6 +3,7 @@ import { generators as catalog } from "@/catalog/generators";
 import type { Ctx } from "@/server/context";
 import { translate } from "@/server/i18n";
 import type { GeneratorDefinition } from "../types";
+import { localizeSchema } from "./field-labels";
 
 const registry = new Map<string, GeneratorDefinition>(catalog.map((g) => [g.id, g]));
 
@@ -15,6 +16,7 @@ export function registerGenerator(definition: GeneratorDefinition): void {
   registry.set(definition.id, definition);
 }
 
+/** The catalog as the API lists it: titles, descriptions and input labels in the caller's language. */
 export function listGenerators({ ctx }: { ctx: Pick<Ctx, "locale"> }) {
   return catalog.map((g) => ({
     id: g.id,
@@ -23,6 +25,11 @@ export function listGenerators({ ctx }: { ctx: Pick<Ctx, "locale"> }) {
     category: g.category,
     price: g.price,
     mode: g.mode,
-    inputSchema: z.toJSONSchema(g.inputSchema, { unrepresentable: "any" }),
+    inputSchema: localizeSchema(ctx.locale, g.id, inputJsonSchema(g)),
   }));
+}
+
+/** A generator's inputs as JSON Schema, without labels (see field-labels.ts for those). */
+export function inputJsonSchema(generator: GeneratorDefinition) {
+  return z.toJSONSchema(generator.inputSchema, { unrepresentable: "any" });
 }
