@@ -17,6 +17,10 @@ export const errorStatus = {
   service_unavailable: 503,
   tool_timeout: 504,
   internal_error: 500,
+  // URL transformations (/i/...): a bad parameter, a step this server cannot run, a step that failed.
+  invalid_transformation: 400,
+  transformation_unavailable: 501,
+  transformation_failed: 422,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

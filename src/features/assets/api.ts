@@ -11,6 +11,7 @@ import { getAsset, getAssetForSignedLink, listAssets, uploadAsset } from "./serv
 import { toAssetView } from "./server/asset-view";
 import { assetFilePath, verifySignedPath } from "./server/signed-url";
 import { systemCtx } from "@/server/context";
+import { registerImageSignRoute } from "@/features/transforms/sign-api";
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema } });
 
@@ -142,6 +143,8 @@ export function registerAssetRoutes(api: ApiApp, rt: Runtime) {
       return new Response(file.body, { status: 200, headers });
     },
   );
+
+  registerImageSignRoute(api, rt);
 }
 
 function downloadName(asset: { id: string; name: string | null; mime: string }): string {

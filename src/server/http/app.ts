@@ -8,9 +8,10 @@ import { negotiateLocale } from "../i18n";
 import { readCookie } from "./cookies";
 import { errorResponse } from "./errors";
 import { createApiV1 } from "./api-v1";
+import { createImageRoutes } from "@/features/transforms/api";
 import type { ApiEnv } from "./types";
 
-/** Everything under /api: health, better-auth at /api/auth, the public REST API at /api/v1. */
+/** Everything under /api (health, better-auth at /api/auth, the public REST API at /api/v1) and the /i image URLs. */
 export function createHttpApp(rt: Runtime): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
 
@@ -66,6 +67,8 @@ export function createHttpApp(rt: Runtime): Hono<ApiEnv> {
   });
 
   app.route("/api/v1", createApiV1(rt));
+  // ImageKit-style image URLs: /i/<asset>/tr:<steps> (signed or with the owner's session).
+  app.route("/i", createImageRoutes(rt));
   app.notFound((c) => c.json({ error: { code: "not_found", message: "Not found." } }, 404));
   return app;
 }

@@ -5,8 +5,12 @@ import { createHmac, timingSafeEqual } from "node:crypto";
  * be handed to <img>, a download or another service without a session, and stops working later.
  */
 export function signPath(secret: string, path: string, expiresAt: number): string {
-  const signature = createHmac("sha256", secret).update(`${path}\n${expiresAt}`).digest("base64url");
-  return `${path}?expires=${expiresAt}&signature=${signature}`;
+  return `${path}?expires=${expiresAt}&signature=${signatureFor(secret, path, expiresAt)}`;
+}
+
+/** The signature alone, for callers that build the URL themselves (e.g. /i/ image URLs). */
+export function signatureFor(secret: string, path: string, expiresAt: number): string {
+  return createHmac("sha256", secret).update(`${path}\n${expiresAt}`).digest("base64url");
 }
 
 export function verifySignedPath(

@@ -76,7 +76,7 @@ describe("labels of the generators' inputs", () => {
     const own = localizeSchema("en", "remove-background", schema).properties ?? {};
     expect(own.quality).toMatchObject({
       title: "Quality",
-      "x-enum-labels": { standard: "Standard (faster)", pro: "Pro (cleanest edges)" },
+      "x-enum-labels": { standard: "Standard (smaller model, less memory)", pro: "Pro (best edges)" },
     });
     const shared = localizeSchema("en", "resize", schema).properties ?? {};
     expect(shared.quality?.title).toBe("Quality (1–100)");

@@ -1,0 +1,147 @@
+import { Hono, type Context } from "hono";
+import { resolveSessionActor } from "@/features/auth/server/resolve-actor";
+import type { Ctx } from "@/server/context";
+import { isAppError, notFound } from "@/server/errors";
+import type { ApiEnv } from "@/server/http/types";
+import type { Runtime } from "@/server/runtime";
+import { authorizeImage, isAssetId, type ImageAccess } from "./server/authorize-image";
+import { derivedKey } from "./server/derived-key";
+import { createFaceLocator } from "./server/face-locator";
+import { mimeOfFormat } from "./server/encode-output";
+import { chooseFormat } from "./server/negotiate-format";
+import { invalidParam } from "./server/parse-values";
+import { parseTransformation } from "./server/parse-transformation";
+import { renderTransformation, type TransformDeps } from "./server/render-transformation";
+
+const oneYear = 31_536_000;
+/** How long a client should wait before asking again for an image whose AI step is still running. */
+const pendingRetrySeconds = 2;
+
+/**
+ * `GET /i/<asset>`, `/i/<asset>/tr:<steps>` and `/i/<asset>?tr=<steps>`: the original or a derived
+ * image, ImageKit-style. Mounted at /i by the HTTP app; errors are the app's JSON errors.
+ */
+export function createImageRoutes(rt: Runtime, options: { deps?: Partial<TransformDeps> } = {}): Hono<ApiEnv> {
+  const deps: TransformDeps = {
+    db: rt.db,
+    storage: rt.storage,
+    boss: rt.boss,
+    cpu: rt.cpu,
+    env: rt.env,
+    locateFaces: createFaceLocator((error) => rt.logger.warn({ err: error }, "face detection unavailable; fo-face uses attention")),
+    ...options.deps,
+  };
+  const images = new Hono<ApiEnv>();
+
+  images.get("/:id", (c) => serveImage(c, rt, deps, c.req.param("id"), undefined));
+  images.get("/:id/:rest{.+}", (c) => {
+    // The raw path keeps prompts' escapes; Hono has already decoded the parameter.
+    const rest = new URL(c.req.url).pathname.split("/").slice(3).join("/");
+    const segment = safeDecode(rest);
+    if (segment === undefined || !segment.startsWith("tr:") || segment.includes("/")) throw notFound();
+    return serveImage(c, rt, deps, c.req.param("id"), segment);
+  });
+  return images;
+}
+
+async function serveImage(c: Context<ApiEnv>, rt: Runtime, deps: TransformDeps, assetId: string, pathTr: string | undefined) {
+  if (!isAssetId(assetId)) throw notFound();
+  const queryTr = c.req.query("tr");
+  if (pathTr !== undefined && queryTr !== undefined) throw invalidParam("tr");
+  const transformation = parseTransformation(pathTr ?? queryTr ?? "");
+  const access = await authorizeImage({
+    ctx: { db: rt.db, locale: c.get("locale"), requestId: c.get("requestId") },
+    input: {
+      secret: rt.env.APP_SECRET,
+      assetId,
+      canonical: transformation.canonical,
+      query: { expires: c.req.query("expires"), signature: c.req.query("signature") },
+      resolveSession: () => resolveSession(c, rt),
+    },
+  });
+  const { asset } = access;
+
+  if (transformation.steps.length === 0) {
+    const headers = imageHeaders(access, `"${asset.sha256}"`, asset.mime, false);
+    if (matchesEtag(c.req.header("if-none-match"), `"${asset.sha256}"`)) return new Response(null, { status: 304, headers });
+    return streamStored(rt, asset.storageKey, headers);
+  }
+
+  const { format, negotiated } = chooseFormat({ transformation, assetMime: asset.mime, accept: c.req.header("accept") });
+  const { key, hash } = derivedKey({ assetId, canonical: transformation.canonical, format, purpose: "final" });
+  const etag = `"${hash}"`;
+  const headers = imageHeaders(access, etag, mimeOfFormat[format], negotiated);
+  // The ETag names immutable bytes: a client that holds it already has the image.
+  if (matchesEtag(c.req.header("if-none-match"), etag)) return new Response(null, { status: 304, headers });
+
+  const cached = await streamStored(rt, key, headers).catch((error: unknown) => {
+    if (isAppError(error) && error.code === "not_found") return undefined;
+    throw error;
+  });
+  if (cached) return cached;
+
+  const result = await renderTransformation({ ctx: access.ctx, deps, input: { asset, transformation, format } });
+  if (result.kind === "pending") {
+    const { job } = result;
+    return c.json(
+      { status: "processing", step: result.step, job: { id: job.id, status: job.status, progress: job.progress }, retryAfter: pendingRetrySeconds },
+      202,
+      { "Retry-After": String(pendingRetrySeconds), "Cache-Control": "no-store" },
+    );
+  }
+  headers.set("Content-Length", String(result.data.length));
+  return new Response(new Uint8Array(result.data), { status: 200, headers });
+}
+
+async function streamStored(rt: Runtime, key: string, headers: Headers): Promise<Response> {
+  const file = await rt.storage.stream(key);
+  headers.set("Content-Length", String(file.size));
+  return new Response(file.body, { status: 200, headers });
+}
+
+/**
+ * Signed URLs may sit in shared caches, but not past their expiry (a year at most); session
+ * answers are for the owner's browser only.
+ */
+function imageHeaders(access: ImageAccess, etag: string, mime: string, negotiated: boolean): Headers {
+  const remaining = Math.max(0, (access.expiresAt ?? 0) - Math.floor(Date.now() / 1000));
+  const headers = new Headers({
+    "Content-Type": mime,
+    ETag: etag,
+    "Cache-Control": access.mode === "signed" ? `public, max-age=${Math.min(oneYear, remaining)}, immutable` : "private, max-age=86400",
+    "X-Content-Type-Options": "nosniff",
+  });
+  if (negotiated) headers.set("Vary", "Accept");
+  return headers;
+}
+
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(",").some((tag) => {
+    const value = tag.trim();
+    return value === "*" || value === etag || value === `W/${etag}`;
+  });
+}
+
+function safeDecode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The signed-in user, resolved only when no signature decides (signed requests skip the lookup). */
+async function resolveSession(c: Context<ApiEnv>, rt: Runtime): Promise<Ctx | undefined> {
+  if (!c.req.header("cookie")) return undefined;
+  const session = await rt.auth.api.getSession({ headers: c.req.raw.headers });
+  if (!session) return undefined;
+  const { role, accountId } = await resolveSessionActor({ db: rt.db, env: rt.env, userId: session.user.id });
+  return {
+    actor: { type: "user", userId: session.user.id, role },
+    accountId,
+    db: rt.db,
+    locale: c.get("locale"),
+    requestId: c.get("requestId"),
+  };
+}

@@ -1,0 +1,136 @@
+import { createHash } from "node:crypto";
+import { eq } from "drizzle-orm";
+import type PgBoss from "pg-boss";
+import type { CpuQueue } from "@/engine/cpu-queue";
+import type { Ctx } from "@/server/context";
+import { assets, jobs } from "@/server/db/schema";
+import type { Db } from "@/server/db/types";
+import type { Env } from "@/server/env";
+import type { Storage } from "@/server/storage/types";
+import { formatOfMime, mimeOfFormat } from "./encode-output";
+import { derivedKey, singleFlight, stepHash } from "./derived-key";
+import { executeTransformation, makesAlpha } from "./execute-transformation";
+import type { FaceLocator } from "./image-focus";
+import { runAiStep } from "./run-ai-step";
+import type { BasicStep, ImageFormat, Transformation } from "./transformation-types";
+
+type AssetRow = typeof assets.$inferSelect;
+type JobRow = typeof jobs.$inferSelect;
+
+export type TransformDeps = {
+  db: Db;
+  storage: Storage;
+  boss: PgBoss;
+  cpu: CpuQueue;
+  env: Pick<Env, "UPLOAD_MAX_PIXELS">;
+  locateFaces?: FaceLocator;
+};
+
+export type RenderResult =
+  | { kind: "ready"; data: Buffer; mime: string; etag: string }
+  | { kind: "pending"; step: string; job: JobRow };
+
+/**
+ * Produces the derived image of a transformation (the caller has checked access and the cache):
+ * runs the non-AI steps with sharp through the CPU queue, each AI step as a charged job of the
+ * owner's account, and stores the result under its cache key. While a job runs it answers pending.
+ * `ctx` acts for the asset's owner account.
+ */
+export async function renderTransformation({
+  ctx,
+  deps,
+  input,
+}: {
+  ctx: Ctx;
+  deps: TransformDeps;
+  input: { asset: AssetRow; transformation: Transformation; format: ImageFormat };
+}): Promise<RenderResult> {
+  const { asset, transformation, format } = input;
+  const { key, hash } = derivedKey({ assetId: asset.id, canonical: transformation.canonical, format, purpose: "final" });
+  return singleFlight(key, async (): Promise<RenderResult> => {
+    const segments = transformation.canonical.split(":");
+    let source: AssetRow = asset;
+    let pending: BasicStep[] = [];
+    for (const [index, step] of transformation.steps.entries()) {
+      if (step.kind === "basic") {
+        pending.push(step);
+        continue;
+      }
+      const prefix = segments.slice(0, index).join(":");
+      // Steps before an AI step become an image of their own: jobs take assets as input.
+      if (pending.some(changesPixels)) source = await materializeInput({ ctx, deps, input: { asset, source, steps: pending, canonical: prefix } });
+      pending = [];
+      const outcome = await runAiStep({
+        ctx: { ...ctx, db: deps.db },
+        boss: deps.boss,
+        input: { step, imageAssetId: source.id, stepHash: stepHash(asset.id, segments.slice(0, index + 1).join(":")) },
+      });
+      if (outcome.kind === "pending") return { kind: "pending", step: step.token, job: outcome.job };
+      source = outcome.asset;
+    }
+
+    const bytes = await deps.storage.get(source.storageKey);
+    // A finished AI output already in the wanted format is served as it is, not re-encoded.
+    const data =
+      pending.length === 0 && formatOfMime(source.mime) === format
+        ? bytes
+        : (await deps.cpu.run(() => execute(deps, bytes, pending, format, transformation.quality))).data;
+    await deps.storage.put(key, data, mimeOfFormat[format]);
+    return { kind: "ready", data, mime: mimeOfFormat[format], etag: `"${hash}"` };
+  });
+}
+
+/** f and q only describe the final encoding; a step with nothing else needs no image of its own. */
+function changesPixels(step: BasicStep): boolean {
+  return Object.keys(step).some((key) => key !== "kind" && key !== "f" && key !== "q");
+}
+
+function execute(deps: TransformDeps, input: Buffer, steps: BasicStep[], format: ImageFormat, quality?: number) {
+  const limits = { maxInputPixels: deps.env.UPLOAD_MAX_PIXELS, maxOutputPixels: deps.env.UPLOAD_MAX_PIXELS };
+  return executeTransformation({ input, steps, format, quality, limits, locateFaces: deps.locateFaces });
+}
+
+/**
+ * Stores the image a chain has made before an AI step as a `derived` asset of the owner, under a
+ * deterministic key, so repeats reuse it and the job's Idempotency-Key sees the same input.
+ * Lossless PNG when transparency is involved, otherwise a high-quality JPEG.
+ */
+async function materializeInput({
+  ctx,
+  deps,
+  input,
+}: {
+  ctx: Ctx;
+  deps: TransformDeps;
+  input: { asset: AssetRow; source: AssetRow; steps: BasicStep[]; canonical: string };
+}): Promise<AssetRow> {
+  const opaque = input.source.mime === "image/jpeg" && !input.steps.some(makesAlpha);
+  const format: ImageFormat = opaque ? "jpg" : "png";
+  const { key } = derivedKey({ assetId: input.asset.id, canonical: input.canonical, format, purpose: "input" });
+  const existing = await findByKey(deps.db, key);
+  if (existing) return existing;
+
+  const bytes = await deps.storage.get(input.source.storageKey);
+  const image = await deps.cpu.run(() => execute(deps, bytes, input.steps, format, opaque ? 95 : undefined));
+  await deps.storage.put(key, image.data, image.mime);
+  await deps.db
+    .insert(assets)
+    .values({
+      accountId: input.asset.accountId,
+      userId: ctx.actor.type === "user" ? ctx.actor.userId : null,
+      kind: "derived",
+      storageKey: key,
+      mime: image.mime,
+      bytes: image.data.length,
+      width: image.width,
+      height: image.height,
+      sha256: createHash("sha256").update(image.data).digest("hex"),
+    })
+    .onConflictDoNothing({ target: assets.storageKey });
+  return (await findByKey(deps.db, key))!;
+}
+
+async function findByKey(db: Db, key: string): Promise<AssetRow | undefined> {
+  const [row] = await db.select().from(assets).where(eq(assets.storageKey, key));
+  return row;
+}
