@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTranslator } from "next-intl";
-import type { Page } from "playwright-core";
+import { chromium, type Page } from "playwright-core";
 import sharp from "sharp";
 import { expect } from "vitest";
 import de from "@/messages/de.json";
@@ -102,4 +102,21 @@ export async function noHorizontalScroll(page: Page, name: string) {
   await shot(page, `${name}.png`);
   const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(scrollWidth, `${name}: page is wider than the phone`).toBeLessThanOrEqual(375);
+}
+
+/** Debian's Chromium, headless, with the flags that keep it off the (closed) network. */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--headless",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-quic",
+      "--no-first-run",
+    ],
+  });
 }

@@ -2,12 +2,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { unzipSync } from "fflate";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { type Browser, type Locator, type Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Generator, Job } from "@/components/api/types";
 import { startAppServer, type AppServer } from "./app-server";
-import { noHorizontalScroll, shot, shots, signUp, translator, type T } from "./steps";
+import { launchChromium, noHorizontalScroll, shot, shots, signUp, translator, type T } from "./steps";
 
 // The Magic Studio and batch mode in a real browser: steps as jobs, compare slider, undo/redo,
 // a reload that restores the session, downloads checked with sharp, a zip built in the browser.
@@ -20,19 +20,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = await startAppServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--headless",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-quic",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -32,15 +32,8 @@ export function groupTools(generators: Generator[], categories?: readonly string
     .map(([category, tools]) => ({ category, tools }));
 }
 
-/** An image the studio shows: an upload or a step's output. */
-export type Picture = {
-  assetId: string;
-  url: string;
-  mime: string;
-  width: number | null;
-  height: number | null;
-  bytes: number;
-};
+/** An image the studio shows: an upload or a step's output (the same shape as a job output). */
+export type Picture = JobOutput;
 
 export const pictureOfAsset = (asset: Asset): Picture => ({
   assetId: asset.id,

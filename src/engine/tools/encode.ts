@@ -39,7 +39,13 @@ export async function encodeImage(
 ): Promise<ToolOutput> {
   const quality = options.quality ?? defaultQuality(format);
   // Plain libjpeg with optimised Huffman tables: mozjpeg saves ~10% but is ~15x slower on 12 MP+.
-  const encoder = format === "png" ? pipeline.png({ compressionLevel: 6 }) : pipeline.toFormat(format, { quality });
+  // WebP keeps its alpha lossless so cut-out edges stay clean.
+  const encoder =
+    format === "png"
+      ? pipeline.png({ compressionLevel: 6 })
+      : format === "webp"
+        ? pipeline.webp({ quality, alphaQuality: 100 })
+        : pipeline.toFormat(format, { quality });
   const { data, info } = await encoder.toBuffer({ resolveWithObject: true });
   return {
     data,

@@ -1,7 +1,8 @@
 import type { ToolOutput } from "../types";
 import { renderBackground, type BackgroundFill } from "./backgrounds";
 import { cutOutSubject, subjectBox, type Cutout, type ToolHooks } from "./cutout";
-import { encodeImage, fromRaw, type OpaqueFormat, type RawImage } from "./encode";
+import { encodeImage } from "../encode";
+import { fromRaw, type OpaqueFormat, type RawImage } from "./encode";
 import { fitInto, flattenLayers, subjectLayer, type SubjectPosition } from "./layout";
 import type { BackgroundQuality } from "./model";
 
@@ -42,8 +43,11 @@ export async function placeOnBackground(
   }
   const flat = await flattenLayers(background, [layer]);
   return encodeImage(fromRaw(flat), options.format ?? "jpeg", {
-    quality: options.quality ?? "standard",
-    background: options.background.kind,
-    subjectFound: box !== undefined,
+    quality: 90,
+    meta: {
+      quality: options.quality ?? "standard",
+      background: options.background.kind,
+      subjectFound: box !== undefined,
+    },
   });
 }

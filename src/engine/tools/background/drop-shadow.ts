@@ -2,7 +2,8 @@ import { sharp } from "../../sharp";
 import type { ToolOutput } from "../types";
 import type { Size } from "./backgrounds";
 import { subjectBox } from "./cutout";
-import { decodeRaw, encodeImage, fromRaw, type AlphaFormat, type RawImage } from "./encode";
+import { encodeImage } from "../encode";
+import { decodeRaw, fromRaw, type AlphaFormat, type RawImage } from "./encode";
 import { alphaOf } from "./layout";
 
 export type ShadowSpec = { sigma: number; opacity: number };
@@ -94,5 +95,5 @@ export async function addDropShadow(input: Buffer, options: DropShadowOptions = 
   const composed = fromRaw(shadow).composite([
     { input: image.data, raw: { width: image.width, height: image.height, channels: 4 }, left, top },
   ]);
-  return encodeImage(composed, options.format ?? "png", { expanded: { left, top, right, bottom } });
+  return encodeImage(composed, options.format ?? "png", { quality: 90, meta: { expanded: { left, top, right, bottom } } });
 }

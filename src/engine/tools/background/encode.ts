@@ -1,7 +1,6 @@
 import type { Sharp } from "sharp";
 import { AppError } from "@/server/errors";
 import { sharp } from "../../sharp";
-import type { ToolOutput } from "../types";
 
 /** Formats that keep an alpha channel, for cut-outs and shadows. */
 export const alphaFormats = ["png", "webp"] as const;
@@ -37,26 +36,4 @@ export async function decodeRaw(input: Buffer, options: { alpha: boolean }): Pro
   } catch (error) {
     throw new AppError("corrupt_image", { cause: error });
   }
-}
-
-const mimeOf = { jpeg: "image/jpeg", png: "image/png", webp: "image/webp" } as const;
-const extOf = { jpeg: "jpg", png: "png", webp: "webp" } as const;
-
-/**
- * Encodes without metadata (sharp drops EXIF, ICC and XMP unless asked to keep them). WebP keeps
- * its alpha lossless so cut-out edges stay clean.
- */
-export async function encodeImage(
-  image: Sharp,
-  format: OpaqueFormat,
-  meta?: Record<string, unknown>,
-): Promise<ToolOutput> {
-  const encoded =
-    format === "jpeg"
-      ? image.jpeg({ quality: 90, mozjpeg: true })
-      : format === "webp"
-        ? image.webp({ quality: 90, alphaQuality: 100 })
-        : image.png({ compressionLevel: 6 });
-  const { data, info } = await encoded.toBuffer({ resolveWithObject: true });
-  return { data, mime: mimeOf[format], ext: extOf[format], width: info.width, height: info.height, meta };
 }

@@ -2,7 +2,8 @@ import type { ToolOutput } from "../types";
 import { renderBackground } from "./backgrounds";
 import { cutOutSubject, subjectBox, type Cutout, type ToolHooks } from "./cutout";
 import { renderShadow } from "./drop-shadow";
-import { encodeImage, fromRaw } from "./encode";
+import { encodeImage } from "../encode";
+import { fromRaw } from "./encode";
 import { alphaOf, fitInto, flattenLayers, subjectLayer } from "./layout";
 import type { BackgroundQuality } from "./model";
 
@@ -65,9 +66,12 @@ export async function composeProductPhoto(
     { image: subject, left: placement.left, top: placement.top },
   ]);
   return encodeImage(fromRaw(flat), options.format ?? "jpeg", {
-    quality: options.quality ?? "standard",
-    preset: options.preset ?? "marketplace",
-    background: backgroundKind,
-    subjectFound: found !== undefined,
+    quality: 90,
+    meta: {
+      quality: options.quality ?? "standard",
+      preset: options.preset ?? "marketplace",
+      background: backgroundKind,
+      subjectFound: found !== undefined,
+    },
   });
 }

@@ -1,6 +1,7 @@
 import type { ToolOutput } from "../types";
 import { cutOutSubject, cutoutWithAlpha, subjectBox, type Cutout, type ToolHooks } from "./cutout";
-import { encodeImage, fromRaw, type AlphaFormat } from "./encode";
+import { encodeImage } from "../encode";
+import { fromRaw, type AlphaFormat } from "./encode";
 import type { BackgroundQuality } from "./model";
 
 export const removeBackgroundOutputs = ["cutout", "mask"] as const;
@@ -28,5 +29,5 @@ export async function encodeCutout(
   const format = options.format ?? "png";
   // A mask is greyscale: one channel in PNG (WebP has no grey mode and stores it as RGB).
   const image = options.output === "mask" ? fromRaw(cutout.mask).toColourspace("b-w") : cutoutWithAlpha(cutout);
-  return encodeImage(image, format, meta);
+  return encodeImage(image, format, { quality: 90, meta });
 }
