@@ -7,7 +7,8 @@ import type { Asset, Generator, Job } from "../api/types";
 import { useErrorMessage } from "../api/use-error-message";
 import { FormActions } from "../ui/form-actions";
 import styles from "./dashboard.module.css";
-import { AssetField, imageFieldOf, isAssetField, readInputs, SchemaField } from "./schema-fields";
+import { AssetListField } from "../generators/asset-list-field";
+import { AssetField, imageFieldOf, isAssetField, isAssetListField, readInputs, SchemaField } from "./schema-fields";
 
 type Props = {
   generators: Generator[];
@@ -26,6 +27,10 @@ type Props = {
   assetChoices?: Asset[];
   /** Disabled for another reason (a step already running). */
   disabled?: boolean;
+  /** Starting values that replace the schema's defaults (a calendar's year: next year). */
+  defaults?: Record<string, unknown>;
+  /** The generator's description above the fields; off where the page already shows it. */
+  showDescription?: boolean;
 };
 
 /** The user's recent uploads, loaded only when a generator needs them and the caller has none. */
@@ -44,7 +49,17 @@ function useUploadChoices(wanted: boolean): Asset[] | null {
   return uploads;
 }
 
-export function GeneratorForm({ generators, asset, onJob, onInputs, submitLabel, assetChoices, disabled = false }: Props) {
+export function GeneratorForm({
+  generators,
+  asset,
+  onJob,
+  onInputs,
+  submitLabel,
+  assetChoices,
+  disabled = false,
+  defaults,
+  showDescription = true,
+}: Props) {
   const t = useTranslations("generator");
   const errorMessage = useErrorMessage();
   const idPrefix = useId();
@@ -57,12 +72,13 @@ export function GeneratorForm({ generators, asset, onJob, onInputs, submitLabel,
   const schema = generator?.inputSchema ?? {};
   const imageField = imageFieldOf(schema);
   const entries = Object.entries(schema.properties ?? {}).filter(([name]) => name !== imageField);
-  const needsChoices = entries.some(([name, field]) => isAssetField(name, field));
+  const needsChoices = entries.some(([name, field]) => isAssetField(name, field) || isAssetListField(name, field));
   const loadedChoices = useUploadChoices(needsChoices && assetChoices === undefined);
   if (!generator) return <p className="muted">{t("starting")}</p>;
   const required = new Set(schema.required ?? []);
   const choices = assetChoices ?? loadedChoices;
-  const needsImage = !onInputs && !asset;
+  // A generator without an image input (a calendar takes a list of images) needs no current image.
+  const needsImage = !onInputs && !asset && imageField !== undefined;
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -71,8 +87,8 @@ export function GeneratorForm({ generators, asset, onJob, onInputs, submitLabel,
       onInputs(generator, readInputs(new FormData(event.currentTarget), schema, ""));
       return;
     }
-    if (!asset) return;
-    const inputs = readInputs(new FormData(event.currentTarget), schema, asset.id);
+    if (needsImage) return;
+    const inputs = readInputs(new FormData(event.currentTarget), schema, asset?.id ?? "");
     setPending(true);
     setError(null);
     setFieldErrors({});
@@ -108,36 +124,47 @@ export function GeneratorForm({ generators, asset, onJob, onInputs, submitLabel,
           </select>
         </div>
       )}
-      <p className="muted">{generator.description}</p>
+      {showDescription && <p className="muted">{generator.description}</p>}
       {entries.length > 0 && (
         <fieldset key={generator.id} className={styles.fields} disabled={pending || disabled}>
           <legend className="visually-hidden">{generator.title}</legend>
-          {entries.map(([name, field]) => (
-            <Fragment key={name}>
-              {isAssetField(name, field) ? (
-                <AssetField
-                  name={name}
-                  schema={field}
-                  required={required.has(name)}
-                  idPrefix={idPrefix}
-                  errors={fieldErrors[name] ?? fieldErrors[`inputs.${name}`]}
-                  choices={choices}
-                />
-              ) : (
-                <SchemaField
-                  name={name}
-                  schema={field}
-                  required={required.has(name)}
-                  idPrefix={idPrefix}
-                  errors={fieldErrors[name] ?? fieldErrors[`inputs.${name}`]}
-                />
-              )}
-              {/* Width and height sit side by side; the hint about leaving one empty spans both. */}
-              {name === "height" && "width" in (schema.properties ?? {}) && (
-                <p className={`hint ${styles.wide}`}>{t("hints.size")}</p>
-              )}
-            </Fragment>
-          ))}
+          {entries.map(([name, schemaField]) => {
+            const field = defaults && name in defaults ? { ...schemaField, default: defaults[name] } : schemaField;
+            return (
+              <Fragment key={name}>
+                {isAssetListField(name, field) ? (
+                  <AssetListField
+                    name={name}
+                    schema={field}
+                    idPrefix={idPrefix}
+                    errors={fieldErrors[name] ?? fieldErrors[`inputs.${name}`]}
+                    choices={choices}
+                  />
+                ) : isAssetField(name, field) ? (
+                  <AssetField
+                    name={name}
+                    schema={field}
+                    required={required.has(name)}
+                    idPrefix={idPrefix}
+                    errors={fieldErrors[name] ?? fieldErrors[`inputs.${name}`]}
+                    choices={choices}
+                  />
+                ) : (
+                  <SchemaField
+                    name={name}
+                    schema={field}
+                    required={required.has(name)}
+                    idPrefix={idPrefix}
+                    errors={fieldErrors[name] ?? fieldErrors[`inputs.${name}`]}
+                  />
+                )}
+                {/* Width and height sit side by side; the hint about leaving one empty spans both. */}
+                {name === "height" && "width" in (schema.properties ?? {}) && (
+                  <p className={`hint ${styles.wide}`}>{t("hints.size")}</p>
+                )}
+              </Fragment>
+            );
+          })}
         </fieldset>
       )}
       {needsImage && <p className="hint">{t("needImage")}</p>}

@@ -13,6 +13,11 @@ export function isAssetField(name: string, schema: JsonSchema): boolean {
   return name === "image" || schema.format === "asset" || schema.format === "asset-id" || schema.format === "uuid";
 }
 
+/** A list of asset ids (a calendar's 12 images): picked in order from the uploads. */
+export function isAssetListField(name: string, schema: JsonSchema): boolean {
+  return typeOf(schema) === "array" && !!schema.items && (name === "images" || isAssetField("", schema.items));
+}
+
 /** The asset input the current image fills: `image`, else the first asset input. */
 export function imageFieldOf(schema: JsonSchema): string | undefined {
   const entries = Object.entries(schema.properties ?? {});
@@ -166,7 +171,8 @@ export function AssetField({ name, schema, required, idPrefix, errors, choices }
 
 /**
  * Form values (strings) to the JSON the generator expects; empty optional fields are left out.
- * The image input gets `assetId`; other asset inputs come from their pickers.
+ * The image input gets `assetId`; other asset inputs come from their pickers, asset lists from
+ * their hidden inputs in order.
  */
 export function readInputs(form: FormData, schema: JsonSchema, assetId: string): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
@@ -174,6 +180,10 @@ export function readInputs(form: FormData, schema: JsonSchema, assetId: string):
   for (const [name, field] of Object.entries(schema.properties ?? {})) {
     if (name === imageField) {
       inputs[name] = assetId;
+      continue;
+    }
+    if (isAssetListField(name, field)) {
+      inputs[name] = form.getAll(name).map(String);
       continue;
     }
     const type = typeOf(field);

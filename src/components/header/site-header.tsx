@@ -18,6 +18,7 @@ export function SiteHeader() {
     ? [
         { href: "/dashboard", label: t("dashboard") },
         { href: "/studio", label: t("studio") },
+        { href: "/generators", label: t("generators") },
         { href: "/batch", label: t("batch") },
         { href: "/gallery", label: t("gallery") },
         { href: "/statement", label: t("statement") },
@@ -47,7 +48,7 @@ export function SiteHeader() {
                 key={link.href}
                 href={link.href}
                 className={styles.link}
-                aria-current={pathname === link.href ? "page" : undefined}
+                aria-current={pathname === link.href || pathname.startsWith(`${link.href}/`) ? "page" : undefined}
               >
                 {link.label}
               </Link>

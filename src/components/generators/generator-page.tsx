@@ -1,0 +1,166 @@
+"use client";
+
+import { useLocale, useTranslations } from "next-intl";
+import Link from "next/link";
+import { useCallback, useEffect, useState } from "react";
+import { api } from "../api/client";
+import type { Asset, Job } from "../api/types";
+import { isTerminal } from "../api/types";
+import { useErrorMessage } from "../api/use-error-message";
+import dashboardStyles from "../dashboard/dashboard.module.css";
+import { GeneratorForm } from "../dashboard/generator-form";
+import { imageFieldOf, isAssetListField } from "../dashboard/schema-fields";
+import { Uploader } from "../dashboard/uploader";
+import { useSession } from "../session/session-provider";
+import { Notice } from "../ui/notice";
+import { PageHead } from "../ui/page-head";
+import { GeneratorResult } from "./generator-result";
+import styles from "./generators.module.css";
+import { useSpecialisedGenerators } from "./use-generators";
+
+/** How many recent uploads a list of images (a calendar) can pick from. */
+const uploadChoices = 60;
+
+/**
+ * /generators/[id]: one specialised generator with its own form. Upload (several files for a
+ * list of images), options, the run button with the price, live progress, results.
+ */
+export function GeneratorPage({ id }: { id: string }) {
+  const t = useTranslations("generatorPages");
+  const tc = useTranslations("common");
+  const locale = useLocale();
+  const session = useSession();
+  const errorMessage = useErrorMessage();
+  const { generators, error } = useSpecialisedGenerators();
+  const generator = generators?.find((g) => g.id === id) ?? null;
+  const schema = generator?.inputSchema;
+  const listField = Object.entries(schema?.properties ?? {}).find(([name, field]) => isAssetListField(name, field))?.[0];
+  const takesImage = schema ? imageFieldOf(schema) !== undefined : false;
+  const [asset, setAsset] = useState<Asset | null>(null);
+  const [uploads, setUploads] = useState<Asset[] | null>(null);
+  const [jobs, setJobs] = useState<Job[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const { refresh } = session;
+
+  useEffect(() => {
+    let active = true;
+    // Earlier runs of this generator come back after a reload.
+    api<{ jobs: Job[] }>("/api/v1/jobs?limit=50", { cache: "no-store" })
+      .then((body) => active && setJobs(body.jobs.filter((job) => job.generator === id).slice(0, 6)))
+      .catch((e: unknown) => {
+        if (!active) return;
+        setLoadError(errorMessage(e));
+        setJobs([]);
+      });
+    return () => {
+      active = false;
+    };
+  }, [id, errorMessage]);
+
+  useEffect(() => {
+    if (!listField) return;
+    let active = true;
+    api<{ assets: Asset[] }>(`/api/v1/assets?kind=upload&limit=${uploadChoices}`, { cache: "no-store" })
+      .then((body) => active && setUploads((current) => mergeUploads(current ?? [], body.assets)))
+      .catch(() => active && setUploads((current) => current ?? []));
+    return () => {
+      active = false;
+    };
+  }, [listField]);
+
+  const addJob = useCallback(
+    (job: Job) => {
+      setJobs((current) => [job, ...(current ?? []).filter((j) => j.id !== job.id)]);
+      void refresh();
+    },
+    [refresh],
+  );
+  const updateJob = useCallback(
+    (job: Job) => {
+      setJobs((current) => (current ?? []).map((j) => (j.id === job.id ? job : j)));
+      if (isTerminal(job.status)) void refresh();
+    },
+    [refresh],
+  );
+  const addUpload = useCallback((uploaded: Asset) => setUploads((current) => mergeUploads([uploaded], current ?? [])), []);
+
+  // A calendar starts at next year, in the language the user reads.
+  const properties = schema?.properties ?? {};
+  const defaults: Record<string, unknown> = {};
+  if ("year" in properties) defaults.year = new Date().getFullYear() + 1;
+  if (properties.locale?.enum?.includes(locale)) defaults.locale = locale;
+
+  if (session.status !== "signed-in") return null;
+  if (generators === null) return <p className="muted">{tc("loading")}</p>;
+  if (!generator) {
+    return (
+      <div className="stack">
+        <PageHead title={t("notFoundTitle")} lead={t("notFound")} />
+        {error && <Notice>{error}</Notice>}
+        <p>
+          <Link href="/generators" className="button">
+            {t("back")}
+          </Link>
+        </p>
+      </div>
+    );
+  }
+
+  return (
+    <div className="stack" data-testid="generator-page" data-generator={generator.id}>
+      <PageHead title={generator.title} lead={generator.description}>
+        <div className={styles.headAside}>
+          <span className={`pill ${styles.price}`} data-testid="generator-price">
+            {t("price", { price: generator.price })}
+          </span>
+          <Link href="/generators">{t("back")}</Link>
+        </div>
+      </PageHead>
+      {loadError && <Notice>{loadError}</Notice>}
+      <div className={dashboardStyles.workspace}>
+        {(takesImage || listField) && (
+          <section className="card" aria-labelledby="upload-heading">
+            <h2 id="upload-heading">{listField ? t("uploadMany") : t("upload")}</h2>
+            {listField ? <Uploader asset={null} onUploaded={addUpload} multiple /> : <Uploader asset={asset} onUploaded={setAsset} />}
+          </section>
+        )}
+        <section className="card" aria-labelledby="options-heading">
+          <h2 id="options-heading">{t("options")}</h2>
+          {listField && uploads === null ? (
+            <p className="muted">{tc("loading")}</p>
+          ) : (
+            <GeneratorForm
+              generators={[generator]}
+              asset={asset}
+              onJob={addJob}
+              assetChoices={listField ? (uploads ?? []) : undefined}
+              defaults={defaults}
+              showDescription={false}
+            />
+          )}
+        </section>
+      </div>
+      <section aria-labelledby="results-heading" className="stack">
+        <h2 id="results-heading">{t("results")}</h2>
+        {jobs === null ? (
+          <p className="muted">{tc("loading")}</p>
+        ) : jobs.length === 0 ? (
+          <p className="muted">{t("noResults")}</p>
+        ) : (
+          <ul className={styles.results}>
+            {jobs.map((job) => (
+              <GeneratorResult key={job.id} job={job} title={generator.title} onUpdate={updateJob} />
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}
+
+/** Newest first, each upload once. */
+function mergeUploads(first: Asset[], then: Asset[]): Asset[] {
+  const byId = new Map<string, Asset>();
+  for (const asset of [...first, ...then]) if (!byId.has(asset.id)) byId.set(asset.id, asset);
+  return [...byId.values()];
+}
