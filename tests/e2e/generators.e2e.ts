@@ -3,11 +3,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PDFDocument } from "pdf-lib";
-import { type Browser, type Locator, type Page } from "playwright-core";
+import { type Locator, type Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppServer, type AppServer } from "./app-server";
-import { launchChromium, noHorizontalScroll, shot, shots, signUp, translator } from "./steps";
+import { inContext, noHorizontalScroll, shot, signUp, startEnv, translator } from "./steps";
 
 // The specialised generators in a real browser: the overview, a headshot of the astronaut
 // (800x800, checked with sharp), a German calendar of 12 uploads picked in order (a 12-page PDF
@@ -17,47 +16,17 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const fixture = (name: string) => path.join(root, "tests/fixtures/images", name);
 const t = translator("en");
 
-let server: AppServer;
-let browser: Browser;
 let folder: string;
 
-beforeAll(async () => {
+beforeAll(() => {
   folder = mkdtempSync(path.join(tmpdir(), "pixelwerk-calendar-"));
-  server = await startAppServer();
-  browser = await launchChromium();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+afterAll(() => {
   if (folder) rmSync(folder, { recursive: true, force: true });
 });
 
-/** A fresh browser context; console errors fail the test, a failure keeps a screenshot. */
-async function inContext(name: string, run: (page: Page) => Promise<void>) {
-  const context = await browser.newContext({
-    acceptDownloads: true,
-    locale: "en-US",
-    baseURL: server.baseUrl,
-    viewport: { width: 1280, height: 900 },
-  });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) problems.push(`console error: ${message.text()}`);
-  });
-  try {
-    await run(page);
-    expect(problems).toEqual([]);
-  } catch (error) {
-    await page.screenshot({ path: path.join(shots, `${name}-failure.png`), fullPage: true }).catch(() => undefined);
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`${message}\n\nPage: ${page.url()}\n--- server output ---\n${server.output()}`, { cause: error });
-  } finally {
-    await context.close();
-  }
-}
+const env = startEnv();
 
 /** The newest result once its job has ended; it must have succeeded. */
 async function finishedResult(page: Page): Promise<Locator> {
@@ -82,7 +51,7 @@ async function monthImages(): Promise<string[]> {
 
 describe("specialised generators", () => {
   it("lists the generators, makes a headshot and a German calendar, and fits a phone", async () => {
-    await inContext("generators", async (page) => {
+    await inContext(env, "generators", async (page) => {
       await signUp(page, t, `generators-${Date.now()}@example.com`);
 
       // The overview, reached from the header.

@@ -1,69 +1,20 @@
-import path from "node:path";
-import { type Browser, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppServer, type AppServer } from "./app-server";
+import { describe, expect, it } from "vitest";
 import {
   checkStatement,
   noHorizontalScroll,
   password,
   resizeAndDownload,
   shot,
-  shots,
   signIn,
   signUp,
   translator,
-  launchChromium,
+  inContext,
+  startEnv,
 } from "./steps";
 
-let server: AppServer;
-let browser: Browser;
+const env = startEnv();
 
-beforeAll(async () => {
-  server = await startAppServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-/** Runs a step list in a fresh browser context; on failure keeps a screenshot and the server log. */
-async function inContext(
-  name: string,
-  run: (page: Page, context: BrowserContext) => Promise<void>,
-  colorScheme: "light" | "dark" = "light",
-) {
-  const context = await browser.newContext({
-    acceptDownloads: true,
-    locale: "en-US",
-    colorScheme,
-    baseURL: server.baseUrl,
-    viewport: { width: 1280, height: 900 },
-  });
-  const page = await context.newPage();
-  // Uncaught exceptions and console errors (hydration mismatches, CSP violations...) fail the test.
-  // Failed loads are expected: /api/v1/me answers 401 when signed out, the German run aborts SSE.
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
-      problems.push(`console error: ${message.text()}`);
-    }
-  });
-  try {
-    await run(page, context);
-    expect(problems).toEqual([]);
-  } catch (error) {
-    await page.screenshot({ path: path.join(shots, `${name}-failure.png`), fullPage: true }).catch(() => undefined);
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`${message}\n\nPage: ${page.url()}\n--- server output ---\n${server.output()}`, { cause: error });
-  } finally {
-    await context.close();
-  }
-}
-
-const url = (pathname: string) => `${server.baseUrl}${pathname}`;
+const url = (pathname: string) => `${env.server.baseUrl}${pathname}`;
 
 describe("the web journey", () => {
   it("answers pages with the security headers", async () => {
@@ -79,7 +30,7 @@ describe("the web journey", () => {
   it("in English: sign up, upload, resize, download, statement, phone layout, sign in, password reset", async () => {
     const t = translator("en");
     const email = `ada-${Date.now()}@example.com`;
-    await inContext("en", async (page) => {
+    await inContext(env, "en", async (page) => {
       await page.setViewportSize({ width: 375, height: 812 });
       for (const pathname of ["/", "/sign-up"]) {
         await page.goto(pathname);
@@ -154,7 +105,7 @@ describe("the web journey", () => {
 
   it("in German and dark mode: switch the language, then the same key steps (with the polling fallback)", async () => {
     const t = translator("de");
-    await inContext("de", async (page) => {
+    await inContext(env, "de", async (page) => {
       await page.goto("/");
       await page.getByRole("button", { name: t("nav.languages.de"), exact: true }).click();
       await page.getByRole("heading", { level: 1, name: t("landing.title") }).waitFor();

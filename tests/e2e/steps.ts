@@ -2,11 +2,12 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTranslator } from "next-intl";
-import { chromium, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import sharp from "sharp";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import de from "@/messages/de.json";
 import en from "@/messages/en.json";
+import { startAppServer, type AppServer } from "./app-server";
 
 // Steps of the browser journey. Pages use the context's baseURL; labels and texts come from the
 // message files, so the same steps run in English and German.
@@ -119,4 +120,60 @@ export function launchChromium() {
       "--no-first-run",
     ],
   });
+}
+
+/** The app server and Chromium a test file runs against. */
+export type Env = { browser: Browser; server: AppServer };
+
+/** Starts the app server and Chromium before the file's tests and stops them after. */
+export function startEnv(): Env {
+  const env = {} as Env;
+  beforeAll(async () => {
+    env.server = await startAppServer();
+    env.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
+}
+
+/**
+ * Runs steps in a fresh browser context against the app server. Uncaught exceptions and console
+ * errors (hydration mismatches, CSP violations...) fail the test; failed loads are expected
+ * (/api/v1/me answers 401 when signed out, the German run aborts SSE). On failure it keeps a
+ * screenshot and adds the server log to the error.
+ */
+export async function inContext(
+  { browser, server }: Env,
+  name: string,
+  run: (page: Page, context: BrowserContext) => Promise<void>,
+  colorScheme: "light" | "dark" = "light",
+) {
+  const context = await browser.newContext({
+    acceptDownloads: true,
+    locale: "en-US",
+    colorScheme,
+    baseURL: server.baseUrl,
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+      problems.push(`console error: ${message.text()}`);
+    }
+  });
+  try {
+    await run(page, context);
+    expect(problems).toEqual([]);
+  } catch (error) {
+    await page.screenshot({ path: path.join(shots, `${name}-failure.png`), fullPage: true }).catch(() => undefined);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${message}\n\nPage: ${page.url()}\n--- server output ---\n${server.output()}`, { cause: error });
+  } finally {
+    await context.close();
+  }
 }

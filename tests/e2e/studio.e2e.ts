@@ -2,12 +2,11 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { unzipSync } from "fflate";
-import { type Browser, type Locator, type Page } from "playwright-core";
+import { type Locator, type Page } from "playwright-core";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Generator, Job } from "@/components/api/types";
-import { startAppServer, type AppServer } from "./app-server";
-import { launchChromium, noHorizontalScroll, shot, shots, signUp, translator, type T } from "./steps";
+import { inContext, noHorizontalScroll, shot, signUp, startEnv, translator, type T } from "./steps";
 
 // The Magic Studio and batch mode in a real browser: steps as jobs, compare slider, undo/redo,
 // a reload that restores the session, downloads checked with sharp, a zip built in the browser.
@@ -15,46 +14,7 @@ import { launchChromium, noHorizontalScroll, shot, shots, signUp, translator, ty
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const fixture = (name: string) => path.join(root, "tests/fixtures/images", name);
 
-let server: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startAppServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-/** A fresh signed-in browser context; console errors fail the test, a failure keeps a screenshot. */
-async function inContext(name: string, run: (page: Page) => Promise<void>) {
-  const context = await browser.newContext({
-    acceptDownloads: true,
-    locale: "en-US",
-    baseURL: server.baseUrl,
-    viewport: { width: 1280, height: 900 },
-  });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
-      problems.push(`console error: ${message.text()}`);
-    }
-  });
-  try {
-    await run(page);
-    expect(problems).toEqual([]);
-  } catch (error) {
-    await page.screenshot({ path: path.join(shots, `${name}-failure.png`), fullPage: true }).catch(() => undefined);
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`${message}\n\nPage: ${page.url()}\n--- server output ---\n${server.output()}`, { cause: error });
-  } finally {
-    await context.close();
-  }
-}
+const env = startEnv();
 
 type Plan = { generator: Generator; fill: Record<string, string> };
 
@@ -129,7 +89,7 @@ async function downloadFrom(page: Page, trigger: Locator) {
 describe("the Magic Studio and batch mode", () => {
   it("applies two steps, compares, undoes, redoes, survives a reload, downloads; batch makes one zip", async () => {
     const t = translator("en");
-    await inContext("studio", async (page) => {
+    await inContext(env, "studio", async (page) => {
       await signUp(page, t, `studio-${Date.now()}@example.com`);
       const { generators } = (await (await page.request.get("/api/v1/generators")).json()) as { generators: Generator[] };
       const plans = planSteps(generators);

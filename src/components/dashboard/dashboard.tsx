@@ -2,71 +2,47 @@
 
 import { useTranslations } from "next-intl";
 import Link from "next/link";
-import { useCallback, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import { api } from "../api/client";
 import type { Asset, Generator, Job } from "../api/types";
-import { isTerminal } from "../api/types";
-import { useErrorMessage } from "../api/use-error-message";
+import { whileMounted } from "../api/while-mounted";
 import { useSession } from "../session/session-provider";
 import { Notice } from "../ui/notice";
 import { PageHead } from "../ui/page-head";
 import styles from "./dashboard.module.css";
 import { GeneratorForm } from "./generator-form";
 import { JobCard } from "./job-card";
+import { JobList } from "./job-list";
 import { Uploader } from "./uploader";
+import { useJobList } from "./use-job-list";
 
 export function Dashboard() {
   const t = useTranslations("dashboard");
   const tj = useTranslations("jobs");
   const tu = useTranslations("upload");
   const tg = useTranslations("generator");
-  const tc = useTranslations("common");
   const session = useSession();
-  const errorMessage = useErrorMessage();
   const [asset, setAsset] = useState<Asset | null>(null);
   const [generators, setGenerators] = useState<Generator[]>([]);
-  const [jobs, setJobs] = useState<Job[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const { refresh } = session;
+  const { jobs, setJobs, loadError, failLoad, addJob, updateJob } = useJobList();
 
-  useEffect(() => {
-    let active = true;
-    // Everything the page shows is recoverable from the server after a reload.
-    Promise.all([
-      api<{ generators: Generator[] }>("/api/v1/generators"),
-      api<{ jobs: Job[] }>("/api/v1/jobs?limit=20", { cache: "no-store" }),
-      api<{ assets: Asset[] }>("/api/v1/assets?kind=upload&limit=1", { cache: "no-store" }),
-    ])
-      .then(([g, j, a]) => {
-        if (!active) return;
-        setGenerators(g.generators);
-        setJobs(j.jobs);
-        setAsset((current) => current ?? a.assets[0] ?? null);
-      })
-      .catch((e: unknown) => {
-        if (!active) return;
-        setLoadError(errorMessage(e));
-        setJobs([]);
-      });
-    return () => {
-      active = false;
-    };
-  }, [errorMessage]);
-
-  const addJob = useCallback(
-    (job: Job) => {
-      setJobs((current) => [job, ...(current ?? []).filter((j) => j.id !== job.id)]);
-      void refresh();
-    },
-    [refresh],
-  );
-
-  const updateJob = useCallback(
-    (job: Job) => {
-      setJobs((current) => (current ?? []).map((j) => (j.id === job.id ? job : j)));
-      if (isTerminal(job.status)) void refresh();
-    },
-    [refresh],
+  useEffect(
+    () =>
+      // Everything the page shows is recoverable from the server after a reload.
+      whileMounted(
+        Promise.all([
+          api<{ generators: Generator[] }>("/api/v1/generators"),
+          api<{ jobs: Job[] }>("/api/v1/jobs?limit=20", { cache: "no-store" }),
+          api<{ assets: Asset[] }>("/api/v1/assets?kind=upload&limit=1", { cache: "no-store" }),
+        ]),
+        ([g, j, a]) => {
+          setGenerators(g.generators);
+          setJobs(j.jobs);
+          setAsset((current) => current ?? a.assets[0] ?? null);
+        },
+        failLoad,
+      ),
+    [failLoad, setJobs],
   );
 
   if (session.status !== "signed-in") return null;
@@ -103,17 +79,9 @@ export function Dashboard() {
       </div>
       <section aria-labelledby="jobs-heading">
         <h2 id="jobs-heading">{tj("title")}</h2>
-        {jobs === null ? (
-          <p className="muted">{tc("loading")}</p>
-        ) : jobs.length === 0 ? (
-          <p className="muted">{tj("empty")}</p>
-        ) : (
-          <ul className={styles.jobs}>
-            {jobs.map((job) => (
-              <JobCard key={job.id} job={job} title={titles.get(job.generator) ?? job.generator} onUpdate={updateJob} />
-            ))}
-          </ul>
-        )}
+        <JobList jobs={jobs} empty={tj("empty")} className={styles.jobs}>
+          {(job) => <JobCard key={job.id} job={job} title={titles.get(job.generator) ?? job.generator} onUpdate={updateJob} />}
+        </JobList>
       </section>
     </div>
   );

@@ -113,13 +113,18 @@ export function SchemaField({ name, schema, required, idPrefix, errors }: FieldP
           {hint}
         </p>
       )}
-      {errors?.length ? (
-        <p id={errorId} className="field-error">
-          {errors.join(" ")}
-        </p>
-      ) : null}
+      <FieldErrors id={errorId} errors={errors} />
     </div>
   );
+}
+
+/** A field's validation errors, if any: the paragraph its input's aria-describedby points at. */
+export function FieldErrors({ id, errors }: { id: string; errors?: string[] }) {
+  return errors?.length ? (
+    <p id={id} className="field-error">
+      {errors.join(" ")}
+    </p>
+  ) : null;
 }
 
 type AssetFieldProps = FieldProps & { choices: Asset[] | null };
@@ -160,11 +165,7 @@ export function AssetField({ name, schema, required, idPrefix, errors, choices }
         ))}
       </div>
       {schema.description && <p className="hint">{schema.description}</p>}
-      {errors?.length ? (
-        <p id={errorId} className="field-error">
-          {errors.join(" ")}
-        </p>
-      ) : null}
+      <FieldErrors id={errorId} errors={errors} />
     </fieldset>
   );
 }

@@ -3,7 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useRef, useState } from "react";
 import type { Asset, JsonSchema } from "../api/types";
-import { fieldLabel } from "../dashboard/schema-fields";
+import { FieldErrors, fieldLabel } from "../dashboard/schema-fields";
 import styles from "./generators.module.css";
 
 /** z.array(...).length(n) as JSON Schema: minItems and maxItems. */
@@ -124,11 +124,7 @@ export function AssetListField({ name, schema, idPrefix, errors, choices }: Prop
           ))}
         </ul>
       )}
-      {errors?.length ? (
-        <p id={errorId} className="field-error">
-          {errors.join(" ")}
-        </p>
-      ) : null}
+      <FieldErrors id={errorId} errors={errors} />
     </fieldset>
   );
 }

@@ -5,12 +5,13 @@ import Link from "next/link";
 import { useCallback, useEffect, useState } from "react";
 import { api } from "../api/client";
 import type { Asset, Job } from "../api/types";
-import { isTerminal } from "../api/types";
-import { useErrorMessage } from "../api/use-error-message";
+import { whileMounted } from "../api/while-mounted";
 import dashboardStyles from "../dashboard/dashboard.module.css";
 import { GeneratorForm } from "../dashboard/generator-form";
+import { JobList } from "../dashboard/job-list";
 import { imageFieldOf, isAssetListField } from "../dashboard/schema-fields";
 import { Uploader } from "../dashboard/uploader";
+import { useJobList } from "../dashboard/use-job-list";
 import { useSession } from "../session/session-provider";
 import { Notice } from "../ui/notice";
 import { PageHead } from "../ui/page-head";
@@ -30,7 +31,6 @@ export function GeneratorPage({ id }: { id: string }) {
   const tc = useTranslations("common");
   const locale = useLocale();
   const session = useSession();
-  const errorMessage = useErrorMessage();
   const { generators, error } = useSpecialisedGenerators();
   const generator = generators?.find((g) => g.id === id) ?? null;
   const schema = generator?.inputSchema;
@@ -38,50 +38,28 @@ export function GeneratorPage({ id }: { id: string }) {
   const takesImage = schema ? imageFieldOf(schema) !== undefined : false;
   const [asset, setAsset] = useState<Asset | null>(null);
   const [uploads, setUploads] = useState<Asset[] | null>(null);
-  const [jobs, setJobs] = useState<Job[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const { refresh } = session;
+  const { jobs, setJobs, loadError, failLoad, addJob, updateJob } = useJobList();
 
-  useEffect(() => {
-    let active = true;
-    // Earlier runs of this generator come back after a reload.
-    api<{ jobs: Job[] }>("/api/v1/jobs?limit=50", { cache: "no-store" })
-      .then((body) => active && setJobs(body.jobs.filter((job) => job.generator === id).slice(0, 6)))
-      .catch((e: unknown) => {
-        if (!active) return;
-        setLoadError(errorMessage(e));
-        setJobs([]);
-      });
-    return () => {
-      active = false;
-    };
-  }, [id, errorMessage]);
+  useEffect(
+    () =>
+      // Earlier runs of this generator come back after a reload.
+      whileMounted(
+        api<{ jobs: Job[] }>("/api/v1/jobs?limit=50", { cache: "no-store" }),
+        (body) => setJobs(body.jobs.filter((job) => job.generator === id).slice(0, 6)),
+        failLoad,
+      ),
+    [id, failLoad, setJobs],
+  );
 
   useEffect(() => {
     if (!listField) return;
-    let active = true;
-    api<{ assets: Asset[] }>(`/api/v1/assets?kind=upload&limit=${uploadChoices}`, { cache: "no-store" })
-      .then((body) => active && setUploads((current) => mergeUploads(current ?? [], body.assets)))
-      .catch(() => active && setUploads((current) => current ?? []));
-    return () => {
-      active = false;
-    };
+    return whileMounted(
+      api<{ assets: Asset[] }>(`/api/v1/assets?kind=upload&limit=${uploadChoices}`, { cache: "no-store" }),
+      (body) => setUploads((current) => mergeUploads(current ?? [], body.assets)),
+      () => setUploads((current) => current ?? []),
+    );
   }, [listField]);
 
-  const addJob = useCallback(
-    (job: Job) => {
-      setJobs((current) => [job, ...(current ?? []).filter((j) => j.id !== job.id)]);
-      void refresh();
-    },
-    [refresh],
-  );
-  const updateJob = useCallback(
-    (job: Job) => {
-      setJobs((current) => (current ?? []).map((j) => (j.id === job.id ? job : j)));
-      if (isTerminal(job.status)) void refresh();
-    },
-    [refresh],
-  );
   const addUpload = useCallback((uploaded: Asset) => setUploads((current) => mergeUploads([uploaded], current ?? [])), []);
 
   // A calendar starts at next year, in the language the user reads.
@@ -142,17 +120,9 @@ export function GeneratorPage({ id }: { id: string }) {
       </div>
       <section aria-labelledby="results-heading" className="stack">
         <h2 id="results-heading">{t("results")}</h2>
-        {jobs === null ? (
-          <p className="muted">{tc("loading")}</p>
-        ) : jobs.length === 0 ? (
-          <p className="muted">{t("noResults")}</p>
-        ) : (
-          <ul className={styles.results}>
-            {jobs.map((job) => (
-              <GeneratorResult key={job.id} job={job} title={generator.title} onUpdate={updateJob} />
-            ))}
-          </ul>
-        )}
+        <JobList jobs={jobs} empty={t("noResults")} className={styles.results}>
+          {(job) => <GeneratorResult key={job.id} job={job} title={generator.title} onUpdate={updateJob} />}
+        </JobList>
       </section>
     </div>
   );

@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { api } from "../api/client";
 import type { Generator } from "../api/types";
 import { useErrorMessage } from "../api/use-error-message";
+import { whileMounted } from "../api/while-mounted";
 
 /** The category of the specialised generators: one use case each, with its own page. */
 export const specialisedCategory = "generators";
@@ -13,18 +14,17 @@ export function useSpecialisedGenerators(): { generators: Generator[] | null; er
   const errorMessage = useErrorMessage();
   const [generators, setGenerators] = useState<Generator[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let active = true;
-    api<{ generators: Generator[] }>("/api/v1/generators")
-      .then((body) => active && setGenerators(body.generators.filter((g) => g.category === specialisedCategory)))
-      .catch((e: unknown) => {
-        if (!active) return;
-        setError(errorMessage(e));
-        setGenerators([]);
-      });
-    return () => {
-      active = false;
-    };
-  }, [errorMessage]);
+  useEffect(
+    () =>
+      whileMounted(
+        api<{ generators: Generator[] }>("/api/v1/generators"),
+        (body) => setGenerators(body.generators.filter((g) => g.category === specialisedCategory)),
+        (e) => {
+          setError(errorMessage(e));
+          setGenerators([]);
+        },
+      ),
+    [errorMessage],
+  );
   return { generators, error };
 }
