@@ -49,6 +49,25 @@ const schema = z.object({
   TRUST_PROXY: flag.default(false),
   /** AGPL-3.0 §13: where users of a modified install can get its source; shown in the footer. */
   SOURCE_URL: optionalUrl,
+  // AI providers: each vendor's conventional variables; admins may also set keys on /admin/providers.
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: optionalUrl,
+  GOOGLE_GENERATIVE_AI_API_KEY: z.string().optional(),
+  GOOGLE_GENERATIVE_AI_BASE_URL: optionalUrl,
+  REPLICATE_API_TOKEN: z.string().optional(),
+  REPLICATE_BASE_URL: optionalUrl,
+  FAL_KEY: z.string().optional(),
+  FAL_BASE_URL: optionalUrl,
+  COMFYUI_URL: optionalUrl,
+  COMFYUI_API_KEY: z.string().optional(),
+  WEBHOOK_PROVIDER_URL: optionalUrl,
+  WEBHOOK_PROVIDER_SECRET: z.string().optional(),
+  /** Comma-separated words or phrases refused in prompts before any provider is called. */
+  PROMPT_BLOCKLIST: z.string().default(""),
+  PROVIDER_ATTEMPTS: z.coerce.number().int().min(1).max(5).default(2),
+  PROVIDER_RETRY_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  REMOTE_FETCH_MAX_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
+  REMOTE_FETCH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

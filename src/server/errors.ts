@@ -16,6 +16,13 @@ export const errorStatus = {
   rate_limited: 429,
   service_unavailable: 503,
   tool_timeout: 504,
+  // AI providers: a refusal is the user's error and costs nothing; a missing key is the operator's.
+  content_blocked: 422,
+  prompt_blocked: 400,
+  provider_rejected: 422,
+  provider_not_configured: 503,
+  provider_unavailable: 502,
+  job_not_cancelable: 409,
   internal_error: 500,
   // URL transformations (/i/...): a bad parameter, a step this server cannot run, a step that failed.
   invalid_transformation: 400,

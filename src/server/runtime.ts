@@ -69,7 +69,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions): Promise<
   if (options.runWorker) {
     await startJobWorkers(
       boss,
-      { db, storage, events: jobEvents, log: (msg, extra) => logger.warn(extra ?? {}, msg) },
+      { db, env, storage, events: jobEvents, log: (msg, extra) => logger.warn(extra ?? {}, msg) },
       { concurrency: env.WORKER_CONCURRENCY, pollingIntervalSeconds: env.QUEUE_POLL_SECONDS },
     );
   }

@@ -119,7 +119,7 @@ describe("accepting jobs: one transaction, exactly the credits there are", () =>
     }) as unknown as typeof server.rt.boss.send;
 
     await expect(
-      submitJob({ ctx: { ...ctx, db: server.rt.db }, boss: failingBoss, input: { generator: "resize", inputs: { image, width: 20 } } }),
+      submitJob({ ctx: { ...ctx, db: server.rt.db }, env: server.rt.env, boss: failingBoss, input: { generator: "resize", inputs: { image, width: 20 } } }),
     ).rejects.toThrow("database went away");
 
     const state = await moneyState(server.rt.db, accountId);

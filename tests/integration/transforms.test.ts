@@ -52,7 +52,7 @@ function registerTestCutout() {
     inputSchema: z.strictObject({ image: z.uuid() }),
     imageInput: "image",
     assetInputs: ["image"],
-    steps: [{ capability: "test-broken", providers: ["transform-test-tools"], options: (inputs) => inputs }],
+    steps: [{ capability: "test-broken", prefer: ["transform-test-tools"], options: (inputs) => inputs }],
   });
   registerGenerator({
     id: "remove-background",
@@ -62,7 +62,7 @@ function registerTestCutout() {
     inputSchema: z.strictObject({ image: z.uuid() }),
     imageInput: "image",
     assetInputs: ["image"],
-    steps: [{ capability: "test-cutout", providers: ["transform-test-tools"], options: (inputs) => inputs }],
+    steps: [{ capability: "test-cutout", prefer: ["transform-test-tools"], options: (inputs) => inputs }],
   });
 }
 

@@ -34,6 +34,6 @@ export function registerTestGenerators(options: { slowMs?: number; startedMarker
     imageInput: "image",
     assetInputs: ["image"],
   };
-  registerGenerator({ ...base, id: "always-fails", steps: [{ capability: "always-fail", providers: ["test-tools"], options: (i) => i }] });
-  registerGenerator({ ...base, id: "slow", steps: [{ capability: "slow-resize", providers: ["test-tools"], options: (i) => i }] });
+  registerGenerator({ ...base, id: "always-fails", steps: [{ capability: "always-fail", prefer: ["test-tools"], options: (i) => i }] });
+  registerGenerator({ ...base, id: "slow", steps: [{ capability: "slow-resize", prefer: ["test-tools"], options: (i) => i }] });
 }

@@ -58,7 +58,7 @@ export const backgroundGenerators: GeneratorDefinition[] = [
     steps: [
       {
         capability: "remove-background",
-        providers: ["local"],
+        prefer: ["local"],
         options: ({ quality, output, format }) => ({ quality, output, format }),
         timeoutSeconds: modelSeconds,
       },
@@ -75,7 +75,7 @@ export const backgroundGenerators: GeneratorDefinition[] = [
     steps: [
       {
         capability: "change-background",
-        providers: ["local"],
+        prefer: ["local"],
         options: ({ image: _image, ...rest }) => rest,
         timeoutSeconds: modelSeconds,
       },
@@ -99,7 +99,7 @@ export const backgroundGenerators: GeneratorDefinition[] = [
     steps: [
       {
         capability: "drop-shadow",
-        providers: ["local"],
+        prefer: ["local"],
         options: ({ azimuth, elevation, strength, format }) => ({ azimuth, elevation, strength, format }),
         timeoutSeconds: 60,
       },
@@ -123,7 +123,7 @@ export const backgroundGenerators: GeneratorDefinition[] = [
     steps: [
       {
         capability: "product-photo",
-        providers: ["local"],
+        prefer: ["local"],
         options: ({ preset, background, quality, format }) => ({ preset, background, quality, format }),
         timeoutSeconds: modelSeconds,
       },

@@ -20,7 +20,7 @@ function basic(id: keyof typeof generatorPrices, shape: z.ZodRawShape): Generato
     inputSchema: z.strictObject({ image: assetId, ...shape }),
     imageInput: "image",
     assetInputs: ["image"],
-    steps: [{ capability: id, providers: ["local"], options: (inputs) => inputs }],
+    steps: [{ capability: id, prefer: ["local"], options: (inputs) => inputs }],
   };
 }
 
@@ -42,7 +42,7 @@ export const basicGenerators: GeneratorDefinition[] = [
     }),
     imageInput: "image",
     assetInputs: ["image"],
-    steps: [{ capability: "resize", providers: ["local"], options: (inputs) => inputs }],
+    steps: [{ capability: "resize", prefer: ["local"], options: (inputs) => inputs }],
   },
   // Whether the rectangle fits the image is checked when the job runs (the schema cannot see it).
   basic("crop", { x: z.number().int().min(0).max(100_000), y: z.number().int().min(0).max(100_000), width: side, height: side }),

@@ -38,7 +38,7 @@ export const cropGenerators: GeneratorDefinition[] = [
     steps: [
       {
         capability: "smart-crop",
-        providers: ["local"],
+        prefer: ["local"],
         options: ({ focus, aspect, width, height }) => ({ focus, aspect, width, height }),
         timeoutSeconds: 60,
       },
@@ -57,7 +57,7 @@ export const cropGenerators: GeneratorDefinition[] = [
     imageInput: "image",
     assetInputs: ["image"],
     // The AI path takes up to ~1 MP at ~30-45 s per megapixel on one core; classic takes seconds.
-    steps: [{ capability: "upscale", providers: ["local"], options: ({ scale, method }) => ({ scale, method }), timeoutSeconds: 300 }],
+    steps: [{ capability: "upscale", prefer: ["local"], options: ({ scale, method }) => ({ scale, method }), timeoutSeconds: 300 }],
   },
   {
     id: "headshot",
@@ -76,7 +76,7 @@ export const cropGenerators: GeneratorDefinition[] = [
     steps: [
       {
         capability: "headshot",
-        providers: ["local"],
+        prefer: ["local"],
         options: ({ size, background, color }) => ({ size, background, color }),
         timeoutSeconds: 120,
       },

@@ -21,6 +21,6 @@ export const documentsGenerators: GeneratorDefinition[] = [
       format: z.enum(calendarFormats).default("pdf"),
     }),
     assetInputs: ["images"],
-    steps: [{ capability: "calendar", providers: ["local"], options: (inputs) => inputs, timeoutSeconds: 180 }],
+    steps: [{ capability: "calendar", prefer: ["local"], options: (inputs) => inputs, timeoutSeconds: 180 }],
   },
 ];

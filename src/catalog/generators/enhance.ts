@@ -15,7 +15,7 @@ export const enhanceGenerators: GeneratorDefinition[] = [
     inputSchema: z.strictObject({ image: assetId, strength }),
     imageInput: "image",
     assetInputs: ["image"],
-    steps: [{ capability: "retouch", providers: ["local"], options: (inputs) => inputs, timeoutSeconds: 120 }],
+    steps: [{ capability: "retouch", prefer: ["local"], options: (inputs) => inputs, timeoutSeconds: 120 }],
   },
   {
     id: "repair",
@@ -30,6 +30,6 @@ export const enhanceGenerators: GeneratorDefinition[] = [
     }),
     imageInput: "image",
     assetInputs: ["image"],
-    steps: [{ capability: "repair", providers: ["local"], options: (inputs) => inputs, timeoutSeconds: 180 }],
+    steps: [{ capability: "repair", prefer: ["local"], options: (inputs) => inputs, timeoutSeconds: 180 }],
   },
 ];

@@ -1,13 +1,30 @@
-import { localProvider } from "./local/index";
-import type { Provider } from "./types";
+import { builtInAdapters } from "./adapters";
+import type { Provider, ProviderAdapter } from "./types";
 
-const providers = new Map<string, Provider>([[localProvider.id, localProvider]]);
+const adapters = new Map<string, ProviderAdapter>(builtInAdapters.map((adapter) => [adapter.id, adapter]));
 
-export function getProvider(id: string): Provider | undefined {
-  return providers.get(id);
+/** Every adapter, in the default fallback order (admins may reorder per capability). */
+export function listAdapters(): ProviderAdapter[] {
+  return [...adapters.values()];
 }
 
-/** Vendor adapters register here at start (issue 4); tests register their own failing tools. */
+export function findAdapter(id: string): ProviderAdapter | undefined {
+  return adapters.get(id);
+}
+
+/** A ready provider that needs no configuration (tests' own tools, later plugins). */
 export function registerProvider(provider: Provider): void {
-  providers.set(provider.id, provider);
+  adapters.set(provider.id, {
+    id: provider.id,
+    name: provider.id,
+    settings: [],
+    models: [],
+    capabilities: Object.keys(provider.capabilities),
+    create: () => provider,
+    testConnection: async () => undefined,
+  });
+}
+
+export function registerAdapter(adapter: ProviderAdapter): void {
+  adapters.set(adapter.id, adapter);
 }

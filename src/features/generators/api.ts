@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiApp } from "@/server/http/api-v1";
 import type { Runtime } from "@/server/runtime";
+import { loadProviderDirectory } from "@/features/providers/server/load-directory";
 import { listGenerators } from "./server/registry";
 
 const GeneratorSchema = z
@@ -10,7 +11,22 @@ const GeneratorSchema = z
     description: z.string(),
     category: z.string(),
     price: z.number().int().openapi({ description: "Credits per run" }),
+    pricing: z
+      .object({
+        base: z.number().int(),
+        byInput: z.object({ field: z.string(), prices: z.record(z.string(), z.number().int()) }).optional(),
+        whenSet: z.object({ field: z.string(), price: z.number().int() }).optional(),
+        timesInput: z.string().optional(),
+      })
+      .openapi({
+        description:
+          "How inputs change the price: `byInput` prices per value of one input (a model), `whenSet` applies when an " +
+          "input is given, `timesInput` multiplies by a count input. Otherwise `base`.",
+      }),
     mode: z.enum(["sync", "async"]),
+    available: z.boolean().openapi({ description: "False when no AI provider for it is configured on this server" }),
+    requires: z.array(z.string()).openapi({ description: "Environment variables of which any one would make it available" }),
+    models: z.record(z.string(), z.boolean()).optional().openapi({ description: "For a model choice: which models can run here" }),
     inputSchema: z.record(z.string(), z.unknown()).openapi({
       description:
         "JSON Schema of `inputs`. Each property has a `title` in the request's language (and a `description` " +
@@ -19,7 +35,7 @@ const GeneratorSchema = z
   })
   .openapi("Generator");
 
-export function registerGeneratorRoutes(api: ApiApp, _rt: Runtime) {
+export function registerGeneratorRoutes(api: ApiApp, rt: Runtime) {
   api.openapi(
     createRoute({
       method: "get",
@@ -28,6 +44,9 @@ export function registerGeneratorRoutes(api: ApiApp, _rt: Runtime) {
       security: [],
       responses: { 200: { description: "Generators", content: { "application/json": { schema: z.object({ generators: z.array(GeneratorSchema) }) } } } },
     }),
-    (c) => c.json({ generators: listGenerators({ ctx: { locale: c.get("locale") } }) }, 200),
+    async (c) => {
+      const directory = await loadProviderDirectory({ env: rt.env, db: rt.db });
+      return c.json({ generators: listGenerators({ ctx: { locale: c.get("locale") }, directory }) }, 200);
+    },
   );
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { PriceRule } from "@/catalog/price-of";
 import type { PipelineStep } from "@/engine/pipeline";
 
 export type GeneratorCategory = "basics" | "magic-studio" | "generators";
@@ -10,7 +11,9 @@ export type GeneratorCategory = "basics" | "magic-studio" | "generators";
 export type GeneratorDefinition = {
   id: string;
   category: GeneratorCategory;
+  /** Credits for the default inputs; `pricing` says how other inputs change it. */
   price: number;
+  pricing?: PriceRule;
   mode: "sync" | "async";
   inputSchema: z.ZodObject;
   /** The input field holding the asset the pipeline starts from (none: steps load assets). */
@@ -18,4 +21,8 @@ export type GeneratorDefinition = {
   /** Every input field that holds asset ids (a string or an array of them); checked for ownership. */
   assetInputs: string[];
   steps: PipelineStep[];
+  /** Inputs holding free text sent to a provider: checked against the prompt blocklist first. */
+  promptInputs?: string[];
+  /** For long vendor tasks (video): how long one attempt may run before the queue retries it. */
+  jobTimeoutSeconds?: number;
 };

@@ -54,6 +54,7 @@ export function registerJobRoutes(api: ApiApp, rt: Runtime) {
       const ctx = requireCtx(c);
       const { job } = await submitJob({
         ctx: { ...ctx, db: rt.db },
+        env: rt.env,
         boss: rt.boss,
         input: { ...c.req.valid("json"), idempotencyKey: c.req.valid("header")["idempotency-key"] },
       });

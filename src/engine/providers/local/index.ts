@@ -1,5 +1,5 @@
 import { resizeImage, type ResizeOptions } from "../../tools/resize";
-import type { Provider } from "../types";
+import type { Provider, ProviderAdapter } from "../types";
 import { backgroundCapabilities } from "./background";
 import { cropCapabilities } from "./crop";
 import { documentsCapabilities } from "./documents";
@@ -20,4 +20,14 @@ export const localProvider: Provider = {
     ...enhanceCapabilities,
     ...documentsCapabilities,
   },
+};
+
+export const localAdapter: ProviderAdapter = {
+  id: localProvider.id,
+  name: "Local (CPU)",
+  settings: [],
+  models: [],
+  capabilities: Object.keys(localProvider.capabilities),
+  create: () => localProvider,
+  testConnection: async () => undefined,
 };

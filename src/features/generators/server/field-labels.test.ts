@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { generators as catalog } from "@/catalog/generators";
+import { createDirectory } from "@/engine/providers/directory";
+import { listAdapters } from "@/engine/providers/registry";
 import en from "@/messages/en.json";
 import { hasMessage, locales } from "@/server/i18n";
 import { fieldsOf, localizeSchema, missingLabels } from "./field-labels";
 import { inputJsonSchema, listGenerators } from "./registry";
+
+// No keys: the listing still carries every label (availability is tested with the providers).
+const directory = createDirectory(listAdapters().map((adapter) => ({ adapter, config: {}, enabled: true })));
 
 describe("labels of the generators' inputs", () => {
   // Adding a generator (or a field, or an enum value) without its labels in every locale fails here.
@@ -45,7 +50,7 @@ describe("labels of the generators' inputs", () => {
   });
 
   it("sets localized titles, hints and enum labels on the served schema", () => {
-    const [enResize, deResize] = locales.map((locale) => listGenerators({ ctx: { locale } }).find((g) => g.id === "resize"));
+    const [enResize, deResize] = locales.map((locale) => listGenerators({ ctx: { locale }, directory }).find((g) => g.id === "resize"));
     expect(enResize?.inputSchema.properties?.width).toMatchObject({ title: "Width (px)", type: "integer" });
     expect(deResize?.inputSchema.properties?.width).toMatchObject({ title: "Breite (px)" });
     expect(deResize?.inputSchema.properties?.format).toMatchObject({
@@ -55,7 +60,7 @@ describe("labels of the generators' inputs", () => {
     });
     expect(deResize?.inputSchema.properties?.fit?.["x-enum-labels"]).toMatchObject({ cover: expect.stringContaining("Füllen") });
 
-    const deRotate = listGenerators({ ctx: { locale: "de" } }).find((g) => g.id === "rotate");
+    const deRotate = listGenerators({ ctx: { locale: "de" }, directory }).find((g) => g.id === "rotate");
     expect(deRotate?.inputSchema.properties?.background).toMatchObject({
       title: "Eckenfarbe",
       description: expect.stringContaining("Ecken"),

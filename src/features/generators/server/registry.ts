@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { generators as catalog } from "@/catalog/generators";
+import type { ProviderDirectory } from "@/engine/providers/directory";
 import type { Ctx } from "@/server/context";
 import { translate } from "@/server/i18n";
 import type { GeneratorDefinition } from "../types";
+import { availabilityOf } from "./availability";
 import { localizeSchema } from "./field-labels";
 
 const registry = new Map<string, GeneratorDefinition>(catalog.map((g) => [g.id, g]));
@@ -17,14 +19,16 @@ export function registerGenerator(definition: GeneratorDefinition): void {
 }
 
 /** The catalog as the API lists it: titles, descriptions and input labels in the caller's language. */
-export function listGenerators({ ctx }: { ctx: Pick<Ctx, "locale"> }) {
+export function listGenerators({ ctx, directory }: { ctx: Pick<Ctx, "locale">; directory: ProviderDirectory }) {
   return catalog.map((g) => ({
     id: g.id,
     title: translate(ctx.locale, `generators.${g.id}.title`),
     description: translate(ctx.locale, `generators.${g.id}.description`),
     category: g.category,
     price: g.price,
+    pricing: g.pricing ?? { base: g.price },
     mode: g.mode,
+    ...availabilityOf(g, directory),
     inputSchema: localizeSchema(ctx.locale, g.id, inputJsonSchema(g)),
   }));
 }

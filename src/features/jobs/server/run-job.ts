@@ -2,16 +2,27 @@ import { createHash } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { resolveHold } from "@/features/credits/server/holds";
 import { findGenerator } from "@/features/generators/server/registry";
-import { runPipeline, type PipelineResult } from "@/engine/pipeline";
+import { PipelineCanceled, runPipeline, type PipelineResult, type ProviderCall } from "@/engine/pipeline";
+import { isProviderError } from "@/engine/providers/errors";
+import { loadProviderDirectory } from "@/features/providers/server/load-directory";
 import type { ToolOutput } from "@/engine/tools/types";
-import { assets, jobs, type JobError } from "@/server/db/schema";
-import type { Db } from "@/server/db/types";
+import { assets, jobs, providerCalls, type JobError } from "@/server/db/schema";
+import type { Db, DbOrTx } from "@/server/db/types";
+import type { Env } from "@/server/env";
 import { isAppError } from "@/server/errors";
 import type { Storage } from "@/server/storage/types";
 import type { JobEvents } from "./job-events";
 import { assetIdsOf } from "./submit-job";
 
-export type JobRunnerDeps = { db: Db; storage: Storage; events: JobEvents; log: (msg: string, extra?: object) => void };
+export type JobRunnerDeps = {
+  db: Db;
+  env: Env;
+  storage: Storage;
+  events: JobEvents;
+  log: (msg: string, extra?: object) => void;
+  /** How often a running job checks whether it was canceled. */
+  cancelPollMs?: number;
+};
 export type Attempt = { retryCount: number; retryLimit: number };
 
 const active = ["queued", "running"] as const;
@@ -36,6 +47,8 @@ export async function runJob(deps: JobRunnerDeps, jobId: string, attempt: Attemp
   if (!job) return; // already succeeded, failed or canceled
   deps.events.notify(jobId);
 
+  const calls: ProviderCall[] = [];
+  const cancel = watchForCancel(deps, jobId);
   try {
     const generator = findGenerator(job.generator);
     if (!generator) throw new Error(`generator ${job.generator} is not registered`);
@@ -49,14 +62,26 @@ export async function runJob(deps: JobRunnerDeps, jobId: string, attempt: Attemp
     const result = await runPipeline(generator.steps, {
       image: typeof imageId === "string" ? await loadAsset(imageId) : undefined,
       inputs: job.inputs,
+      directory: await loadProviderDirectory({ env: deps.env, db: deps.db }),
       loadAsset,
       onProgress: (percent) => setProgress(deps, jobId, percent),
+      signal: cancel.signal,
+      savedTask: job.providerTask ?? undefined,
+      saveTask: (task) => saveProviderTask(deps, jobId, task),
+      retry: { attemptsPerProvider: deps.env.PROVIDER_ATTEMPTS, baseDelayMs: deps.env.PROVIDER_RETRY_DELAY_MS },
+      fetchLimits: { maxBytes: deps.env.REMOTE_FETCH_MAX_BYTES, timeoutMs: deps.env.REMOTE_FETCH_TIMEOUT_SECONDS * 1000 },
+      calls,
     });
     await completeJob(deps, job, result);
   } catch (error) {
+    if (error instanceof PipelineCanceled || cancel.signal.aborted) {
+      await recordCalls(deps.db, jobId, job.attempts, calls);
+      return; // canceled: the cancel already released the hold
+    }
     const jobError = toJobError(error);
     const final = attempt.retryCount >= attempt.retryLimit || isAppError(error);
     deps.log("job attempt failed", { jobId, attempt: attempt.retryCount, final, error: jobError });
+    await recordCalls(deps.db, jobId, job.attempts, calls);
     if (final) {
       await failJob(deps, jobId, jobError);
       return;
@@ -67,7 +92,50 @@ export async function runJob(deps: JobRunnerDeps, jobId: string, attempt: Attemp
       .where(and(eq(jobs.id, jobId), eq(jobs.status, "running")));
     deps.events.notify(jobId);
     throw error;
+  } finally {
+    cancel.stop();
   }
+}
+
+/** Aborts the run when the job is canceled; checks the row now and then (any process may cancel). */
+function watchForCancel(deps: JobRunnerDeps, jobId: string) {
+  const controller = new AbortController();
+  const check = async () => {
+    const [row] = await deps.db.select({ status: jobs.status }).from(jobs).where(eq(jobs.id, jobId));
+    if (row?.status === "canceled") controller.abort();
+  };
+  const timer = setInterval(() => void check().catch(() => undefined), deps.cancelPollMs ?? 2000);
+  const unsubscribe = deps.events.subscribe(jobId, () => void check().catch(() => undefined));
+  return {
+    signal: controller.signal,
+    stop() {
+      clearInterval(timer);
+      unsubscribe();
+    },
+  };
+}
+
+async function saveProviderTask(deps: JobRunnerDeps, jobId: string, task: NonNullable<JobRow["providerTask"]>) {
+  await deps.db.update(jobs).set({ providerTask: task, updatedAt: new Date() }).where(eq(jobs.id, jobId));
+}
+
+async function recordCalls(db: DbOrTx, jobId: string, attempt: number, calls: ProviderCall[]) {
+  if (calls.length === 0) return;
+  await db.insert(providerCalls).values(
+    calls.map((call) => ({
+      jobId,
+      attempt,
+      step: call.step,
+      capability: call.capability,
+      provider: call.provider,
+      model: call.model,
+      outcome: call.outcome,
+      failure: call.failure,
+      message: call.message,
+      latencyMs: call.latencyMs,
+      costMicros: call.costMicros,
+    })),
+  );
 }
 
 async function loadAssetBytes(deps: JobRunnerDeps, accountId: string, assetId: string): Promise<Buffer> {
@@ -89,7 +157,7 @@ async function setProgress(deps: JobRunnerDeps, jobId: string, progress: number)
 
 type JobRow = typeof jobs.$inferSelect;
 
-async function completeJob(deps: JobRunnerDeps, job: JobRow, { outputs, provider, meta }: PipelineResult) {
+async function completeJob(deps: JobRunnerDeps, job: JobRow, { outputs, provider, model, costMicros, calls, meta }: PipelineResult) {
   const stored: { index: number; storageKey: string; output: ToolOutput }[] = [];
   for (const [index, output] of outputs.entries()) {
     const storageKey = `outputs/${job.id}/${index}.${output.ext}`;
@@ -99,10 +167,23 @@ async function completeJob(deps: JobRunnerDeps, job: JobRow, { outputs, provider
   await deps.db.transaction(async (tx) => {
     const [done] = await tx
       .update(jobs)
-      .set({ status: "succeeded", progress: 100, provider, result: meta, error: null, finishedAt: new Date(), updatedAt: new Date() })
+      .set({
+        status: "succeeded",
+        progress: 100,
+        provider,
+        model,
+        providerCostMicros: costMicros,
+        providerLatencyMs: calls.reduce((sum, call) => sum + call.latencyMs, 0),
+        providerCalls: calls.length,
+        result: meta,
+        error: null,
+        finishedAt: new Date(),
+        updatedAt: new Date(),
+      })
       .where(and(eq(jobs.id, job.id), eq(jobs.status, "running")))
       .returning({ id: jobs.id });
-    if (!done) return; // another attempt or the dead-letter handler got there first
+    if (!done) return; // another attempt, a cancel or the dead-letter handler got there first
+    await recordCalls(tx, job.id, job.attempts, calls);
     await tx
       .insert(assets)
       .values(
@@ -141,5 +222,6 @@ export async function failJob(deps: Pick<JobRunnerDeps, "db" | "events">, jobId:
 
 function toJobError(error: unknown): JobError {
   if (isAppError(error)) return { code: error.code, message: error.message, params: error.params };
+  if (isProviderError(error)) return { code: "provider_unavailable", message: error.message };
   return { code: "job_failed", message: error instanceof Error ? error.message : String(error) };
 }

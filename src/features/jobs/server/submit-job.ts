@@ -2,12 +2,18 @@ import { createHash, randomUUID } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import { z } from "zod";
+import { priceOf } from "@/catalog/price-of";
 import { placeHold } from "@/features/credits/server/holds";
+import { availabilityOf } from "@/features/generators/server/availability";
+import type { GeneratorDefinition } from "@/features/generators/types";
+import { loadProviderDirectory } from "@/features/providers/server/load-directory";
+import { findBlockedTerm, readPromptBlocklist } from "@/features/providers/server/prompt-blocklist";
 import { findGenerator } from "@/features/generators/server/registry";
 import { requireAccountId, type Ctx } from "@/server/context";
 import { assets, jobs } from "@/server/db/schema";
 import { drizzleExecutor } from "@/server/db/raw";
 import type { Db } from "@/server/db/types";
+import type { Env } from "@/server/env";
 import { AppError, notFound } from "@/server/errors";
 import { queues } from "@/server/queue/boss";
 import { isUniqueViolation, zodFieldErrors } from "@/server/validation";
@@ -26,10 +32,12 @@ export type SubmitJobResult = { job: typeof jobs.$inferSelect; replayed: boolean
  */
 export async function submitJob({
   ctx,
+  env,
   boss,
   input,
 }: {
   ctx: Ctx & { db: Db };
+  env: Env;
   boss: PgBoss;
   input: SubmitJobInput;
 }): Promise<SubmitJobResult> {
@@ -47,13 +55,16 @@ export async function submitJob({
     if (replay) return { job: replay, replayed: true };
   }
   await assertOwnsAssets(ctx, accountId, assetIdsOf(inputs, generator.assetInputs));
+  await assertPromptsAllowed(ctx, env, generator, inputs);
+  await assertProvidersConfigured(ctx, env, generator, inputs);
+  const price = priceOf(generator.pricing ?? { base: generator.price }, inputs);
 
   const jobId = randomUUID();
   try {
     const job = await ctx.db.transaction(async (tx) => {
       // The hold first: it locks the account row, so concurrent submissions queue up here and a
       // refused one (402) stops before writing anything.
-      await placeHold(tx, { accountId, jobId, amount: generator.price, generator: generator.id });
+      await placeHold(tx, { accountId, jobId, amount: price, generator: generator.id });
       const [row] = await tx
         .insert(jobs)
         .values({
@@ -62,13 +73,21 @@ export async function submitJob({
           userId: ctx.actor.type === "user" ? ctx.actor.userId : null,
           generator: generator.id,
           inputs,
-          price: generator.price,
+          price,
           idempotencyKey: input.idempotencyKey,
           requestHash,
         })
         .returning();
       // pg-boss writes its row through our transaction: a rollback leaves no queued run behind.
-      await boss.send(queues.runJob, { jobId }, { id: jobId, db: drizzleExecutor(tx) });
+      await boss.send(
+        queues.runJob,
+        { jobId },
+        {
+          id: jobId,
+          db: drizzleExecutor(tx),
+          ...(generator.jobTimeoutSeconds ? { expireInSeconds: Math.max(generator.jobTimeoutSeconds, env.JOB_TIMEOUT_SECONDS) } : {}),
+        },
+      );
       return row!;
     });
     return { job, replayed: false };
@@ -79,6 +98,27 @@ export async function submitJob({
       if (replay) return { job: replay, replayed: true };
     }
     throw error;
+  }
+}
+
+/** The operator's blocklist runs before anything is held or sent to a provider. */
+async function assertPromptsAllowed(ctx: Ctx, env: Env, generator: GeneratorDefinition, inputs: Record<string, unknown>) {
+  const texts = (generator.promptInputs ?? []).map((field) => inputs[field]).filter((v): v is string => typeof v === "string");
+  if (texts.length === 0) return;
+  const terms = await readPromptBlocklist({ env, db: ctx.db });
+  for (const text of texts) {
+    const term = findBlockedTerm(text, terms);
+    if (term) throw new AppError("prompt_blocked", { params: { term } });
+  }
+}
+
+/** A generator whose provider is not set up is refused before any credit is held. */
+async function assertProvidersConfigured(ctx: Ctx, env: Env, generator: GeneratorDefinition, inputs: Record<string, unknown>) {
+  const modelInput = generator.steps.find((step) => step.modelInput)?.modelInput;
+  const model = modelInput && typeof inputs[modelInput] === "string" ? (inputs[modelInput] as string) : undefined;
+  const availability = availabilityOf(generator, await loadProviderDirectory({ env, db: ctx.db }), model);
+  if (!availability.available) {
+    throw new AppError("provider_not_configured", { params: { keys: availability.requires.join(", ") } });
   }
 }
 

@@ -22,7 +22,7 @@ export type TransformDeps = {
   storage: Storage;
   boss: PgBoss;
   cpu: CpuQueue;
-  env: Pick<Env, "UPLOAD_MAX_PIXELS">;
+  env: Env;
   locateFaces?: FaceLocator;
 };
 
@@ -62,6 +62,7 @@ export async function renderTransformation({
       pending = [];
       const outcome = await runAiStep({
         ctx: { ...ctx, db: deps.db },
+        env: deps.env,
         boss: deps.boss,
         input: { step, imageAssetId: source.id, stepHash: stepHash(asset.id, segments.slice(0, index + 1).join(":")) },
       });

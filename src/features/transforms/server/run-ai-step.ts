@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type PgBoss from "pg-boss";
+import type { Env } from "@/server/env";
 import { findGenerator } from "@/features/generators/server/registry";
 import { submitJob } from "@/features/jobs/server/submit-job";
 import type { Ctx } from "@/server/context";
@@ -42,10 +43,12 @@ export type AiStepOutcome = { kind: "done"; asset: AssetRow } | { kind: "pending
  */
 export async function runAiStep({
   ctx,
+  env,
   boss,
   input,
 }: {
   ctx: Ctx & { db: Db };
+  env: Env;
   boss: PgBoss;
   input: { step: AiStep; imageAssetId: string; stepHash: string };
 }): Promise<AiStepOutcome> {
@@ -69,6 +72,7 @@ export async function runAiStep({
     if (previous.length >= maxAttempts) throw new AppError("transformation_failed", { params: { step: step.token } });
     const submitted = await submitJob({
       ctx,
+      env,
       boss,
       input: { generator: generator.id, inputs, idempotencyKey: keys[previous.length] },
     });

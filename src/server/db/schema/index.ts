@@ -2,3 +2,4 @@ export * from "./auth";
 export * from "./credits";
 export * from "./jobs";
 export * from "./system";
+export * from "./providers";

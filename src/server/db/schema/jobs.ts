@@ -24,7 +24,14 @@ export const jobs = pgTable(
     status: text("status", { enum: jobStatuses }).notNull().default("queued"),
     progress: integer("progress").notNull().default(0),
     provider: text("provider"),
+    model: text("model"),
+    /** What the providers charged us for this job, in millionths of a US dollar. */
     providerCostMicros: integer("provider_cost_micros"),
+    /** Time spent in provider calls, and how many calls it took (fallbacks and retries included). */
+    providerLatencyMs: integer("provider_latency_ms"),
+    providerCalls: integer("provider_calls"),
+    /** A long vendor task (a video) an attempt started: a retried attempt polls it instead of paying again. */
+    providerTask: jsonb("provider_task").$type<{ step: number; provider: string; state: Record<string, unknown> }>(),
     error: jsonb("error").$type<JobError>(),
     /** Facts the tools report about the outputs, e.g. { focus: "subject", faceFound: false }. */
     result: jsonb("result").$type<Record<string, unknown>>(),

@@ -1,0 +1,47 @@
+import type { ProviderDirectory } from "@/engine/providers/directory";
+import type { GeneratorDefinition } from "../types";
+
+export type Availability = {
+  available: boolean;
+  /** Environment variables of which any one would make it available (empty when it is). */
+  requires: string[];
+  /** For generators with a model choice: which models can run here. */
+  models?: Record<string, boolean>;
+};
+
+/** Whether every step of a generator has a configured, enabled provider (for the chosen model). */
+export function availabilityOf(generator: GeneratorDefinition, directory: ProviderDirectory, model?: string): Availability {
+  const requires = new Set<string>();
+  let models: Record<string, boolean> | undefined;
+  let available = true;
+  for (const step of generator.steps) {
+    const families = step.modelInput ? modelChoices(generator, step.modelInput) : [];
+    if (families.length > 0) {
+      models = Object.fromEntries(
+        families.map((family) => [family, directory.candidates(step.capability, { prefer: step.prefer, family }).length > 0]),
+      );
+    }
+    const family = model;
+    const runnable = model
+      ? directory.candidates(step.capability, { prefer: step.prefer, family }).length > 0
+      : families.length > 0
+        ? Object.values(models ?? {}).some(Boolean)
+        : directory.candidates(step.capability, { prefer: step.prefer }).length > 0;
+    if (!runnable) {
+      available = false;
+      for (const key of directory.requirements(step.capability, family)) requires.add(key);
+    }
+  }
+  return { available, requires: [...requires], ...(models ? { models } : {}) };
+}
+
+/** The values of a generator's model input (its Zod enum). */
+export function modelChoices(generator: GeneratorDefinition, field: string): string[] {
+  const schema = generator.inputSchema.shape[field] as { unwrap?: () => unknown; options?: unknown } | undefined;
+  let inner: unknown = schema;
+  for (let i = 0; i < 3 && inner && !(inner as { options?: unknown }).options; i++) {
+    inner = (inner as { unwrap?: () => unknown }).unwrap?.() ?? (inner as { def?: { innerType?: unknown } }).def?.innerType;
+  }
+  const options = (inner as { options?: unknown } | undefined)?.options;
+  return Array.isArray(options) ? options.filter((o): o is string => typeof o === "string") : [];
+}

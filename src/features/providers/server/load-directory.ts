@@ -1,0 +1,55 @@
+import { eq } from "drizzle-orm";
+import { createDirectory, type DirectoryEntry, type ProviderDirectory } from "@/engine/providers/directory";
+import { listAdapters } from "@/engine/providers/registry";
+import type { ProviderAdapter, ProviderConfig } from "@/engine/providers/types";
+import { appSettings, providerSettings } from "@/server/db/schema";
+import type { DbOrTx } from "@/server/db/types";
+import type { Env } from "@/server/env";
+import { openJson } from "@/server/secret-box";
+
+export const providerConfigPurpose = "provider-config";
+export const providerOrderKey = "provider_order";
+
+type StoredSettings = { enabled: boolean; config: ProviderConfig };
+
+/** The environment's value for each setting of an adapter (OPENAI_API_KEY, OPENAI_BASE_URL, ...). */
+export function envConfigOf(env: Env, adapter: ProviderAdapter): ProviderConfig {
+  const source = env as unknown as Record<string, unknown>;
+  return Object.fromEntries(
+    adapter.settings.map((setting) => [setting.name, typeof source[setting.env] === "string" ? (source[setting.env] as string) : undefined]),
+  );
+}
+
+/** The admin's stored settings per provider, opened with the app secret. */
+export async function readStoredSettings(db: DbOrTx, env: Env): Promise<Map<string, StoredSettings>> {
+  const rows = await db.select().from(providerSettings);
+  return new Map(
+    rows.map((row) => [
+      row.providerId,
+      {
+        enabled: row.enabled,
+        config: row.sealedConfig ? openJson<ProviderConfig>(env.APP_SECRET, providerConfigPurpose, row.sealedConfig) : {},
+      },
+    ]),
+  );
+}
+
+export async function readProviderOrder(db: DbOrTx): Promise<Record<string, string[]>> {
+  const [row] = await db.select().from(appSettings).where(eq(appSettings.key, providerOrderKey));
+  return (row?.value as Record<string, string[]> | undefined) ?? {};
+}
+
+/**
+ * The providers a job runs with, read fresh from the database each time: an admin's change applies
+ * to the next job on every worker, with no restart or deploy.
+ */
+export async function loadProviderDirectory({ env, db }: { env: Env; db: DbOrTx }): Promise<ProviderDirectory> {
+  const [stored, order] = await Promise.all([readStoredSettings(db, env), readProviderOrder(db)]);
+  const entries: DirectoryEntry[] = listAdapters().map((adapter) => {
+    const saved = stored.get(adapter.id);
+    const config = { ...envConfigOf(env, adapter) };
+    for (const [name, value] of Object.entries(saved?.config ?? {})) if (value) config[name] = value;
+    return { adapter, config, enabled: saved?.enabled ?? true };
+  });
+  return createDirectory(entries, order);
+}

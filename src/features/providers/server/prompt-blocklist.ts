@@ -1,0 +1,29 @@
+import { eq } from "drizzle-orm";
+import { appSettings } from "@/server/db/schema";
+import type { DbOrTx } from "@/server/db/types";
+import type { Env } from "@/server/env";
+
+export const promptBlocklistKey = "prompt_blocklist";
+
+/** The operator's blocked terms: PROMPT_BLOCKLIST plus the list kept on the admin page. */
+export async function readPromptBlocklist({ env, db }: { env: Env; db: DbOrTx }): Promise<string[]> {
+  const [row] = await db.select().from(appSettings).where(eq(appSettings.key, promptBlocklistKey));
+  const stored = Array.isArray(row?.value) ? (row.value as unknown[]).filter((t): t is string => typeof t === "string") : [];
+  return [...env.PROMPT_BLOCKLIST.split(","), ...stored].map((term) => term.trim()).filter(Boolean);
+}
+
+function normalize(text: string): string {
+  return text.normalize("NFKC").toLocaleLowerCase("en");
+}
+
+/**
+ * The first blocked term in a text, matched as a whole word or phrase, ignoring case and Unicode
+ * look-alike forms (NFKC), so "Gore" and "ｇｏｒｅ" match "gore" but "gorgeous" does not.
+ */
+export function findBlockedTerm(text: string, terms: string[]): string | undefined {
+  const haystack = normalize(text);
+  return terms.find((term) => {
+    const needle = normalize(term).replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\s+/g, "\\s+");
+    return new RegExp(`(?<![\\p{L}\\p{N}])${needle}(?![\\p{L}\\p{N}])`, "u").test(haystack);
+  });
+}
