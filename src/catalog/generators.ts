@@ -4,6 +4,7 @@ import { basicGenerators } from "./generators/basics";
 import { cropGenerators } from "./generators/crop";
 import { documentsGenerators } from "./generators/documents";
 import { enhanceGenerators } from "./generators/enhance";
+import { generativeGenerators } from "./generators/generative";
 
 /**
  * The one list of generators. Adding a generator = adding an entry to a group file in
@@ -16,4 +17,5 @@ export const generators: GeneratorDefinition[] = [
   ...cropGenerators,
   ...enhanceGenerators,
   ...documentsGenerators,
+  ...generativeGenerators,
 ];

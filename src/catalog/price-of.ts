@@ -15,7 +15,8 @@ export function priceOf(rule: PriceRule, inputs: Record<string, unknown>): numbe
   if (rule.whenSet && inputs[rule.whenSet.field] !== undefined && inputs[rule.whenSet.field] !== "") unit = rule.whenSet.price;
   if (rule.byInput) {
     const value = inputs[rule.byInput.field];
-    if (typeof value === "string" && rule.byInput.prices[value] !== undefined) unit = rule.byInput.prices[value];
+    const key = typeof value === "number" ? String(value) : value;
+    if (typeof key === "string" && rule.byInput.prices[key] !== undefined) unit = rule.byInput.prices[key];
   }
   const times = rule.timesInput ? Number(inputs[rule.timesInput] ?? 1) : 1;
   return unit * (Number.isInteger(times) && times > 0 ? times : 1);

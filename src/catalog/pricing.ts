@@ -30,4 +30,31 @@ export const generatorPrices = {
   "product-photo": 4,
   headshot: 4,
   calendar: 5,
+  // generative: priced above what their providers cost (see each adapter's price table) at the
+  // credit's value, so every run keeps a margin whichever provider serves it
+  edit: 5,
+  expand: 5,
+  erase: 4,
+  style: 5,
+  restore: 3,
+  "ai-upscale": 3,
+  "ai-headshot": 6,
+  "ad-video": 10,
+  variations: 4,
+  "change-background-prompt": 5,
 } as const satisfies Record<string, number>;
+
+/** text-to-image, per image, by model family. */
+export const modelPrices = {
+  "flux-schnell": 1,
+  "flux-dev": 3,
+  "gpt-image-1-mini": 2,
+  "gpt-image-1": 5,
+  "gemini-flash-image": 4,
+} as const satisfies Record<string, number>;
+
+/**
+ * What one credit is worth, in millionths of a US dollar (50_000 = $0.05): the revenue side of the
+ * admin's margin view. Billing's credit packs will set it from their prices.
+ */
+export const creditValueMicros = 50_000;

@@ -1,4 +1,5 @@
 import { AppError } from "@/server/errors";
+import { sharp } from "./sharp";
 import { fetchRemote } from "@/server/http/safe-fetch";
 import type { Candidate, ProviderDirectory } from "./providers/directory";
 import { isProviderError, ProviderError } from "./providers/errors";
@@ -11,7 +12,8 @@ export type PipelineStep = {
   prefer?: string[];
   /** The input naming a model family (e.g. text-to-image's `model`): only providers offering it run. */
   modelInput?: string;
-  options: (inputs: Record<string, unknown>) => Record<string, unknown>;
+  /** The capability's options from the job's inputs (and the size of the image the step gets). */
+  options: (inputs: Record<string, unknown>, image?: { width: number; height: number }) => Record<string, unknown>;
   /** Time limit of one provider call; the job fails with tool_timeout past it. */
   timeoutSeconds?: number;
 };
@@ -114,7 +116,7 @@ async function runStep(
       params: { keys: input.directory.requirements(step.capability, family).join(", ") },
     });
   }
-  const options = step.options(input.inputs);
+  const options = step.options(input.inputs, image && step.options.length > 1 ? await sizeOf(image) : undefined);
   const retry = input.retry ?? { attemptsPerProvider: 2, baseDelayMs: 1000 };
   let lastError: unknown;
   for (const candidate of candidates) {
@@ -203,6 +205,12 @@ function costOf(candidate: Candidate, outputs: ToolOutput[], usage: { units?: nu
     usage.units ??
     (offer.unit === "image" ? outputs.length : offer.unit === "second" ? Number(outputs[0]?.meta?.durationSeconds ?? 0) : 1);
   return Math.round(offer.costMicros * units);
+}
+
+async function sizeOf(image: Buffer): Promise<{ width: number; height: number }> {
+  const { width, height, orientation } = await sharp(image).metadata();
+  // EXIF orientations 5-8 swap the sides once the image is turned upright.
+  return orientation && orientation >= 5 ? { width: height, height: width } : { width, height };
 }
 
 function trustedOriginsOf(candidate: Candidate): string[] {

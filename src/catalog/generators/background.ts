@@ -30,8 +30,16 @@ const changeBackgroundInputs = z
     padding: z.number().min(0).max(45).optional(),
     position: z.enum(subjectPositions).optional(),
     format: z.enum(opaqueFormats).default("jpeg"),
+    /** A new background described in words: an AI provider paints it instead of the settings above. */
+    prompt: z.string().trim().min(3, { message: "must be at least 3 characters" }).max(500).optional(),
   })
   .superRefine((inputs, ctx) => {
+    const painted = ["background", "color", "gradientFrom", "gradientTo", "gradientAngle", "blurSigma", "backgroundImage"] as const;
+    for (const field of painted) {
+      if (inputs.prompt && inputs[field] !== undefined) {
+        ctx.addIssue({ code: "custom", path: [field], message: "cannot be combined with a background prompt" });
+      }
+    }
     if (inputs.background === "image" && !inputs.backgroundImage) {
       ctx.addIssue({ code: "custom", path: ["backgroundImage"], message: "is needed for an image background" });
     }
@@ -69,17 +77,33 @@ export const backgroundGenerators: GeneratorDefinition[] = [
     category: "magic-studio",
     price: generatorPrices["change-background"],
     mode: "async",
+    pricing: {
+      base: generatorPrices["change-background"],
+      whenSet: { field: "prompt", price: generatorPrices["change-background-prompt"] },
+    },
     inputSchema: changeBackgroundInputs,
     imageInput: "image",
     assetInputs: ["image", "backgroundImage"],
-    steps: [
-      {
-        capability: "change-background",
-        prefer: ["local"],
-        options: ({ image: _image, ...rest }) => rest,
-        timeoutSeconds: modelSeconds,
-      },
-    ],
+    promptInputs: ["prompt"],
+    steps: ({ prompt }) =>
+      prompt
+        ? [
+            {
+              capability: "background-by-prompt",
+              options: ({ prompt }) => ({
+                prompt: `Replace only the background with: ${prompt}. Keep the subject, its edges, colours and lighting exactly as they are; match the new background's light to the subject.`,
+              }),
+              timeoutSeconds: 180,
+            },
+          ]
+        : [
+            {
+              capability: "change-background",
+              prefer: ["local"],
+              options: ({ image: _image, prompt: _prompt, ...rest }) => rest,
+              timeoutSeconds: modelSeconds,
+            },
+          ],
   },
   {
     id: "drop-shadow",

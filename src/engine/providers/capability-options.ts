@@ -29,7 +29,10 @@ export type EditOptions = {
 /** inpaint: change only the masked part (magic erase: an empty prompt asks to remove it). */
 export type InpaintOptions = { prompt: string; maskAssetId: string };
 
-/** outpaint: grow the canvas by these many pixels per side and fill them. */
+/**
+ * outpaint: grow the canvas on each side by a fraction of the image's own size (0.25 on the left of
+ * a 1000 px wide image adds 250 px) and fill the new area.
+ */
 export type OutpaintOptions = { prompt: string; expand: { top: number; right: number; bottom: number; left: number } };
 
 export type BackgroundByPromptOptions = { prompt: string };

@@ -20,9 +20,15 @@ export type GeneratorDefinition = {
   imageInput?: string;
   /** Every input field that holds asset ids (a string or an array of them); checked for ownership. */
   assetInputs: string[];
-  steps: PipelineStep[];
+  /** The pipeline; a function when an input changes what runs (change-background with a prompt). */
+  steps: PipelineStep[] | ((inputs: Record<string, unknown>) => PipelineStep[]);
   /** Inputs holding free text sent to a provider: checked against the prompt blocklist first. */
   promptInputs?: string[];
   /** For long vendor tasks (video): how long one attempt may run before the queue retries it. */
   jobTimeoutSeconds?: number;
 };
+
+/** The steps a generator runs for these inputs. */
+export function stepsOf(generator: Pick<GeneratorDefinition, "steps">, inputs: Record<string, unknown>): PipelineStep[] {
+  return typeof generator.steps === "function" ? generator.steps(inputs) : generator.steps;
+}

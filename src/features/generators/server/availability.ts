@@ -1,5 +1,5 @@
 import type { ProviderDirectory } from "@/engine/providers/directory";
-import type { GeneratorDefinition } from "../types";
+import { stepsOf, type GeneratorDefinition } from "../types";
 
 export type Availability = {
   available: boolean;
@@ -10,11 +10,17 @@ export type Availability = {
 };
 
 /** Whether every step of a generator has a configured, enabled provider (for the chosen model). */
-export function availabilityOf(generator: GeneratorDefinition, directory: ProviderDirectory, model?: string): Availability {
+export function availabilityOf(
+  generator: GeneratorDefinition,
+  directory: ProviderDirectory,
+  inputs: Record<string, unknown> = {},
+): Availability {
+  const modelInput = stepsOf(generator, inputs).find((step) => step.modelInput)?.modelInput;
+  const model = modelInput && typeof inputs[modelInput] === "string" ? (inputs[modelInput] as string) : undefined;
   const requires = new Set<string>();
   let models: Record<string, boolean> | undefined;
   let available = true;
-  for (const step of generator.steps) {
+  for (const step of stepsOf(generator, inputs)) {
     const families = step.modelInput ? modelChoices(generator, step.modelInput) : [];
     if (families.length > 0) {
       models = Object.fromEntries(
@@ -44,4 +50,21 @@ export function modelChoices(generator: GeneratorDefinition, field: string): str
   }
   const options = (inner as { options?: unknown } | undefined)?.options;
   return Array.isArray(options) ? options.filter((o): o is string => typeof o === "string") : [];
+}
+
+/**
+ * Fills in a generator's model input when the caller left it out: the first model, in the
+ * catalog's order, that a provider here can run (the cheapest come first), so it is priced right.
+ */
+export function withDefaultModel(
+  generator: GeneratorDefinition,
+  directory: ProviderDirectory,
+  inputs: Record<string, unknown>,
+): Record<string, unknown> {
+  const step = stepsOf(generator, inputs).find((s) => s.modelInput);
+  if (!step?.modelInput || inputs[step.modelInput] !== undefined) return inputs;
+  const runnable = modelChoices(generator, step.modelInput).find(
+    (family) => directory.candidates(step.capability, { prefer: step.prefer, family }).length > 0,
+  );
+  return runnable ? { ...inputs, [step.modelInput]: runnable } : inputs;
 }

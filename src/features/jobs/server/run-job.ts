@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { resolveHold } from "@/features/credits/server/holds";
 import { findGenerator } from "@/features/generators/server/registry";
+import { stepsOf } from "@/features/generators/types";
 import { PipelineCanceled, runPipeline, type PipelineResult, type ProviderCall } from "@/engine/pipeline";
 import { isProviderError } from "@/engine/providers/errors";
 import { loadProviderDirectory } from "@/features/providers/server/load-directory";
@@ -59,7 +60,7 @@ export async function runJob(deps: JobRunnerDeps, jobId: string, attempt: Attemp
       return loadAssetBytes(deps, job.accountId, assetId);
     };
     const imageId = generator.imageInput ? job.inputs[generator.imageInput] : undefined;
-    const result = await runPipeline(generator.steps, {
+    const result = await runPipeline(stepsOf(generator, job.inputs), {
       image: typeof imageId === "string" ? await loadAsset(imageId) : undefined,
       inputs: job.inputs,
       directory: await loadProviderDirectory({ env: deps.env, db: deps.db }),

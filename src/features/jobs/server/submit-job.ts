@@ -4,7 +4,8 @@ import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { priceOf } from "@/catalog/price-of";
 import { placeHold } from "@/features/credits/server/holds";
-import { availabilityOf } from "@/features/generators/server/availability";
+import type { ProviderDirectory } from "@/engine/providers/directory";
+import { availabilityOf, withDefaultModel } from "@/features/generators/server/availability";
 import type { GeneratorDefinition } from "@/features/generators/types";
 import { loadProviderDirectory } from "@/features/providers/server/load-directory";
 import { findBlockedTerm, readPromptBlocklist } from "@/features/providers/server/prompt-blocklist";
@@ -47,7 +48,8 @@ export async function submitJob({
 
   const parsed = generator.inputSchema.safeParse(input.inputs);
   if (!parsed.success) throw new AppError("validation_failed", { fields: zodFieldErrors(parsed.error, "inputs") });
-  const inputs = parsed.data as Record<string, unknown>;
+  const directory = await loadProviderDirectory({ env, db: ctx.db });
+  const inputs = withDefaultModel(generator, directory, parsed.data as Record<string, unknown>);
   const requestHash = hashRequest(generator.id, inputs);
 
   if (input.idempotencyKey) {
@@ -56,7 +58,7 @@ export async function submitJob({
   }
   await assertOwnsAssets(ctx, accountId, assetIdsOf(inputs, generator.assetInputs));
   await assertPromptsAllowed(ctx, env, generator, inputs);
-  await assertProvidersConfigured(ctx, env, generator, inputs);
+  assertProvidersConfigured(directory, generator, inputs);
   const price = priceOf(generator.pricing ?? { base: generator.price }, inputs);
 
   const jobId = randomUUID();
@@ -113,10 +115,8 @@ async function assertPromptsAllowed(ctx: Ctx, env: Env, generator: GeneratorDefi
 }
 
 /** A generator whose provider is not set up is refused before any credit is held. */
-async function assertProvidersConfigured(ctx: Ctx, env: Env, generator: GeneratorDefinition, inputs: Record<string, unknown>) {
-  const modelInput = generator.steps.find((step) => step.modelInput)?.modelInput;
-  const model = modelInput && typeof inputs[modelInput] === "string" ? (inputs[modelInput] as string) : undefined;
-  const availability = availabilityOf(generator, await loadProviderDirectory({ env, db: ctx.db }), model);
+function assertProvidersConfigured(directory: ProviderDirectory, generator: GeneratorDefinition, inputs: Record<string, unknown>) {
+  const availability = availabilityOf(generator, directory, inputs);
   if (!availability.available) {
     throw new AppError("provider_not_configured", { params: { keys: availability.requires.join(", ") } });
   }

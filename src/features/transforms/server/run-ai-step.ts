@@ -26,8 +26,9 @@ export const aiGenerators: Record<AiOperation, { generator: string; inputs: (ste
   upscale: { generator: "upscale", inputs: (_step, image) => ({ image, scale: 2, method: "ai" }) },
   retouch: { generator: "retouch", inputs: (_step, image) => ({ image }) },
   changebg: { generator: "change-background", inputs: (step, image) => ({ image, prompt: step.args.prompt }) },
-  edit: { generator: "generative-edit", inputs: (step, image) => ({ image, prompt: step.args.prompt }) },
-  genfill: { generator: "generative-fill", inputs: (step, image) => ({ image, ...step.args }) },
+  edit: { generator: "edit", inputs: (step, image) => ({ image, prompt: step.args.prompt }) },
+  // bg-genfill with cm-pad_resize: the canvas grows to the asked aspect and is filled, then sized to it.
+  genfill: { generator: "expand", inputs: (step, image) => ({ image, ...step.args }) },
 };
 
 /** Failed attempts of one step before the URL answers transformation_failed (failures cost nothing). */
