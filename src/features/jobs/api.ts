@@ -4,6 +4,7 @@ import type { ApiApp } from "@/server/http/api-v1";
 import { requireCtx } from "@/server/http/require-ctx";
 import { errorResponses, IdParam } from "@/server/http/schemas";
 import type { Runtime } from "@/server/runtime";
+import { cancelJob } from "./server/cancel-job";
 import { getJob, listJobs, toJobView } from "./server/job-view";
 import { submitJobInput, submitJob } from "./server/submit-job";
 import { streamJobEvents } from "./server/stream-job-events";
@@ -91,6 +92,25 @@ export function registerJobRoutes(api: ApiApp, rt: Runtime) {
     async (c) => {
       const ctx = requireCtx(c);
       const job = await getJob({ ctx, input: c.req.valid("param") });
+      return c.json({ job: await toJobView(ctx, job, rt.env) }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/jobs/{id}/cancel",
+      summary: "Cancel a queued or running job; its credits are given back",
+      request: { params: IdParam },
+      responses: {
+        200: { description: "The canceled job", content: JobBody },
+        409: { description: "job_not_cancelable: the job has already ended" },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const ctx = requireCtx(c);
+      const job = await cancelJob({ ctx: { ...ctx, db: rt.db }, events: rt.jobEvents, input: c.req.valid("param") });
       return c.json({ job: await toJobView(ctx, job, rt.env) }, 200);
     },
   );

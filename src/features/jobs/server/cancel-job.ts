@@ -1,0 +1,44 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { resolveHold } from "@/features/credits/server/holds";
+import { requireAccountId, type Ctx } from "@/server/context";
+import { jobs } from "@/server/db/schema";
+import type { Db } from "@/server/db/types";
+import { AppError, notFound } from "@/server/errors";
+import type { JobEvents } from "./job-events";
+
+type JobRow = typeof jobs.$inferSelect;
+
+/**
+ * Cancels a queued or running job of the caller's account and gives its credits back, in one
+ * transaction. A running attempt notices within seconds, aborts its provider call and stores nothing.
+ */
+export async function cancelJob({
+  ctx,
+  events,
+  input,
+}: {
+  ctx: Ctx & { db: Db };
+  events: JobEvents;
+  input: { id: string };
+}): Promise<JobRow> {
+  const accountId = requireAccountId(ctx);
+  const canceled = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(jobs)
+      .set({ status: "canceled", finishedAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(jobs.id, input.id), eq(jobs.accountId, accountId), inArray(jobs.status, ["queued", "running"])))
+      .returning();
+    if (row) await resolveHold(tx, row.id, "released");
+    return row;
+  });
+  if (canceled) {
+    events.notify(canceled.id);
+    return canceled;
+  }
+  const [existing] = await ctx.db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(eq(jobs.id, input.id), eq(jobs.accountId, accountId)));
+  if (!existing) throw notFound();
+  throw new AppError("job_not_cancelable");
+}
