@@ -24,6 +24,8 @@ const JobSchema = z
     result: z.record(z.string(), z.unknown()).nullable().openapi({ description: "Facts the tools report, e.g. which focus a crop used" }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
     attempts: z.number().int(),
+    provider: z.string().nullable().openapi({ description: "Who made the result: `local` or an AI provider's id" }),
+    model: z.string().nullable().openapi({ description: "The provider's model, for AI providers" }),
     createdAt: z.string(),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),

@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { resolveSessionActor } from "@/features/auth/server/resolve-actor";
 import type { Ctx } from "@/server/context";
-import { isAppError, notFound } from "@/server/errors";
+import { AppError, isAppError, notFound } from "@/server/errors";
 import type { ApiEnv } from "@/server/http/types";
 import type { Runtime } from "@/server/runtime";
 import { authorizeImage, isAssetId, type ImageAccess } from "./server/authorize-image";
@@ -66,6 +66,9 @@ async function serveImage(c: Context<ApiEnv>, rt: Runtime, deps: TransformDeps, 
     if (matchesEtag(c.req.header("if-none-match"), `"${asset.sha256}"`)) return new Response(null, { status: 304, headers });
     return streamStored(rt, asset.storageKey, headers);
   }
+
+  // Videos (ad-video outputs) are served as they are; there is nothing to transform in them here.
+  if (!asset.mime.startsWith("image/")) throw new AppError("unsupported_file_type");
 
   const { format, negotiated } = chooseFormat({ transformation, assetMime: asset.mime, accept: c.req.header("accept") });
   const { key, hash } = derivedKey({ assetId, canonical: transformation.canonical, format, purpose: "final" });

@@ -47,6 +47,8 @@ export async function toJobView(ctx: Ctx, job: JobRow, env: ViewEnv) {
     result: job.result ?? null,
     error: job.error ? { code: job.error.code, message: jobErrorMessage(ctx, job.error) } : null,
     attempts: job.attempts,
+    provider: job.provider,
+    model: job.model,
     createdAt: job.createdAt.toISOString(),
     startedAt: job.startedAt?.toISOString() ?? null,
     finishedAt: job.finishedAt?.toISOString() ?? null,

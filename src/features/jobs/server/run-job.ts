@@ -195,8 +195,9 @@ async function completeJob(deps: JobRunnerDeps, job: JobRow, { outputs, provider
           storageKey,
           mime: output.mime,
           bytes: output.data.length,
-          width: output.width,
-          height: output.height,
+          // A vendor's video may come without its frame size: unknown, not zero.
+          width: output.width || null,
+          height: output.height || null,
           sha256: createHash("sha256").update(output.data).digest("hex"),
           jobId: job.id,
           outputIndex: index,
