@@ -81,13 +81,14 @@ export async function runPipeline(steps: PipelineStep[], input: PipelineInput): 
   if (steps.length === 0) throw new Error("a pipeline needs at least one step");
   let image = input.image;
   const calls = input.calls ?? [];
+  const tasks = { latest: input.savedTask };
   const meta: Record<string, unknown> = {};
   let last: { outputs: ToolOutput[]; candidate: Candidate } | undefined;
   for (const [index, step] of steps.entries()) {
     const progress = async (fraction: number) =>
       input.onProgress(Math.round(((index + Math.min(1, Math.max(0, fraction))) / steps.length) * 95));
     await progress(0);
-    last = await runStep(index, step, image, input, progress, calls);
+    last = await runStep(index, step, image, input, progress, calls, tasks);
     for (const output of last.outputs) Object.assign(meta, output.meta);
     image = last.outputs[0]!.data;
   }
@@ -108,6 +109,7 @@ async function runStep(
   input: PipelineInput,
   reportProgress: (fraction: number) => Promise<void>,
   calls: ProviderCall[],
+  tasks: { latest: SavedTask | undefined },
 ) {
   const family = step.modelInput ? (input.inputs[step.modelInput] as string | undefined) : undefined;
   const candidates = input.directory.candidates(step.capability, { prefer: step.prefer, family });
@@ -117,6 +119,7 @@ async function runStep(
     });
   }
   const options = step.options(input.inputs, image && step.options.length > 1 ? await sizeOf(image) : undefined);
+
   const retry = input.retry ?? { attemptsPerProvider: 2, baseDelayMs: 1000 };
   let lastError: unknown;
   for (const candidate of candidates) {
@@ -131,17 +134,19 @@ async function runStep(
             signal,
             reportProgress,
             model: candidate.offer,
+            family,
             fetchResult: (url) =>
               fetchRemote(url, { ...(input.fetchLimits ?? defaultFetchLimits), trustedOrigins: trustedOriginsOf(candidate), signal }),
             recordUsage: (u) => {
               usage = { ...usage, ...u };
             },
             task: {
-              saved:
-                input.savedTask?.step === index && input.savedTask.provider === candidate.providerId
-                  ? input.savedTask.state
-                  : undefined,
-              save: async (state) => input.saveTask?.({ step: index, provider: candidate.providerId, state }),
+              saved: tasks.latest?.step === index && tasks.latest.provider === candidate.providerId ? tasks.latest.state : undefined,
+              save: async (state) => {
+                // Kept for this run too: a retry of the same provider polls the task it already paid for.
+                tasks.latest = { step: index, provider: candidate.providerId, state };
+                await input.saveTask?.(tasks.latest);
+              },
             },
           }),
         );

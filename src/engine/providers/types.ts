@@ -46,6 +46,8 @@ export type ToolContext = {
   reportProgress(fraction: number): Promise<void>;
   /** The offer chosen for this call (generative providers); undefined for local tools. */
   model?: ModelOffer;
+  /** The model family the user chose (e.g. "flux-dev"), for adapters without offers (webhook). */
+  family?: string;
   /**
    * Fetches a result URL a vendor answered with. URLs on the provider's own configured host are
    * trusted; anything else must be a public address. Size and time are limited.

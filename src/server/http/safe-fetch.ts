@@ -50,8 +50,12 @@ export async function fetchRemote(url: string, options: SafeFetchOptions): Promi
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   let current = parseHttpUrl(url);
+  // Trust holds only while every hop stays on trusted origins: a public URL must not redirect into
+  // the operator's private network just because a provider's own server lives there.
+  let chainTrusted = true;
   for (let hop = 0; hop <= (options.maxRedirects ?? 3); hop++) {
-    const trusted = options.trustedOrigins?.includes(current.origin) ?? false;
+    const trusted: boolean = chainTrusted && (options.trustedOrigins?.includes(current.origin) ?? false);
+    chainTrusted = trusted;
     if (!trusted && ipaddr.isValid(current.hostname.replace(/^\[|\]$/g, "")) && !isPublicAddress(current.hostname.replace(/^\[|\]$/g, ""))) {
       throw new ProviderError("malformed", `result URL points to a non-public address: ${current.host}`);
     }
@@ -72,7 +76,7 @@ export async function fetchRemote(url: string, options: SafeFetchOptions): Promi
       await response.body?.cancel();
       throw new ProviderError("malformed", `result is larger than ${options.maxBytes} bytes`);
     }
-    const data = await readLimited(response, options.maxBytes);
+    const data = await readBody(response, options.maxBytes, signal, timeout);
     return { data, mime: (response.headers.get("content-type") ?? "application/octet-stream").split(";")[0]!.trim() };
   }
   throw new ProviderError("malformed", "result URL redirects too often");
@@ -104,7 +108,20 @@ async function request(url: URL, dispatcher: Dispatcher, signal: AbortSignal, ti
   }
 }
 
-async function readLimited(response: Response | Awaited<ReturnType<typeof fetch>>, maxBytes: number): Promise<Buffer> {
+/** A body that stalls past the time limit is a slow vendor (retriable), like slow headers. */
+async function readBody(response: Awaited<ReturnType<typeof fetch>>, maxBytes: number, signal: AbortSignal, timeout: AbortSignal) {
+  try {
+    return await readLimited(response, maxBytes);
+  } catch (error) {
+    if (error instanceof ProviderError) throw error;
+    if (timeout.aborted) throw new ProviderError("retriable", "result URL timed out", { cause: error });
+    if (signal.aborted) throw error;
+    throw new ProviderError("retriable", `result URL failed: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Reads a body up to `maxBytes`; more is a malformed answer. Also for adapters reading their vendor's bodies. */
+export async function readLimited(response: Response | Awaited<ReturnType<typeof fetch>>, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   if (!response.body) return Buffer.alloc(0);

@@ -1,0 +1,245 @@
+import { randomInt } from "node:crypto";
+import { sharp } from "../sharp";
+import type { ToolOutput } from "../tools/types";
+import type { EditOptions, InpaintOptions, OutpaintOptions, TextToImageOptions, UpscaleOptions } from "./capability-options";
+import { ComfyClient, type ComfyHistoryEntry, type ComfyImageRef } from "./comfyui-client";
+import { comfyWorkflows, fillWorkflow, fluxSizes, type ComfyCapability, type WorkflowValue } from "./comfyui-workflow";
+import { ProviderError } from "./errors";
+import { imageOutput } from "./output";
+import type { CapabilityRunner, ProviderAdapter, ProviderConfig, ToolContext } from "./types";
+
+/**
+ * ComfyUI (self-hosted): runs the bundled workflows (comfyui-workflows/*.json) on the operator's own
+ * ComfyUI server: upload inputs, queue the prompt, poll its history, download the outputs.
+ * The operator's GPU is not billed per call, so every offer costs 0.
+ */
+
+export type ComfyTiming = { firstPollMs: number; maxPollMs: number };
+const defaultTiming: ComfyTiming = { firstPollMs: 250, maxPollMs: 2000 };
+
+/** History polls that fail in a row (5xx, network) before the attempt gives up; its retry resumes the prompt. */
+const maxPollFailures = 3;
+const defaultNegativePrompt = "blurry, low quality, artifacts, watermark, text";
+
+export function createComfyUiAdapter(timing: ComfyTiming = defaultTiming): ProviderAdapter {
+  return {
+    id: "comfyui",
+    name: "ComfyUI (self-hosted)",
+    settings: [
+      { name: "url", env: "COMFYUI_URL", secret: false, required: true },
+      { name: "apiKey", env: "COMFYUI_API_KEY", secret: true, required: false },
+    ],
+    // text-to-image is an offer (not a plain capability) so only a catalog choice of FLUX schnell
+    // runs here; adapters without offers would serve any model family.
+    models: [{ id: "flux1-schnell-fp8", family: "flux-schnell", capabilities: ["text-to-image"], costMicros: 0, unit: "image" }],
+    capabilities: ["edit-by-prompt", "inpaint", "outpaint", "upscale"],
+    create: (config) => ({ id: "comfyui", capabilities: comfyRunners(config, timing) }),
+    async testConnection(config, signal) {
+      const stats = (await new ComfyClient(config).systemStats(signal)) as { system?: unknown };
+      if (!stats?.system) throw new ProviderError("malformed", "COMFYUI_URL does not answer like ComfyUI (/system_stats)");
+    },
+  };
+}
+
+export const comfyUiAdapter = createComfyUiAdapter();
+
+function comfyRunners(config: ProviderConfig, timing: ComfyTiming): Partial<Record<ComfyCapability, CapabilityRunner>> {
+  const run = (context: ToolContext, capability: ComfyCapability, uploads: Record<string, Buffer>, values: Record<string, WorkflowValue>) =>
+    runWorkflow(new ComfyClient(config), timing, context, capability, uploads, values);
+
+  return {
+    "text-to-image": async (_input, options, context) => {
+      const o = options as TextToImageOptions;
+      const seed = o.seed ?? randomSeed();
+      const size = fluxSizes[o.aspectRatio] ?? fluxSizes["1:1"];
+      const images = await run(context, "text-to-image", {}, {
+        prompt: o.prompt,
+        negative_prompt: o.negativePrompt ?? "",
+        seed,
+        width: size.width,
+        height: size.height,
+        count: Math.min(4, Math.max(1, Math.round(o.count ?? 1))),
+      });
+      return Promise.all(images.map((image) => imageOutput(image, { seed })));
+    },
+    inpaint: async (input, options, context) => {
+      const o = options as InpaintOptions;
+      const image = requireImage(input);
+      const mask = await context.loadAsset(o.maskAssetId);
+      const seed = randomSeed();
+      const [result] = await run(context, "inpaint", { image, mask }, {
+        prompt: o.prompt,
+        negative_prompt: defaultNegativePrompt,
+        seed,
+      });
+      return sizedOutput(result!, await sizeOf(image), { seed });
+    },
+    outpaint: async (input, options, context) => {
+      const o = options as OutpaintOptions;
+      const image = requireImage(input);
+      const seed = randomSeed();
+      const size = await sizeOf(image);
+      // The catalog grows each side by a fraction of the image; ComfyUI pads in pixels.
+      const pixels = (fraction: number, of: number) => Math.max(0, Math.round(fraction * of));
+      const [left, right] = [pixels(o.expand.left, size.width), pixels(o.expand.right, size.width)];
+      const [top, bottom] = [pixels(o.expand.top, size.height), pixels(o.expand.bottom, size.height)];
+      const [result] = await run(context, "outpaint", { image }, {
+        prompt: o.prompt,
+        negative_prompt: defaultNegativePrompt,
+        seed,
+        top,
+        right,
+        bottom,
+        left,
+      });
+      return sizedOutput(result!, { width: size.width + left + right, height: size.height + top + bottom }, { seed });
+    },
+    upscale: async (input, options, context) => {
+      const o = options as UpscaleOptions;
+      const image = requireImage(input);
+      // Real-ESRGAN x4plus always makes 4x; the workflow scales that down to 2x when asked.
+      const [result] = await run(context, "upscale", { image }, { scale_by: o.scale / 4 });
+      const size = await sizeOf(image);
+      return sizedOutput(result!, { width: size.width * o.scale, height: size.height * o.scale }, { scale: o.scale });
+    },
+    "edit-by-prompt": async (input, options, context) => {
+      const o = options as EditOptions;
+      const seed = randomSeed();
+      const count = Math.min(4, Math.max(1, Math.round(o.count ?? 1)));
+      const images = await run(context, "edit-by-prompt", { image: requireImage(input) }, { prompt: o.prompt, seed, count });
+      // Kontext works at its own preferred sizes, so the edit keeps the size it came out with.
+      return Promise.all(images.map((image) => imageOutput(image, { seed })));
+    },
+  };
+}
+
+/**
+ * Uploads, queues and waits. A prompt id saved by an earlier attempt is polled instead of queueing
+ * the work again, unless ComfyUI no longer knows it (it was restarted).
+ */
+async function runWorkflow(
+  client: ComfyClient,
+  timing: ComfyTiming,
+  context: ToolContext,
+  capability: ComfyCapability,
+  uploads: Record<string, Buffer>,
+  values: Record<string, WorkflowValue>,
+): Promise<Buffer[]> {
+  const { signal } = context;
+  const saved = typeof context.task.saved?.promptId === "string" ? context.task.saved.promptId : undefined;
+  let promptId = saved && (await client.knows(saved, signal)) ? saved : undefined;
+  try {
+    if (!promptId) {
+      const names: Record<string, string> = {};
+      for (const [placeholder, bytes] of Object.entries(uploads)) names[placeholder] = await client.upload(await readableByComfy(bytes), signal);
+      promptId = await client.submit(fillWorkflow(comfyWorkflows[capability], { ...values, ...names }), signal);
+      await context.task.save({ promptId });
+    }
+    const entry = await waitForHistory(client, promptId, context, timing);
+    const images = outputImagesOf(entry);
+    if (images.length === 0) throw new ProviderError("malformed", "the ComfyUI workflow finished without an image");
+    await context.reportProgress(0.95);
+    // Without a key the pipeline's SSRF-safe fetch reads /view (COMFYUI_URL's origin is trusted); a
+    // proxy that wants the key on every request gets it from our own client.
+    return await Promise.all(
+      images.map(async (image) =>
+        client.authenticated ? client.view(image, signal) : (await context.fetchResult(client.url(client.viewPath(image)))).data,
+      ),
+    );
+  } catch (error) {
+    if (signal.aborted && promptId) {
+      await client.cancel(promptId).catch(() => undefined);
+      await context.task.save({}).catch(() => undefined);
+    }
+    throw error;
+  }
+}
+
+async function waitForHistory(client: ComfyClient, promptId: string, context: ToolContext, timing: ComfyTiming): Promise<ComfyHistoryEntry> {
+  let delay = timing.firstPollMs;
+  let failures = 0;
+  for (let poll = 1; ; poll++) {
+    let entry: ComfyHistoryEntry | undefined;
+    try {
+      entry = await client.history(promptId, context.signal);
+      failures = 0;
+    } catch (error) {
+      if (!(error instanceof ProviderError && error.failure === "retriable") || ++failures > maxPollFailures) throw error;
+    }
+    if (entry?.status?.status_str === "error") {
+      // This prompt is dead: a retry must queue the work again, not poll it.
+      await context.task.save({});
+      throw new ProviderError("retriable", `ComfyUI failed to run the workflow: ${executionErrorOf(entry)}`);
+    }
+    // Servers before 2024 write no status: an entry in the history means done.
+    if (entry && (entry.status?.completed ?? true)) return entry;
+    // ComfyUI gives no percentage over plain HTTP: an estimate that grows with each poll.
+    await context.reportProgress(0.05 + 0.85 * (1 - 0.9 ** poll));
+    await sleep(delay, context.signal);
+    delay = Math.min(timing.maxPollMs, Math.round(delay * 1.5));
+  }
+}
+
+/** Images saved by output nodes (SaveImage: type "output"); previews ("temp") only if there is nothing else. */
+function outputImagesOf(entry: ComfyHistoryEntry): ComfyImageRef[] {
+  const all = Object.keys(entry.outputs ?? {})
+    .sort((a, b) => a.localeCompare(b, "en", { numeric: true }))
+    .flatMap((node) => entry.outputs?.[node]?.images ?? []);
+  const saved = all.filter((image) => image.type === "output");
+  return saved.length > 0 ? saved : all;
+}
+
+/** status.messages holds ["execution_error", { node_type, exception_message }] (or an interruption). */
+function executionErrorOf(entry: ComfyHistoryEntry): string {
+  for (const [kind, data] of entry.status?.messages ?? []) {
+    if (kind === "execution_error") return `${String(data.node_type ?? "node")}: ${String(data.exception_message ?? "error")}`.slice(0, 400);
+    if (kind === "execution_interrupted") return "the prompt was interrupted";
+  }
+  return "unknown error";
+}
+
+/** PIL on the server reads PNG, JPEG and WebP everywhere; anything else goes as PNG. */
+async function readableByComfy(image: Buffer): Promise<Buffer> {
+  const format = (await sharp(image).metadata()).format;
+  return format === "png" || format === "jpeg" || format === "webp" ? image : sharp(image).png().toBuffer();
+}
+
+/**
+ * Inpainting works on multiples of 8 pixels, so ComfyUI may answer a few pixels short: the result is
+ * brought back to the size the capability promises.
+ */
+async function sizedOutput(data: Buffer, size: { width: number; height: number }, meta: Record<string, unknown>): Promise<ToolOutput> {
+  const output = await imageOutput(data, meta);
+  if (output.width === size.width && output.height === size.height) return output;
+  return imageOutput(await sharp(output.data).resize(size.width, size.height, { fit: "fill" }).toBuffer(), meta);
+}
+
+async function sizeOf(image: Buffer): Promise<{ width: number; height: number }> {
+  const { width, height, orientation } = await sharp(image).metadata();
+  if (!width || !height) throw new Error("the input image has no size");
+  return orientation && orientation >= 5 ? { width: height, height: width } : { width, height };
+}
+
+function requireImage(input: Buffer | undefined): Buffer {
+  if (!input) throw new Error("this capability needs an input image");
+  return input;
+}
+
+function randomSeed(): number {
+  return randomInt(0, 2 ** 31);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
