@@ -155,7 +155,11 @@ async function runStep(
         calls.push(callRecord(index, step, candidate, started, "succeeded", undefined, costOf(candidate, outputs, usage)));
         return { outputs, candidate };
       } catch (thrown) {
-        throwIfCanceled(input.signal);
+        if (input.signal?.aborted) {
+          // Kept on record: the admin sees the call that a cancel cut short.
+          calls.push(callRecord(index, step, candidate, started, "failed", new PipelineCanceled("canceled"), 0));
+          throw new PipelineCanceled("the job was canceled");
+        }
         // A vendor that is too slow is like one that is down; a local tool that is too slow is final.
         const error =
           thrown instanceof StepTimeout
@@ -194,7 +198,16 @@ function callRecord(
     provider: candidate.providerId,
     model: candidate.offer?.id ?? null,
     outcome,
-    failure: error === undefined ? null : isProviderError(error) ? error.failure : error instanceof AppError ? error.code : "error",
+    failure:
+      error === undefined
+        ? null
+        : isProviderError(error)
+          ? error.failure
+          : error instanceof AppError
+            ? error.code
+            : error instanceof PipelineCanceled
+              ? "canceled"
+              : "error",
     message: error === undefined ? null : error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500),
     latencyMs: Math.round(performance.now() - started),
     costMicros,

@@ -1,0 +1,210 @@
+import { createOpenAI } from "@ai-sdk/openai";
+import { APICallError, generateImage, NoImageGeneratedError, RetryError } from "ai";
+import { sharp } from "../sharp";
+import type { ToolOutput } from "../tools/types";
+import type { BackgroundByPromptOptions, EditOptions, InpaintOptions, OutpaintOptions, TextToImageOptions } from "./capability-options";
+import { providerErrorFromStatus, ProviderError, toProviderError } from "./errors";
+import { padForOutpaint, restoreOriginal } from "./outpaint-canvas";
+import { imageOutput } from "./output";
+import type { Capability, ModelOffer, ProviderAdapter, ProviderConfig, ToolContext } from "./types";
+import {
+  checkVendorImage,
+  closestRatio,
+  cropToAspectRatio,
+  prepareVendorImage,
+  requireImage,
+  styleInstruction,
+  withAvoid,
+  type VendorImage,
+} from "./image-request";
+
+const defaultBaseUrl = "https://api.openai.com/v1";
+const servedCapabilities: Capability[] = ["text-to-image", "edit-by-prompt", "style", "inpaint", "outpaint", "background-by-prompt"];
+
+/**
+ * Prices per image at quality "medium", 1024x1024, from https://platform.openai.com/docs/pricing
+ * (image generation table): gpt-image-1 $0.042, gpt-image-1-mini $0.011. Every request asks for
+ * "medium" so this table holds (the API's default "auto" may pick "high", four times the price).
+ */
+export const openaiModels: ModelOffer[] = [
+  { id: "gpt-image-1", family: "gpt-image-1", capabilities: servedCapabilities, costMicros: 42_000, unit: "image" },
+  { id: "gpt-image-1-mini", family: "gpt-image-1-mini", capabilities: servedCapabilities, costMicros: 11_000, unit: "image" },
+];
+
+/** The sizes gpt-image models make. */
+const sizes = { "1:1": "1024x1024", "3:2": "1536x1024", "2:3": "1024x1536" } as const;
+type Size = (typeof sizes)[keyof typeof sizes];
+
+type Call = { config: ProviderConfig; context: ToolContext };
+type ImagePrompt = Parameters<typeof generateImage>[0]["prompt"];
+
+export const openaiAdapter: ProviderAdapter = {
+  id: "openai",
+  name: "OpenAI",
+  settings: [
+    { name: "apiKey", env: "OPENAI_API_KEY", secret: true, required: true },
+    { name: "baseUrl", env: "OPENAI_BASE_URL", secret: false, required: false },
+  ],
+  models: openaiModels,
+  create(config) {
+    const call = (context: ToolContext): Call => ({ config, context });
+    return {
+      id: "openai",
+      capabilities: {
+        "text-to-image": (_input, options, context) => textToImage(call(context), options as TextToImageOptions),
+        "edit-by-prompt": (input, options, context) => edit(call(context), requireImage(input), options as EditOptions, "edit"),
+        style: (input, options, context) => edit(call(context), requireImage(input), options as EditOptions, "style"),
+        inpaint: (input, options, context) => inpaint(call(context), requireImage(input), options as InpaintOptions),
+        outpaint: (input, options, context) => outpaint(call(context), requireImage(input), options as OutpaintOptions),
+        "background-by-prompt": (input, options, context) =>
+          replaceBackground(call(context), requireImage(input), options as BackgroundByPromptOptions),
+      },
+    };
+  },
+  async testConnection(config, signal) {
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrlOf(config)}/models`, { headers: { authorization: `Bearer ${requireKey(config)}` }, signal });
+    } catch (error) {
+      throw toProviderError(error);
+    }
+    await response.body?.cancel();
+    if (!response.ok) throw providerErrorFromStatus(response.status, `OpenAI answered ${response.status} to GET /models`);
+  },
+};
+
+async function textToImage(call: Call, options: TextToImageOptions): Promise<ToolOutput[]> {
+  const ratio = closestRatio(...dimensionsOf(options.aspectRatio), Object.keys(sizes) as (keyof typeof sizes)[]);
+  const images = await generate(call, withAvoid(options.prompt, options.negativePrompt), options.count, sizes[ratio]);
+  return Promise.all(images.map(async (image) => imageOutput(await cropToAspectRatio(image, options.aspectRatio))));
+}
+
+async function edit(call: Call, input: Buffer, options: EditOptions, kind: "edit" | "style"): Promise<ToolOutput[]> {
+  const image = await prepareVendorImage(input);
+  const references = await Promise.all((options.referenceAssetIds ?? []).map(async (id) => prepareVendorImage(await call.context.loadAsset(id))));
+  const text = withAvoid(kind === "style" ? styleInstruction(options.prompt, options.strength) : options.prompt, options.negativePrompt);
+  const images = await generate(call, { images: [image.data, ...references.map((r) => r.data)], text }, options.count ?? 1, sizeFor(image));
+  return Promise.all(images.map((data) => imageOutput(data)));
+}
+
+async function replaceBackground(call: Call, input: Buffer, options: BackgroundByPromptOptions): Promise<ToolOutput> {
+  const image = await prepareVendorImage(input);
+  // The catalog words the instruction (replace only the background, keep the subject).
+  const text = options.prompt;
+  const [result] = await generate(call, { images: [image.data], text }, 1, sizeFor(image));
+  return imageOutput(result!);
+}
+
+async function inpaint(call: Call, input: Buffer, options: InpaintOptions): Promise<ToolOutput> {
+  const image = await prepareVendorImage(input);
+  const ourMask = await call.context.loadAsset(options.maskAssetId);
+  const text =
+    options.prompt.trim() ||
+    "Remove what is in the marked area and fill it so it blends seamlessly with its surroundings, as if it had never been there.";
+  const [result] = await generate(
+    call,
+    { images: [image.data], text, mask: await toOpenAIMask(ourMask, image.width, image.height) },
+    1,
+    sizeFor(image),
+  );
+  return imageOutput(await blendMasked(input, result!, ourMask));
+}
+
+async function outpaint(call: Call, input: Buffer, options: OutpaintOptions): Promise<ToolOutput> {
+  const original = await prepareVendorImage(input);
+  const canvas = await padForOutpaint(original.data, options.expand);
+  // The padded canvas can exceed what a vendor takes: it goes through the same size limit.
+  const padded = await prepareVendorImage(canvas.image);
+  const text = `Extend this picture into the marked border so the scene continues naturally beyond its edges. ${options.prompt}`.trim();
+  const [result] = await generate(
+    call,
+    { images: [padded.data], text, mask: await toOpenAIMask(canvas.mask, padded.width, padded.height) },
+    1,
+    sizeFor(padded),
+  );
+  return imageOutput(await restoreOriginal(result!, canvas, original.data));
+}
+
+/**
+ * Our masks are white where to change; OpenAI's mask is a PNG the size of the image whose fully
+ * transparent pixels mark what to change. Grey edges are decided at the middle: OpenAI reads
+ * partly transparent pixels as "keep".
+ */
+export async function toOpenAIMask(mask: Buffer, width: number, height: number): Promise<Buffer> {
+  const keep = await sharp(mask).resize(width, height, { fit: "fill" }).greyscale().threshold(128).negate().toColourspace("b-w").png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: "#000000" } }).joinChannel(keep).png().toBuffer();
+}
+
+/**
+ * The vendor's picture only where the mask allows change, the original pixels elsewhere, at the
+ * original size: gpt-image redraws the whole image at its own resolution, and a magic erase must not
+ * soften the rest of the photo.
+ */
+async function blendMasked(original: Buffer, generated: Buffer, mask: Buffer): Promise<Buffer> {
+  const { data: upright, info } = await sharp(original).autoOrient().toBuffer({ resolveWithObject: true });
+  const { width, height } = info;
+  // A slight blur feathers the seam between the kept and the repainted pixels.
+  const change = await sharp(mask).resize(width, height, { fit: "fill" }).greyscale().blur(1).toColourspace("b-w").png().toBuffer();
+  // Two steps: sharp applies removeAlpha after joinChannel, which would drop the new alpha again.
+  const opaque = await sharp(generated).resize(width, height, { fit: "fill" }).removeAlpha().png().toBuffer();
+  const patch = await sharp(opaque).joinChannel(change).png().toBuffer();
+  return sharp(upright).composite([{ input: patch }]).toBuffer();
+}
+
+async function generate(call: Call, prompt: ImagePrompt, count: number, size: Size): Promise<Buffer[]> {
+  const openai = createOpenAI({ apiKey: requireKey(call.config), baseURL: baseUrlOf(call.config) });
+  try {
+    const result = await generateImage({
+      model: openai.image(call.context.model?.id ?? "gpt-image-1"),
+      prompt,
+      n: count,
+      size,
+      providerOptions: { openai: { quality: "medium" } },
+      // The pipeline retries and falls back; a retry inside the SDK would hide the failure from it.
+      maxRetries: 0,
+      abortSignal: call.context.signal,
+    });
+    return await Promise.all(result.images.map((image) => checkVendorImage(Buffer.from(image.uint8Array))));
+  } catch (error) {
+    throw openaiError(error);
+  }
+}
+
+const safetyRefusal = /moderation_blocked|content_policy_violation|safety system/i;
+/** Account problems: retrying cannot help, another provider can. */
+const accountProblem = /insufficient_quota|billing_hard_limit_reached|invalid_api_key|model_not_found/;
+
+export function openaiError(thrown: unknown): ProviderError {
+  const error = RetryError.isInstance(thrown) && thrown.lastError ? thrown.lastError : thrown;
+  if (NoImageGeneratedError.isInstance(error)) return new ProviderError("malformed", "OpenAI answered without an image", { cause: error });
+  if (!APICallError.isInstance(error)) return toProviderError(error);
+  const status = error.statusCode;
+  const text = `${error.message} ${error.responseBody ?? ""}`;
+  // A 200 whose body the SDK could not read (no b64_json, not JSON): the answer is unusable.
+  if (status !== undefined && status < 300) return new ProviderError("malformed", `OpenAI's answer could not be read: ${error.message}`, { status, cause: error });
+  if (status === 400 && safetyRefusal.test(text)) return new ProviderError("blocked", error.message, { status, cause: error });
+  if (accountProblem.test(text)) return new ProviderError("misconfigured", error.message, { status, cause: error });
+  if (status === undefined) return toProviderError(error);
+  const { failure, retryAfterSeconds } = providerErrorFromStatus(status, error.message, error.responseHeaders?.["retry-after"]);
+  return new ProviderError(failure, error.message, { status, retryAfterSeconds, cause: error });
+}
+
+
+
+function sizeFor(image: VendorImage): Size {
+  return sizes[closestRatio(image.width, image.height, Object.keys(sizes) as (keyof typeof sizes)[])];
+}
+
+function dimensionsOf(aspectRatio: string): [number, number] {
+  return aspectRatio.split(":").map(Number) as [number, number];
+}
+
+
+function requireKey(config: ProviderConfig): string {
+  if (!config.apiKey) throw new ProviderError("misconfigured", "OPENAI_API_KEY is not set");
+  return config.apiKey;
+}
+
+function baseUrlOf(config: ProviderConfig): string {
+  return (config.baseUrl || defaultBaseUrl).replace(/\/+$/, "");
+}
