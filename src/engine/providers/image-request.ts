@@ -79,15 +79,6 @@ export function styleInstruction(prompt: string, strength?: number): string {
   return prompt;
 }
 
-/** Background by prompt is an edit that must leave the subject alone; the wording carries that. */
-export function backgroundInstruction(prompt: string): string {
-  return (
-    `Replace only the background of this photo with: ${prompt}. ` +
-    "Keep the main subject exactly as it is: same shape, pose, position, size, colours and details; do not crop or move it. " +
-    "Match the light on the subject to the new background."
-  );
-}
-
 export function requireImage(input: Buffer | undefined): Buffer {
   // A catalog step without an image is our bug, not the vendor's: a plain error.
   if (!input) throw new Error("this capability needs an input image");
