@@ -7,6 +7,7 @@ import { usePaged } from "../api/use-paged";
 import { useFormatDateTime } from "../ui/format";
 import { PageHead } from "../ui/page-head";
 import { PagedStatus } from "../ui/paged-status";
+import { AdminNav } from "./admin-nav";
 import styles from "./outbox.module.css";
 
 type Body = { messages: OutboxMessage[] };
@@ -40,6 +41,7 @@ export function Outbox() {
 
   return (
     <div className="stack">
+      <AdminNav />
       <PageHead title={t("title")} lead={t("lead")} />
       <PagedStatus error={error} loading={loading} />
       {items?.length === 0 && <p className="muted">{t("empty")}</p>}

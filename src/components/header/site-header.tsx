@@ -22,7 +22,12 @@ export function SiteHeader() {
         { href: "/batch", label: t("batch") },
         { href: "/gallery", label: t("gallery") },
         { href: "/statement", label: t("statement") },
-        ...(me.user.role === "admin" ? [{ href: "/admin/outbox", label: t("outbox") }] : []),
+        ...(me.user.role === "admin"
+          ? [
+              { href: "/admin/providers", label: t("admin") },
+              { href: "/admin/outbox", label: t("outbox") },
+            ]
+          : []),
       ]
     : [];
 

@@ -5,6 +5,7 @@ import { registerAuthRoutes } from "@/features/auth/api";
 import { registerCreditRoutes } from "@/features/credits/api";
 import { registerGeneratorRoutes } from "@/features/generators/api";
 import { registerJobRoutes } from "@/features/jobs/api";
+import { registerProviderRoutes } from "@/features/providers/api";
 import { AppError } from "../errors";
 import type { Runtime } from "../runtime";
 import { zodFieldErrors } from "../validation";
@@ -31,6 +32,7 @@ export function createApiV1(rt: Runtime): ApiApp {
   registerJobRoutes(api, rt);
   registerCreditRoutes(api, rt);
   registerAdminRoutes(api, rt);
+  registerProviderRoutes(api, rt);
 
   api.doc31("/openapi.json", {
     openapi: "3.1.0",

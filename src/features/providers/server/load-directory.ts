@@ -10,7 +10,7 @@ import { openJson } from "@/server/secret-box";
 export const providerConfigPurpose = "provider-config";
 export const providerOrderKey = "provider_order";
 
-type StoredSettings = { enabled: boolean; config: ProviderConfig };
+export type StoredSettings = { enabled: boolean; config: ProviderConfig };
 
 /** The environment's value for each setting of an adapter (OPENAI_API_KEY, OPENAI_BASE_URL, ...). */
 export function envConfigOf(env: Env, adapter: ProviderAdapter): ProviderConfig {
@@ -18,6 +18,13 @@ export function envConfigOf(env: Env, adapter: ProviderAdapter): ProviderConfig 
   return Object.fromEntries(
     adapter.settings.map((setting) => [setting.name, typeof source[setting.env] === "string" ? (source[setting.env] as string) : undefined]),
   );
+}
+
+/** The configuration a provider runs with: the environment, overridden by what an admin set. */
+export function configOf(env: Env, adapter: ProviderAdapter, saved: StoredSettings | undefined): ProviderConfig {
+  const config = { ...envConfigOf(env, adapter) };
+  for (const [name, value] of Object.entries(saved?.config ?? {})) if (value) config[name] = value;
+  return config;
 }
 
 /** The admin's stored settings per provider, opened with the app secret. */
@@ -47,9 +54,7 @@ export async function loadProviderDirectory({ env, db }: { env: Env; db: DbOrTx 
   const [stored, order] = await Promise.all([readStoredSettings(db, env), readProviderOrder(db)]);
   const entries: DirectoryEntry[] = listAdapters().map((adapter) => {
     const saved = stored.get(adapter.id);
-    const config = { ...envConfigOf(env, adapter) };
-    for (const [name, value] of Object.entries(saved?.config ?? {})) if (value) config[name] = value;
-    return { adapter, config, enabled: saved?.enabled ?? true };
+    return { adapter, config: configOf(env, adapter, saved), enabled: saved?.enabled ?? true };
   });
   return createDirectory(entries, order);
 }

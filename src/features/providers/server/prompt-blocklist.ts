@@ -5,11 +5,21 @@ import type { Env } from "@/server/env";
 
 export const promptBlocklistKey = "prompt_blocklist";
 
+/** The terms of PROMPT_BLOCKLIST (comma-separated); the admin page shows them read-only. */
+export function envBlocklistTerms(env: Pick<Env, "PROMPT_BLOCKLIST">): string[] {
+  return env.PROMPT_BLOCKLIST.split(",").map((term) => term.trim()).filter(Boolean);
+}
+
+/** The list kept on the admin page. */
+export async function readStoredBlocklist(db: DbOrTx): Promise<string[]> {
+  const [row] = await db.select().from(appSettings).where(eq(appSettings.key, promptBlocklistKey));
+  return Array.isArray(row?.value) ? (row.value as unknown[]).filter((t): t is string => typeof t === "string") : [];
+}
+
 /** The operator's blocked terms: PROMPT_BLOCKLIST plus the list kept on the admin page. */
 export async function readPromptBlocklist({ env, db }: { env: Env; db: DbOrTx }): Promise<string[]> {
-  const [row] = await db.select().from(appSettings).where(eq(appSettings.key, promptBlocklistKey));
-  const stored = Array.isArray(row?.value) ? (row.value as unknown[]).filter((t): t is string => typeof t === "string") : [];
-  return [...env.PROMPT_BLOCKLIST.split(","), ...stored].map((term) => term.trim()).filter(Boolean);
+  const stored = await readStoredBlocklist(db);
+  return [...envBlocklistTerms(env), ...stored.map((term) => term.trim()).filter(Boolean)];
 }
 
 function normalize(text: string): string {

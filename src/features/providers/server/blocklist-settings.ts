@@ -1,0 +1,29 @@
+import type { Ctx } from "@/server/context";
+import type { Env } from "@/server/env";
+import { writeAppSetting } from "./app-settings";
+import { assertAdmin } from "./assert-admin";
+import { envBlocklistTerms, promptBlocklistKey, readStoredBlocklist } from "./prompt-blocklist";
+
+export type BlocklistView = { terms: string[]; envTerms: string[] };
+
+/** The admin's list, and PROMPT_BLOCKLIST's terms (read-only: they change with the environment). */
+export async function getPromptBlocklist({ ctx, env }: { ctx: Ctx; env: Env }): Promise<BlocklistView> {
+  assertAdmin(ctx);
+  return { terms: await readStoredBlocklist(ctx.db), envTerms: envBlocklistTerms(env) };
+}
+
+/** Replaces the admin's list: trimmed, blanks dropped, each term once (ignoring case). Applies to the next job. */
+export async function setPromptBlocklist({ ctx, env, input }: { ctx: Ctx; env: Env; input: { terms: string[] } }): Promise<BlocklistView> {
+  assertAdmin(ctx);
+  const seen = new Set<string>();
+  const terms: string[] = [];
+  for (const raw of input.terms) {
+    const term = raw.trim().replace(/\s+/g, " ");
+    const key = term.normalize("NFKC").toLocaleLowerCase("en");
+    if (!term || seen.has(key)) continue;
+    seen.add(key);
+    terms.push(term);
+  }
+  await writeAppSetting(ctx.db, promptBlocklistKey, terms);
+  return { terms, envTerms: envBlocklistTerms(env) };
+}
