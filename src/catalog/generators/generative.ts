@@ -2,7 +2,7 @@ import { z } from "zod";
 import { aspectRatios } from "@/engine/providers/capability-options";
 import type { GeneratorDefinition } from "@/features/generators/types";
 import { generatorPrices, modelPrices } from "../pricing";
-import { expandFractions, expandSides, headshotLooks, stylePresets, type HeadshotLook, type StylePreset } from "./prompts";
+import { expandFractions, expandSides, headshotLooks, restorePrompt, stylePresets, type HeadshotLook, type StylePreset } from "./prompts";
 
 const assetId = z.uuid({ message: "must be an asset id" });
 const prompt = z.string().trim().min(3, { message: "must be at least 3 characters" }).max(2000);
@@ -175,7 +175,7 @@ export const generativeGenerators: GeneratorDefinition[] = [
       {
         capability: "face-restore",
         prefer: ["replicate", "fal", "comfyui", "webhook"],
-        options: ({ fidelity }) => ({ fidelity }),
+        options: ({ fidelity }) => ({ fidelity, prompt: restorePrompt }),
         timeoutSeconds: imageSeconds,
       },
     ],

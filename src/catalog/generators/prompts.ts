@@ -22,6 +22,11 @@ export const headshotLooks = {
   "studio-bw": `Turn this selfie into a black-and-white studio portrait with dramatic side light on a dark background. ${identity}`,
 } as const;
 
+/** For providers that restore faces by instruction rather than with a dedicated model. */
+export const restorePrompt =
+  "Restore this photo: make every face sharp and natural again (clear eyes, skin texture, hair detail), " +
+  "remove blur, noise, scratches and fading, and keep each person's identity, expression, pose and the rest of the picture exactly as they are.";
+
 export const expandSides = ["all", "left-right", "top-bottom", "left", "right", "top", "bottom"] as const;
 export type ExpandSide = (typeof expandSides)[number];
 

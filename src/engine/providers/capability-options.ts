@@ -37,5 +37,6 @@ export type OutpaintOptions = { prompt: string; expand: { top: number; right: nu
 
 export type BackgroundByPromptOptions = { prompt: string };
 export type UpscaleOptions = { scale: 2 | 4 };
-export type FaceRestoreOptions = { fidelity: number };
+/** `prompt` is for providers that restore by instruction (GPT Image, Gemini, FLUX Kontext). */
+export type FaceRestoreOptions = { fidelity: number; prompt: string };
 export type ImageToVideoOptions = { prompt: string; durationSeconds: 5 | 10; aspectRatio: "16:9" | "9:16" | "1:1" };
