@@ -11,6 +11,7 @@ import { signImageUrl } from "@/features/transforms/server/image-url";
 import { AppError } from "@/server/errors";
 import { accountIdOf, moneyState } from "../support/accounts";
 import { jsonBody, signUpAndIn, uploadBody, type TestUser } from "../support/client";
+import { pollUntilReady } from "../support/poll";
 import { startTestServer, type TestServer } from "../support/server";
 
 type Asset = { id: string };
@@ -248,11 +249,16 @@ describe("URL transformations over HTTP (/i/)", () => {
     expect(after.held).toBe(0);
   });
 
-  it("answers 501 naming an AI step this server cannot run, and charges nothing", async () => {
+  it("answers 503 naming the keys for a generative step no provider here serves, and charges nothing", async () => {
+    const accountId = await accountIdOf(a);
+    const before = await moneyState(server.rt.db, accountId);
     const response = await a.json<{ error: { code: string; message: string } }>(`/i/${asset.id}/tr:e-edit-prompt-add%20a%20hat`);
-    expect(response.status).toBe(501);
-    expect(response.body.error.code).toBe("transformation_unavailable");
-    expect(response.body.error.message).toContain("e-edit-prompt-add a hat");
+    expect(response.status).toBe(503);
+    expect(response.body.error.code).toBe("provider_not_configured");
+    expect(response.body.error.message).toContain("OPENAI_API_KEY");
+    const after = await moneyState(server.rt.db, accountId);
+    expect(after.balance).toBe(before.balance);
+    expect(after.jobs).toHaveLength(before.jobs.length);
   });
 
   it("answers 400 naming a bad parameter, in English and German", async () => {
@@ -269,16 +275,3 @@ describe("URL transformations over HTTP (/i/)", () => {
   });
 });
 
-async function pollUntilReady(request: () => Promise<Response>, timeoutMs = 30_000): Promise<Response> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const response = await request();
-    if (response.status !== 202) {
-      expect(response.status).toBe(200);
-      return response;
-    }
-    await response.body?.cancel();
-    if (Date.now() > deadline) throw new Error("still processing");
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
