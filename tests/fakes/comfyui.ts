@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import sharp from "sharp";
+import { tinyMp4 } from "./comfyui-media";
 import { sendJson, startLoopback, type Loopback, type RecordedRequest } from "./loopback";
 
 /**
@@ -12,7 +13,9 @@ import { sendJson, startLoopback, type Loopback, type RecordedRequest } from "./
  * - GET /queue → { queue_running: [[number, id, prompt, extra_data, outputs]], queue_pending: [] }
  * - POST /interrupt, POST /queue { delete }, GET /view?filename&subfolder&type, GET /system_stats
  * Instead of a GPU it "runs" the few node types of the bundled workflows on the image sizes, so tests
- * see real sizes, real batch counts and real file round trips.
+ * see real sizes, real batch counts and real file round trips. SaveVideo answers as comfy_extras/
+ * nodes_video.py does: one .mp4 in the output folder, listed as { images: [file], animated: [true] }
+ * (comfy_api ui.PreviewVideo), its frame size and frame count those the workflow asked for.
  */
 
 type Node = { class_type: string; inputs: Record<string, unknown> };
@@ -43,17 +46,29 @@ export type ComfyUiFake = Loopback & {
   count(method: string, path: string): number;
 };
 
-const standardModels = [
+/** The model files of the bundled workflows (docs/comfyui-provider.md), as one flat list. */
+export const comfyStandardModels = [
   "flux1-schnell-fp8.safetensors",
   "512-inpainting-ema.safetensors",
   "RealESRGAN_x4plus.pth",
   "flux1-dev-kontext_fp8_scaled.safetensors",
+  "clip_l.safetensors",
+  "t5xxl_fp8_e4m3fn_scaled.safetensors",
+  "ae.safetensors",
+  "wan2.2_ti2v_5B_fp16.safetensors",
+  "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
+  "wan2.2_vae.safetensors",
 ];
-const modelInputs: Record<string, string> = {
-  CheckpointLoaderSimple: "ckpt_name",
-  UpscaleModelLoader: "model_name",
-  UNETLoader: "unet_name",
+/** The loaders' file inputs, each checked against the files the server has. */
+const modelInputs: Record<string, string[]> = {
+  CheckpointLoaderSimple: ["ckpt_name"],
+  UpscaleModelLoader: ["model_name"],
+  UNETLoader: ["unet_name"],
+  VAELoader: ["vae_name"],
+  CLIPLoader: ["clip_name"],
+  DualCLIPLoader: ["clip_name1", "clip_name2"],
 };
+const numericInputs = new Set(["seed", "width", "height", "batch_size", "amount", "left", "top", "right", "bottom", "scale_by", "length", "fps"]);
 
 export async function startComfyUiFake(options: ComfyUiFakeOptions = {}): Promise<ComfyUiFake> {
   const prompts = new Map<string, Prompt>();
@@ -136,7 +151,8 @@ export async function startComfyUiFake(options: ComfyUiFakeOptions = {}): Promis
         response.writeHead(404).end();
         return;
       }
-      response.writeHead(200, { "content-type": "image/png", "content-disposition": `filename="${url.searchParams.get("filename")}"` });
+      const type = key.endsWith(".mp4") ? "video/mp4" : "image/png";
+      response.writeHead(200, { "content-type": type, "content-disposition": `filename="${url.searchParams.get("filename")}"` });
       response.end(file);
       return;
     }
@@ -150,17 +166,16 @@ export async function startComfyUiFake(options: ComfyUiFakeOptions = {}): Promis
       errors[id] = { errors: [{ type, message, details, extra_info: {} }], dependent_outputs: [], class_type: node.class_type };
     };
     for (const [id, node] of Object.entries(workflow)) {
-      const modelInput = modelInputs[node.class_type];
-      const models = fake.options.models ?? standardModels;
-      if (modelInput && !models.includes(String(node.inputs[modelInput]))) {
+      const models = fake.options.models ?? comfyStandardModels;
+      for (const modelInput of modelInputs[node.class_type] ?? []) {
+        if (models.includes(String(node.inputs[modelInput]))) continue;
         fail(id, node, "value_not_in_list", "Value not in list", `${modelInput}: '${String(node.inputs[modelInput])}' not in ${JSON.stringify(models)}`);
       }
       if ((node.class_type === "LoadImage" || node.class_type === "LoadImageMask") && !uploads.has(String(node.inputs.image))) {
         fail(id, node, "custom_validation_failed", "Custom validation failed for node", `image - Invalid image file: ${String(node.inputs.image)}`);
       }
       for (const [name, value] of Object.entries(node.inputs)) {
-        const numeric = ["seed", "width", "height", "batch_size", "amount", "left", "top", "right", "bottom", "scale_by"].includes(name);
-        if (numeric && typeof value !== "number") {
+        if (numericInputs.has(name) && typeof value !== "number") {
           fail(id, node, "invalid_input_type", "Failed to convert an input value to a INT value", `${name}, ${String(value)}`);
         }
         if (Array.isArray(value) && !workflow[String(value[0])]) {
@@ -184,23 +199,30 @@ export async function startComfyUiFake(options: ComfyUiFakeOptions = {}): Promis
     if (!prompt.outputs) {
       const outputs: Record<string, unknown> = {};
       for (const [id, node] of Object.entries(prompt.workflow)) {
-        if (node.class_type !== "SaveImage") continue;
-        const images = await render(prompt.workflow, node.inputs.images as [string, number]);
-        const prefix = String(node.inputs.filename_prefix);
-        const subfolder = prefix.includes("/") ? prefix.slice(0, prefix.lastIndexOf("/")) : "";
-        const base = prefix.slice(prefix.lastIndexOf("/") + 1);
-        outputs[id] = {
-          images: images.map((data, index) => {
-            const filename = `${base}_${String(files.size + index + 1).padStart(5, "0")}_.png`;
-            files.set(`output/${subfolder}/${filename}`, data);
-            return { filename, subfolder, type: "output" };
-          }),
-        };
+        if (node.class_type === "SaveImage") {
+          const images = await render(prompt.workflow, node.inputs.images as [string, number]);
+          outputs[id] = { images: images.map((data) => save(String(node.inputs.filename_prefix), "png", data)) };
+        }
+        if (node.class_type === "SaveVideo") {
+          // CreateVideo holds the frame rate; its frames come from the decoded latent.
+          const create = prompt.workflow[String((node.inputs.video as [string, number])[0])]!;
+          const frames = sizeOf(prompt.workflow, String((create.inputs.images as [string, number])[0]));
+          const video = tinyMp4({ width: frames.width, height: frames.height, frames: frames.frames ?? 1, fps: Number(create.inputs.fps) });
+          outputs[id] = { images: [save(String(node.inputs.filename_prefix), "mp4", video)], animated: [true] };
+        }
       }
       prompt.outputs = outputs;
     }
     messages.push(["execution_success", { prompt_id: prompt.id, timestamp: Date.now() }]);
     return { prompt: [prompt.number, prompt.id, prompt.workflow, {}, []], outputs: prompt.outputs, status: { status_str: "success", completed: true, messages } };
+  }
+
+  /** Writes an output file the way folder_paths.get_save_image_path names it: prefix_00001_.ext. */
+  function save(prefix: string, ext: string, data: Buffer) {
+    const subfolder = prefix.includes("/") ? prefix.slice(0, prefix.lastIndexOf("/")) : "";
+    const filename = `${prefix.slice(prefix.lastIndexOf("/") + 1)}_${String(files.size + 1).padStart(5, "0")}_.${ext}`;
+    files.set(`output/${subfolder}/${filename}`, data);
+    return { filename, subfolder, type: "output" };
   }
 
   /** Follows the IMAGE link back to its source, applying each node's effect on the size. */
@@ -213,7 +235,7 @@ export async function startComfyUiFake(options: ComfyUiFakeOptions = {}): Promis
     );
   }
 
-  function sizeOf(workflow: Workflow, id: string): { width: number; height: number; count: number } {
+  function sizeOf(workflow: Workflow, id: string): { width: number; height: number; count: number; frames?: number } {
     const node = workflow[id]!;
     const from = (input: string) => sizeOf(workflow, String((node.inputs[input] as [string, number])[0]));
     const n = (input: string) => Number(node.inputs[input]);
@@ -242,6 +264,8 @@ export async function startComfyUiFake(options: ComfyUiFakeOptions = {}): Promis
       }
       case "FluxKontextImageScale":
         return { width: 1024, height: 1024, count: from("image").count };
+      case "Wan22ImageToVideoLatent":
+        return { width: n("width"), height: n("height"), count: n("batch_size"), frames: n("length") };
       case "RepeatLatentBatch":
         return { ...from("samples"), count: n("amount") };
       case "KSampler":

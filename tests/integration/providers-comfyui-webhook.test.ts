@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobs, providerCalls } from "@/server/db/schema";
-import { startComfyUiFake, type ComfyUiFake } from "../fakes/comfyui";
+import { comfyStandardModels, startComfyUiFake, type ComfyUiFake } from "../fakes/comfyui";
 import { startWebhookFake, type WebhookFake } from "../fakes/webhook";
 import { jsonBody, signUpAndIn, uploadBody, type TestUser } from "../support/client";
 import { waitForJob, type JobBody } from "../support/jobs";
@@ -42,6 +42,15 @@ describe("ComfyUI and webhook providers over HTTP", () => {
   const jobRow = async (id: string) => (await server.rt.db.select().from(jobs).where(eq(jobs.id, id)))[0]!;
   const callsOf = async (id: string) =>
     (await server.rt.db.select().from(providerCalls).where(eq(providerCalls.jobId, id))).sort((a, b) => a.attempt - b.attempt || a.latencyMs - b.latencyMs);
+  /** ComfyUI serves image-to-video too; without the Wan model it refuses, so the webhook's failures stay failures. */
+  async function withoutComfyVideo(test: () => Promise<void>) {
+    comfy.options.models = comfyStandardModels.filter((model) => !model.startsWith("wan2.2_ti2v"));
+    try {
+      await test();
+    } finally {
+      comfy.options.models = undefined;
+    }
+  }
 
   beforeAll(async () => {
     comfy = await startComfyUiFake({ pollsUntilDone: 2 });
@@ -134,21 +143,23 @@ describe("ComfyUI and webhook providers over HTTP", () => {
     expect(await account()).toMatchObject({ balance: before.balance - 10, held: 0 });
   });
 
-  it("resumes the saved webhook task on the job's retry instead of submitting again", async () => {
-    hook.answer = { kind: "task", pollsUntilDone: 0, final: { kind: "videoUrl" } };
-    // Every poll of the first attempt fails, so it gives up; the job's retry must poll the same task.
-    hook.pollFailures = 4;
-    const posts = hook.count("POST", "/webhook");
-    const job = await run("ad-video", { image: photoId, prompt: "a slow pan over the cup", durationSeconds: 5 });
-    expect(job).toMatchObject({ status: "succeeded", attempts: 2 });
-    expect(hook.count("POST", "/webhook")).toBe(posts + 1);
-    expect(hook.pollFailures).toBe(0);
-    const calls = await callsOf(job.id);
-    expect(calls.map((c) => [c.attempt, c.outcome])).toEqual([
-      [1, "failed"],
-      [2, "succeeded"],
-    ]);
-  });
+  it("resumes the saved webhook task on the job's retry instead of submitting again", () =>
+    withoutComfyVideo(async () => {
+      hook.answer = { kind: "task", pollsUntilDone: 0, final: { kind: "videoUrl" } };
+      // Every poll of the first attempt fails, so it gives up; the job's retry must poll the same task.
+      hook.pollFailures = 4;
+      const posts = hook.count("POST", "/webhook");
+      const job = await run("ad-video", { image: photoId, prompt: "a slow pan over the cup", durationSeconds: 5 });
+      expect(job).toMatchObject({ status: "succeeded", attempts: 2 });
+      expect(hook.count("POST", "/webhook")).toBe(posts + 1);
+      expect(hook.pollFailures).toBe(0);
+      const calls = await callsOf(job.id);
+      expect(calls.map((c) => [c.attempt, c.provider, c.outcome, c.failure]).sort()).toEqual([
+        [1, "comfyui", "failed", "misconfigured"],
+        [1, "webhook", "failed", "retriable"],
+        [2, "webhook", "succeeded", null],
+      ]);
+    }));
 
   it("fails a blocked request with content_blocked and charges nothing", async () => {
     hook.answer = { kind: "task", pollsUntilDone: 1, final: { kind: "failed", error: "the prompt violates the content policy", blocked: true } };
@@ -160,19 +171,39 @@ describe("ComfyUI and webhook providers over HTTP", () => {
     expect(await account()).toMatchObject({ balance: before.balance, held: 0 });
   });
 
-  it("fails when the receiver refuses our signature (a rotated secret), credits given back", async () => {
+  it("fails when the receiver refuses our signature (a rotated secret), credits given back", () =>
+    withoutComfyVideo(async () => {
+      hook.answer = { kind: "videoUrl" };
+      hook.secret = "rotated-on-the-n8n-side";
+      const bad = hook.badSignatures;
+      const before = await account();
+      try {
+        const job = await run("ad-video", { image: photoId, prompt: "coffee beans falling" });
+        expect(job.status).toBe("failed");
+        expect(job.error?.code).toBe("provider_unavailable");
+        expect(hook.badSignatures).toBeGreaterThan(bad);
+        const calls = await callsOf(job.id);
+        expect(new Set(calls.map((c) => c.provider))).toEqual(new Set(["webhook", "comfyui"]));
+        expect(calls.every((c) => c.failure === "misconfigured")).toBe(true);
+        expect(await account()).toMatchObject({ balance: before.balance, held: 0 });
+      } finally {
+        hook.secret = secret;
+      }
+    }));
+
+  it("hands the ad video to ComfyUI's Wan workflow when the webhook refuses our signature", async () => {
     hook.answer = { kind: "videoUrl" };
     hook.secret = "rotated-on-the-n8n-side";
-    const bad = hook.badSignatures;
-    const before = await account();
     try {
-      const job = await run("ad-video", { image: photoId, prompt: "coffee beans falling" });
-      expect(job.status).toBe("failed");
-      expect(job.error?.code).toBe("provider_unavailable");
-      expect(hook.badSignatures).toBeGreaterThan(bad);
-      const calls = await callsOf(job.id);
-      expect(calls.every((c) => c.provider === "webhook" && c.failure === "misconfigured")).toBe(true);
-      expect(await account()).toMatchObject({ balance: before.balance, held: 0 });
+      const job = await run("ad-video", { image: photoId, prompt: "coffee beans falling", aspectRatio: "1:1" });
+      expect(job).toMatchObject({ status: "succeeded", price: 10 });
+      expect(job.outputs[0]).toMatchObject({ mime: "video/mp4", width: 960, height: 960 });
+      expect(await jobRow(job.id)).toMatchObject({ provider: "comfyui", providerCostMicros: 0 });
+      expect((await callsOf(job.id)).map((c) => [c.provider, c.outcome, c.failure]).sort()).toEqual([
+        ["comfyui", "succeeded", null],
+        ["webhook", "failed", "misconfigured"],
+      ]);
+      expect(comfy.prompts.at(-1)!.workflow["6"]!.inputs.text).toMatch(/^A short, polished advertising clip: coffee beans falling\./);
     } finally {
       hook.secret = secret;
     }

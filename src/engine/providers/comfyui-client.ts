@@ -4,12 +4,16 @@ import type { ComfyWorkflow } from "./comfyui-workflow";
 import { ProviderError, providerErrorFromStatus, toProviderError } from "./errors";
 import type { ProviderConfig } from "./types";
 
-/** One image of a history entry's outputs, as ComfyUI's SaveImage node reports it. */
+/** One file of a history entry's outputs (an image, or a video of SaveVideo), read with /view. */
 export type ComfyImageRef = { filename: string; subfolder: string; type: string };
 
-/** GET /history/{prompt_id}: ComfyUI's record of a finished (or failed) prompt. */
+/**
+ * GET /history/{prompt_id}: ComfyUI's record of a finished (or failed) prompt. Each output node's
+ * ui dict: SaveImage writes { images }, SaveVideo and SaveWEBM { images, animated: [true] }
+ * (comfy_api ui.PreviewVideo); VideoHelperSuite's Video Combine, a common custom node, { gifs }.
+ */
 export type ComfyHistoryEntry = {
-  outputs?: Record<string, { images?: ComfyImageRef[] }>;
+  outputs?: Record<string, { images?: ComfyImageRef[]; animated?: boolean[]; gifs?: ComfyImageRef[] }>;
   status?: { status_str?: "success" | "error"; completed?: boolean; messages?: [string, Record<string, unknown>][] };
 };
 

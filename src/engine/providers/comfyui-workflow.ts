@@ -1,5 +1,6 @@
 import type { AspectRatio } from "./capability-options";
 import editByPrompt from "./comfyui-workflows/edit-by-prompt.json";
+import imageToVideo from "./comfyui-workflows/image-to-video.json";
 import inpaint from "./comfyui-workflows/inpaint.json";
 import outpaint from "./comfyui-workflows/outpaint.json";
 import textToImage from "./comfyui-workflows/text-to-image.json";
@@ -11,10 +12,11 @@ export type ComfyWorkflow = Record<string, ComfyNode>;
 export type WorkflowValue = string | number | boolean;
 
 /**
- * The bundled workflows, one per capability. text-to-image is FLUX.1 schnell (4 steps, the fp8
- * all-in-one checkpoint), inpaint and outpaint the Stable Diffusion 2 inpainting checkpoint, upscale
- * Real-ESRGAN x4plus, edit-by-prompt FLUX.1 Kontext dev: the models of ComfyUI's own examples, so a
- * standard install only needs the files downloaded (docs/comfyui-provider.md).
+ * The bundled workflows. text-to-image is FLUX.1 schnell (4 steps, the fp8 all-in-one checkpoint),
+ * inpaint and outpaint the Stable Diffusion 2 inpainting checkpoint, upscale Real-ESRGAN x4plus,
+ * edit-by-prompt FLUX.1 Kontext dev (also style, background-by-prompt and face-restore, by
+ * instruction), image-to-video Wan 2.2 TI2V 5B: the models of ComfyUI's own examples and templates,
+ * core nodes only, so a standard install only needs the files downloaded (docs/comfyui-provider.md).
  */
 export const comfyWorkflows = {
   "text-to-image": textToImage,
@@ -22,8 +24,9 @@ export const comfyWorkflows = {
   outpaint,
   upscale,
   "edit-by-prompt": editByPrompt,
+  "image-to-video": imageToVideo,
 } satisfies Record<string, ComfyWorkflow>;
-export type ComfyCapability = keyof typeof comfyWorkflows;
+export type ComfyWorkflowName = keyof typeof comfyWorkflows;
 
 /** FLUX works best near one megapixel, each side a multiple of 16. */
 export const fluxSizes: Record<AspectRatio, { width: number; height: number }> = {
@@ -35,6 +38,22 @@ export const fluxSizes: Record<AspectRatio, { width: number; height: number }> =
   "3:2": { width: 1216, height: 832 },
   "2:3": { width: 832, height: 1216 },
 };
+
+/**
+ * Wan 2.2 TI2V 5B is trained for 720p at 24 fps; sides are multiples of 32 (its latent node's step),
+ * square at about the same pixel count.
+ */
+export const wanSizes: Record<"16:9" | "9:16" | "1:1", { width: number; height: number }> = {
+  "16:9": { width: 1280, height: 704 },
+  "9:16": { width: 704, height: 1280 },
+  "1:1": { width: 960, height: 960 },
+};
+export const wanFps = 24;
+
+/** Wan makes 4n + 1 frames (the first frame plus groups of four): 5 s at 24 fps are 121 frames. */
+export function wanFrames(durationSeconds: number): number {
+  return Math.round((wanFps * durationSeconds) / 4) * 4 + 1;
+}
 
 const placeholder = /^\{\{(\w+)\}\}$/;
 

@@ -288,9 +288,11 @@ describe("ComfyUI adapter", () => {
     await expect(adapter.testConnection({ url: closed }, AbortSignal.timeout(5000))).rejects.toMatchObject({ failure: "retriable" });
   });
 
-  it("is only a candidate for text-to-image when FLUX schnell (or no family) is asked for", () => {
+  it("is only a candidate for text-to-image when FLUX schnell (or no family) is asked for, and serves every other generative capability but background removal", () => {
     expect(adapter.models.map((m) => m.family)).toEqual(["flux-schnell"]);
-    expect(adapter.capabilities).not.toContain("text-to-image");
+    expect([...adapter.capabilities!].sort()).toEqual(
+      ["background-by-prompt", "edit-by-prompt", "face-restore", "image-to-video", "inpaint", "outpaint", "style", "upscale"],
+    );
     expect(adapter.settings.map((s) => [s.env, s.required, s.secret])).toEqual([
       ["COMFYUI_URL", true, false],
       ["COMFYUI_API_KEY", false, true],

@@ -1,12 +1,22 @@
 import { randomInt } from "node:crypto";
 import { sharp } from "../sharp";
 import type { ToolOutput } from "../tools/types";
-import type { EditOptions, InpaintOptions, OutpaintOptions, TextToImageOptions, UpscaleOptions } from "./capability-options";
+import type {
+  BackgroundByPromptOptions,
+  EditOptions,
+  FaceRestoreOptions,
+  ImageToVideoOptions,
+  InpaintOptions,
+  OutpaintOptions,
+  TextToImageOptions,
+  UpscaleOptions,
+} from "./capability-options";
 import { ComfyClient, type ComfyHistoryEntry, type ComfyImageRef } from "./comfyui-client";
-import { comfyWorkflows, fillWorkflow, fluxSizes, type ComfyCapability, type WorkflowValue } from "./comfyui-workflow";
+import { comfyWorkflows, fillWorkflow, fluxSizes, wanFps, wanFrames, wanSizes, type ComfyWorkflowName, type WorkflowValue } from "./comfyui-workflow";
 import { ProviderError } from "./errors";
-import { imageOutput } from "./output";
-import type { CapabilityRunner, ProviderAdapter, ProviderConfig, ToolContext } from "./types";
+import { styleInstruction } from "./image-request";
+import { imageOutput, videoOutput } from "./output";
+import type { Capability, CapabilityRunner, ProviderAdapter, ProviderConfig, ToolContext } from "./types";
 
 /**
  * ComfyUI (self-hosted): runs the bundled workflows (comfyui-workflows/*.json) on the operator's own
@@ -20,6 +30,7 @@ const defaultTiming: ComfyTiming = { firstPollMs: 250, maxPollMs: 2000 };
 /** History polls that fail in a row (5xx, network) before the attempt gives up; its retry resumes the prompt. */
 const maxPollFailures = 3;
 const defaultNegativePrompt = "blurry, low quality, artifacts, watermark, text";
+const videoNegativePrompt = "static frame, flickering, jitter, distorted or melting shapes, blurry, low quality, watermark, text, subtitles";
 
 export function createComfyUiAdapter(timing: ComfyTiming = defaultTiming): ProviderAdapter {
   return {
@@ -32,7 +43,7 @@ export function createComfyUiAdapter(timing: ComfyTiming = defaultTiming): Provi
     // text-to-image is an offer (not a plain capability) so only a catalog choice of FLUX schnell
     // runs here; adapters without offers would serve any model family.
     models: [{ id: "flux1-schnell-fp8", family: "flux-schnell", capabilities: ["text-to-image"], costMicros: 0, unit: "image" }],
-    capabilities: ["edit-by-prompt", "inpaint", "outpaint", "upscale"],
+    capabilities: ["edit-by-prompt", "style", "background-by-prompt", "face-restore", "inpaint", "outpaint", "upscale", "image-to-video"],
     create: (config) => ({ id: "comfyui", capabilities: comfyRunners(config, timing) }),
     async testConnection(config, signal) {
       const stats = (await new ComfyClient(config).systemStats(signal)) as { system?: unknown };
@@ -43,9 +54,16 @@ export function createComfyUiAdapter(timing: ComfyTiming = defaultTiming): Provi
 
 export const comfyUiAdapter = createComfyUiAdapter();
 
-function comfyRunners(config: ProviderConfig, timing: ComfyTiming): Partial<Record<ComfyCapability, CapabilityRunner>> {
-  const run = (context: ToolContext, capability: ComfyCapability, uploads: Record<string, Buffer>, values: Record<string, WorkflowValue>) =>
-    runWorkflow(new ComfyClient(config), timing, context, capability, uploads, values);
+function comfyRunners(config: ProviderConfig, timing: ComfyTiming): Partial<Record<Capability, CapabilityRunner>> {
+  const run = (context: ToolContext, workflow: ComfyWorkflowName, uploads: Record<string, Buffer>, values: Record<string, WorkflowValue>) =>
+    runWorkflow(new ComfyClient(config), timing, context, workflow, uploads, values);
+
+  /** One FLUX Kontext edit by instruction, for the capabilities that are an edit with a fixed prompt. */
+  const kontext = async (context: ToolContext, input: Buffer | undefined, prompt: string) => {
+    const seed = randomSeed();
+    const [result] = await run(context, "edit-by-prompt", { image: requireImage(input) }, { prompt, seed, count: 1 });
+    return { data: result!, seed };
+  };
 
   return {
     "text-to-image": async (_input, options, context) => {
@@ -110,6 +128,44 @@ function comfyRunners(config: ProviderConfig, timing: ComfyTiming): Partial<Reco
       // Kontext works at its own preferred sizes, so the edit keeps the size it came out with.
       return Promise.all(images.map((image) => imageOutput(image, { seed })));
     },
+    // Kontext has no strength setting: how far a style may go is said in words, as for other vendors.
+    style: async (input, options, context) => {
+      const o = options as EditOptions;
+      const { data, seed } = await kontext(context, input, styleInstruction(o.prompt, o.strength));
+      return imageOutput(data, { seed });
+    },
+    // The catalog's prompt already says to keep the subject and replace only the background.
+    "background-by-prompt": async (input, options, context) => {
+      const { data, seed } = await kontext(context, input, (options as BackgroundByPromptOptions).prompt);
+      return imageOutput(data, { seed });
+    },
+    /**
+     * Core ComfyUI has no face-restore node (CodeFormer and GFPGAN need custom nodes), so Kontext
+     * restores by instruction. Fidelity is CodeFormer's: high keeps the original, low may invent
+     * detail, which is a style strength the other way round. A restored photo keeps its size.
+     */
+    "face-restore": async (input, options, context) => {
+      const o = options as FaceRestoreOptions;
+      const fidelity = Math.min(1, Math.max(0, o.fidelity ?? 0.7));
+      const { data, seed } = await kontext(context, input, styleInstruction(o.prompt, 1 - fidelity));
+      return sizedOutput(data, await sizeOf(requireImage(input)), { seed, fidelity });
+    },
+    "image-to-video": async (input, options, context) => {
+      const o = options as ImageToVideoOptions;
+      const size = wanSizes[o.aspectRatio] ?? wanSizes["16:9"];
+      const seed = randomSeed();
+      const [video] = await run(context, "image-to-video", { image: requireImage(input) }, {
+        prompt: o.prompt,
+        negative_prompt: videoNegativePrompt,
+        seed,
+        width: size.width,
+        height: size.height,
+        length: wanFrames(o.durationSeconds),
+        fps: wanFps,
+      });
+      // The latent node crops the image to exactly this frame size.
+      return videoOutput(video!, size, { seed, durationSeconds: o.durationSeconds, fps: wanFps });
+    },
   };
 }
 
@@ -121,7 +177,7 @@ async function runWorkflow(
   client: ComfyClient,
   timing: ComfyTiming,
   context: ToolContext,
-  capability: ComfyCapability,
+  workflow: ComfyWorkflowName,
   uploads: Record<string, Buffer>,
   values: Record<string, WorkflowValue>,
 ): Promise<Buffer[]> {
@@ -132,18 +188,18 @@ async function runWorkflow(
     if (!promptId) {
       const names: Record<string, string> = {};
       for (const [placeholder, bytes] of Object.entries(uploads)) names[placeholder] = await client.upload(await readableByComfy(bytes), signal);
-      promptId = await client.submit(fillWorkflow(comfyWorkflows[capability], { ...values, ...names }), signal);
+      promptId = await client.submit(fillWorkflow(comfyWorkflows[workflow], { ...values, ...names }), signal);
       await context.task.save({ promptId });
     }
     const entry = await waitForHistory(client, promptId, context, timing);
-    const images = outputImagesOf(entry);
-    if (images.length === 0) throw new ProviderError("malformed", "the ComfyUI workflow finished without an image");
+    const files = outputFilesOf(entry);
+    if (files.length === 0) throw new ProviderError("malformed", "the ComfyUI workflow finished without an output file");
     await context.reportProgress(0.95);
     // Without a key the pipeline's SSRF-safe fetch reads /view (COMFYUI_URL's origin is trusted); a
     // proxy that wants the key on every request gets it from our own client.
     return await Promise.all(
-      images.map(async (image) =>
-        client.authenticated ? client.view(image, signal) : (await context.fetchResult(client.url(client.viewPath(image)))).data,
+      files.map(async (file) =>
+        client.authenticated ? client.view(file, signal) : (await context.fetchResult(client.url(client.viewPath(file)))).data,
       ),
     );
   } catch (error) {
@@ -180,11 +236,14 @@ async function waitForHistory(client: ComfyClient, promptId: string, context: To
   }
 }
 
-/** Images saved by output nodes (SaveImage: type "output"); previews ("temp") only if there is nothing else. */
-function outputImagesOf(entry: ComfyHistoryEntry): ComfyImageRef[] {
+/**
+ * Files saved by output nodes (SaveImage, SaveVideo: type "output"), in node order; previews
+ * ("temp") only if there is nothing else.
+ */
+function outputFilesOf(entry: ComfyHistoryEntry): ComfyImageRef[] {
   const all = Object.keys(entry.outputs ?? {})
     .sort((a, b) => a.localeCompare(b, "en", { numeric: true }))
-    .flatMap((node) => entry.outputs?.[node]?.images ?? []);
+    .flatMap((node) => [...(entry.outputs?.[node]?.images ?? []), ...(entry.outputs?.[node]?.gifs ?? [])]);
   const saved = all.filter((image) => image.type === "output");
   return saved.length > 0 ? saved : all;
 }
