@@ -68,6 +68,11 @@ const schema = z.object({
   PROVIDER_RETRY_DELAY_MS: z.coerce.number().int().min(0).default(1000),
   REMOTE_FETCH_MAX_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
   REMOTE_FETCH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
+  // Billing: payments are off without STRIPE_SECRET_KEY (admins grant credits by hand).
+  STRIPE_SECRET_KEY: z.string().optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  /** Points the Stripe SDK at another host (a local Stripe mock); the real API by default. */
+  STRIPE_API_BASE: optionalUrl,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -97,6 +102,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (raw.S3_BUCKET && !(raw.S3_ACCESS_KEY_ID && raw.S3_SECRET_ACCESS_KEY)) {
     throw new ConfigError(
       "Invalid configuration: S3_BUCKET is set, so S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set too.",
+    );
+  }
+  if (raw.STRIPE_SECRET_KEY && !raw.STRIPE_WEBHOOK_SECRET) {
+    throw new ConfigError(
+      "Invalid configuration: STRIPE_SECRET_KEY is set, so STRIPE_WEBHOOK_SECRET must be set too (the signing secret of the webhook endpoint, whsec_...).",
     );
   }
   const dataDir = path.resolve(raw.DATA_DIR);

@@ -23,6 +23,14 @@ export const errorStatus = {
   provider_not_configured: 503,
   provider_unavailable: 502,
   job_not_cancelable: 409,
+  // Billing: payments off or not set up, Stripe unreachable, a bad webhook, debt and plan limits.
+  payments_disabled: 503,
+  billing_not_synced: 503,
+  payments_unavailable: 502,
+  invalid_signature: 400,
+  subscription_exists: 409,
+  account_in_debt: 402,
+  plan_limit_exceeded: 403,
   internal_error: 500,
   // URL transformations (/i/...): a bad parameter, a step this server cannot run, a step that failed.
   invalid_transformation: 400,

@@ -22,14 +22,16 @@ export function SiteHeader() {
         { href: "/batch", label: t("batch") },
         { href: "/gallery", label: t("gallery") },
         { href: "/statement", label: t("statement") },
+        { href: "/billing", label: t("billing") },
         ...(me.user.role === "admin"
           ? [
               { href: "/admin/providers", label: t("admin") },
               { href: "/admin/outbox", label: t("outbox") },
+              { href: "/admin/credits", label: t("adminCredits") },
             ]
           : []),
       ]
-    : [];
+    : [{ href: "/pricing", label: t("pricing") }];
 
   async function signOut() {
     await authClient().signOut();

@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { registerAdminRoutes } from "@/features/admin/api";
 import { registerAssetRoutes } from "@/features/assets/api";
 import { registerAuthRoutes } from "@/features/auth/api";
+import { registerBillingRoutes } from "@/features/billing/api";
 import { registerCreditRoutes } from "@/features/credits/api";
 import { registerGeneratorRoutes } from "@/features/generators/api";
 import { registerJobRoutes } from "@/features/jobs/api";
@@ -32,6 +33,7 @@ export function createApiV1(rt: Runtime): ApiApp {
   registerJobRoutes(api, rt);
   registerCreditRoutes(api, rt);
   registerAdminRoutes(api, rt);
+  registerBillingRoutes(api, rt);
   registerProviderRoutes(api, rt);
 
   api.doc31("/openapi.json", {

@@ -9,6 +9,7 @@ import { readCookie } from "./cookies";
 import { errorResponse } from "./errors";
 import { createApiV1 } from "./api-v1";
 import { createImageRoutes } from "@/features/transforms/api";
+import { registerStripeWebhook } from "@/features/billing/api";
 import type { ApiEnv } from "./types";
 
 /** Everything under /api (health, better-auth at /api/auth, the public REST API at /api/v1) and the /i image URLs. */
@@ -66,6 +67,7 @@ export function createHttpApp(rt: Runtime): Hono<ApiEnv> {
     await next();
   });
 
+  registerStripeWebhook(app, rt);
   app.route("/api/v1", createApiV1(rt));
   // ImageKit-style image URLs: /i/<asset>/tr:<steps> (signed or with the owner's session).
   app.route("/i", createImageRoutes(rt));

@@ -3,6 +3,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { priceOf } from "@/catalog/price-of";
+import { assertWithinPlan } from "@/features/billing/server/plan-limits";
 import { placeHold } from "@/features/credits/server/holds";
 import type { ProviderDirectory } from "@/engine/providers/directory";
 import { availabilityOf, withDefaultModel } from "@/features/generators/server/availability";
@@ -59,6 +60,7 @@ export async function submitJob({
   await assertOwnsAssets(ctx, accountId, assetIdsOf(inputs, generator.assetInputs));
   await assertPromptsAllowed(ctx, env, generator, inputs);
   assertProvidersConfigured(directory, generator, inputs);
+  await assertWithinPlan({ ctx, input: { inputs } });
   const price = priceOf(generator.pricing ?? { base: generator.price }, inputs);
 
   const jobId = randomUUID();

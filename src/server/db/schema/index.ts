@@ -3,3 +3,4 @@ export * from "./credits";
 export * from "./jobs";
 export * from "./system";
 export * from "./providers";
+export * from "./billing";
