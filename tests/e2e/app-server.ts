@@ -30,9 +30,10 @@ function exited(child: ChildProcess): Promise<void> {
 
 /**
  * Starts the production build (`next start`) on a free port with a fresh data folder, and waits
- * until /api/health answers 200.
+ * until /api/health answers 200. `env` is added to the server's environment (a vendor fake's key
+ * and base URL).
  */
-export async function startAppServer(): Promise<AppServer> {
+export async function startAppServer(options: { env?: Record<string, string> } = {}): Promise<AppServer> {
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
     throw new Error("No production build found (.next/BUILD_ID is missing). Run `npm run build` (or `npx next build`) first.");
   }
@@ -52,6 +53,7 @@ export async function startAppServer(): Promise<AppServer> {
       APP_URL: baseUrl,
       LOG_LEVEL: "warn",
       QUEUE_POLL_SECONDS: "0.5",
+      ...options.env,
     },
   });
   const append = (chunk: Buffer) => {

@@ -83,3 +83,9 @@ export async function startJob(
   });
   return job;
 }
+
+/** POST /api/v1/jobs/:id/cancel: stops a queued or running job; its held credits are given back. */
+export async function cancelJob(id: string): Promise<Job> {
+  const { job } = await api<{ job: Job }>(`/api/v1/jobs/${encodeURIComponent(id)}/cancel`, { method: "POST" });
+  return job;
+}

@@ -1,8 +1,9 @@
 // Shapes of the /api/v1 answers the UI reads. The server owns the contract; these mirror it.
 
+import type { PriceRule } from "@/catalog/price-of";
 import type { LedgerKind } from "@/features/credits/ledger-kinds";
 
-export type { LedgerKind };
+export type { LedgerKind, PriceRule };
 
 export type Role = "user" | "admin";
 
@@ -32,6 +33,9 @@ export type JsonSchema = {
   enum?: unknown[];
   minimum?: number;
   maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  const?: unknown;
   default?: unknown;
   format?: string;
   properties?: Record<string, JsonSchema>;
@@ -48,7 +52,15 @@ export type Generator = {
   description: string;
   category: string;
   price: number;
+  /** How the inputs change the price (a model, a count): priceOf(pricing, inputs) is what is held. */
+  pricing: PriceRule;
   mode: "sync" | "async";
+  /** False when no AI provider for it is configured on this server. */
+  available: boolean;
+  /** Environment variables of which any one would make it available. */
+  requires: string[];
+  /** For a model choice: which models can run here ({ family: runnable }). */
+  models?: Record<string, boolean>;
   inputSchema: JsonSchema;
 };
 

@@ -1,6 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
+import { priceFor } from "../dashboard/pricing";
 import { useSummarizeInputs } from "../studio/use-summarize-inputs";
 import styles from "./batch.module.css";
 import type { BatchStep } from "./run-batch";
@@ -26,7 +27,7 @@ export function BatchSteps({ steps, editable, onRemove, onMoveUp }: Props) {
           <span className={styles.stepText}>
             <strong>{step.generator.title}</strong>
             <span className="hint">
-              {[summarize(step.generator, step.inputs), tc("credits", { count: step.generator.price })].filter(Boolean).join(" · ")}
+              {[summarize(step.generator, step.inputs), tc("credits", { count: priceFor(step.generator, step.inputs) })].filter(Boolean).join(" · ")}
             </span>
           </span>
           {editable && (

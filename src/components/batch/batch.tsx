@@ -6,11 +6,12 @@ import { api } from "../api/client";
 import type { Asset, Generator } from "../api/types";
 import { useErrorMessage } from "../api/use-error-message";
 import { GeneratorForm } from "../dashboard/generator-form";
+import { priceFor } from "../dashboard/pricing";
 import { Uploader } from "../dashboard/uploader";
 import { useSession } from "../session/session-provider";
 import { Notice } from "../ui/notice";
 import { PageHead } from "../ui/page-head";
-import { groupTools, isKnownCategory, triggerDownload } from "../studio/tools";
+import { groupTools, isKnownCategory, takesMask, triggerDownload } from "../studio/tools";
 import styles from "./batch.module.css";
 import { BatchImages } from "./batch-images";
 import { BatchSteps } from "./batch-steps";
@@ -66,10 +67,11 @@ export function Batch() {
     [resetRun],
   );
 
-  const groups = groupTools(generators);
+  // A painted mask belongs to one image: erase is a studio tool, not a batch step.
+  const groups = groupTools(generators.filter((g) => !takesMask(g)));
   const tools = groups.flatMap((g) => g.tools);
   const tool = tools.find((g) => g.id === toolId) ?? tools[0];
-  const pricePerImage = steps.reduce((sum, step) => sum + step.generator.price, 0);
+  const pricePerImage = steps.reduce((sum, step) => sum + priceFor(step.generator, step.inputs), 0);
   const total = pricePerImage * images.length;
   const balance = session.status === "signed-in" ? session.me.account.balance : 0;
   const tooExpensive = total > balance;
@@ -178,7 +180,7 @@ export function Batch() {
                   setSteps((current) => [...current, { key, generator, inputs: options }]);
                   resetRun();
                 }}
-                submitLabel={(g) => t("addStep", { title: g.title, price: g.price })}
+                submitLabel={(g, price) => t("addStep", { title: g.title, price })}
               />
             </div>
           )}

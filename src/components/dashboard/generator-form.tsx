@@ -1,14 +1,17 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { Fragment, useEffect, useId, useState, type FormEvent } from "react";
+import { useEffect, useId, useState, type FormEvent } from "react";
 import { api, ApiError, startJob } from "../api/client";
 import type { Asset, Generator, Job } from "../api/types";
 import { useErrorMessage } from "../api/use-error-message";
+import { isUpgradeError, UpgradeDialog } from "../billing/upgrade-dialog";
 import { FormActions } from "../ui/form-actions";
 import styles from "./dashboard.module.css";
-import { AssetListField } from "../generators/asset-list-field";
-import { AssetField, imageFieldOf, isAssetField, isAssetListField, readInputs, SchemaField } from "./schema-fields";
+import { GeneratorFields } from "./generator-fields";
+import { priceFor, startingInputs } from "./pricing";
+import { ProviderNote } from "./provider-note";
+import { imageFieldOf, isAssetField, isAssetListField, readInputs } from "./schema-fields";
 
 type Props = {
   generators: Generator[];
@@ -21,8 +24,8 @@ type Props = {
    * input is then left empty for the caller to fill, and no image is needed.
    */
   onInputs?: (generator: Generator, inputs: Record<string, unknown>) => void;
-  /** The button's text; by default "<title> · <price>". */
-  submitLabel?: (generator: Generator) => string;
+  /** The button's text; by default "<title> · <price>" (the price for the inputs as they are now). */
+  submitLabel?: (generator: Generator, price: number) => string;
   /** Uploads offered for other image inputs (a background image); loaded from the server when absent. */
   assetChoices?: Asset[];
   /** Disabled for another reason (a step already running). */
@@ -67,6 +70,9 @@ export function GeneratorForm({
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  const [upgrade, setUpgrade] = useState<ApiError | null>(null);
+  // The inputs as the form holds them, read on every change: the price follows them.
+  const [live, setLive] = useState<{ generatorId: string; inputs: Record<string, unknown> } | null>(null);
 
   const generator = generators.find((g) => g.id === selectedId) ?? generators[0];
   const schema = generator?.inputSchema ?? {};
@@ -75,10 +81,11 @@ export function GeneratorForm({
   const needsChoices = entries.some(([name, field]) => isAssetField(name, field) || isAssetListField(name, field));
   const loadedChoices = useUploadChoices(needsChoices && assetChoices === undefined);
   if (!generator) return <p className="muted">{t("starting")}</p>;
-  const required = new Set(schema.required ?? []);
   const choices = assetChoices ?? loadedChoices;
   // A generator without an image input (a calendar takes a list of images) needs no current image.
   const needsImage = !onInputs && !asset && imageField !== undefined;
+  const inputs = live?.generatorId === generator.id ? live.inputs : startingInputs(generator, defaults);
+  const price = priceFor(generator, inputs);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -97,13 +104,21 @@ export function GeneratorForm({
     } catch (e) {
       setError(errorMessage(e));
       if (e instanceof ApiError) setFieldErrors(e.fields);
+      if (isUpgradeError(e)) setUpgrade(e);
     } finally {
       setPending(false);
     }
   }
 
   return (
-    <form className="stack" onSubmit={submit} data-testid="generator-form" data-generator={generator.id}>
+    <form
+      className="stack"
+      onSubmit={submit}
+      onChange={(event) => setLive({ generatorId: generator.id, inputs: readInputs(new FormData(event.currentTarget), schema, "") })}
+      data-testid="generator-form"
+      data-generator={generator.id}
+      data-price={price}
+    >
       {generators.length > 1 && (
         <div className="field">
           <label htmlFor={`${idPrefix}-generator`}>{t("pick")}</label>
@@ -128,53 +143,26 @@ export function GeneratorForm({
       {entries.length > 0 && (
         <fieldset key={generator.id} className={styles.fields} disabled={pending || disabled}>
           <legend className="visually-hidden">{generator.title}</legend>
-          {entries.map(([name, schemaField]) => {
-            const field = defaults && name in defaults ? { ...schemaField, default: defaults[name] } : schemaField;
-            return (
-              <Fragment key={name}>
-                {isAssetListField(name, field) ? (
-                  <AssetListField
-                    name={name}
-                    schema={field}
-                    idPrefix={idPrefix}
-                    errors={fieldErrors[name] ?? fieldErrors[`inputs.${name}`]}
-                    choices={choices}
-                  />
-                ) : isAssetField(name, field) ? (
-                  <AssetField
-                    name={name}
-                    schema={field}
-                    required={required.has(name)}
-                    idPrefix={idPrefix}
-                    errors={fieldErrors[name] ?? fieldErrors[`inputs.${name}`]}
-                    choices={choices}
-                  />
-                ) : (
-                  <SchemaField
-                    name={name}
-                    schema={field}
-                    required={required.has(name)}
-                    idPrefix={idPrefix}
-                    errors={fieldErrors[name] ?? fieldErrors[`inputs.${name}`]}
-                  />
-                )}
-                {/* Width and height sit side by side; the hint about leaving one empty spans both. */}
-                {name === "height" && "width" in (schema.properties ?? {}) && (
-                  <p className={`hint ${styles.wide}`}>{t("hints.size")}</p>
-                )}
-              </Fragment>
-            );
-          })}
+          <GeneratorFields
+            generator={generator}
+            entries={entries}
+            idPrefix={idPrefix}
+            fieldErrors={fieldErrors}
+            choices={choices}
+            defaults={defaults}
+          />
         </fieldset>
       )}
       {needsImage && <p className="hint">{t("needImage")}</p>}
+      <ProviderNote generator={generator} />
       <FormActions
         message={error}
         pending={pending}
-        disabled={needsImage || disabled}
-        label={submitLabel ? submitLabel(generator) : t("run", { title: generator.title, price: generator.price })}
+        disabled={needsImage || disabled || !generator.available}
+        label={submitLabel ? submitLabel(generator, price) : t("run", { title: generator.title, price })}
         pendingLabel={t("starting")}
       />
+      <UpgradeDialog error={upgrade} onClose={() => setUpgrade(null)} />
     </form>
   );
 }

@@ -1,36 +1,29 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { isTerminal, type Job } from "../api/types";
+import { isTerminal, type Job, type JobOutput } from "../api/types";
 import { downloadUrl, useFormatBytes, useFormatDateTime } from "../ui/format";
+import { isVideo, Media } from "../ui/media";
 import { Notice } from "../ui/notice";
 import { ProgressBar } from "../ui/progress-bar";
+import { CancelJobButton } from "./cancel-job-button";
 import styles from "./dashboard.module.css";
 import { useJobUpdates } from "./use-job-updates";
 
 type Props = { job: Job; title: string; onUpdate: (job: Job) => void };
 
+/** Errors whose message already says that nothing was charged. */
+const saysNotCharged = new Set(["content_blocked", "provider_rejected", "provider_unavailable"]);
+
 export function JobCard({ job, title, onUpdate }: Props) {
   const t = useTranslations("jobs");
-  const tc = useTranslations("common");
-  const formatBytes = useFormatBytes();
-  const formatDateTime = useFormatDateTime();
   const { fallback } = useJobUpdates(job, onUpdate);
   const active = !isTerminal(job.status);
+  const ended = job.status === "failed" || job.status === "canceled";
 
   return (
-    <li className={`card ${styles.job}`} data-testid="job" data-status={job.status}>
-      <div className={styles.jobHead}>
-        <div>
-          <h3 className={styles.jobTitle}>{title}</h3>
-          <p className="hint">
-            {formatDateTime(job.createdAt)} · {t("price", { price: job.price })}
-          </p>
-        </div>
-        <span className={styles.status} data-status={job.status} role="status" data-testid="job-status">
-          {t(`status.${job.status}`)}
-        </span>
-      </div>
+    <li className={`card ${styles.job}`} data-testid="job" data-status={job.status} data-generator={job.generator}>
+      <JobHead job={job} title={title} />
       {active && (
         <div className={styles.jobProgress}>
           <ProgressBar value={job.progress} label={t("progressLabel")} />
@@ -39,31 +32,66 @@ export function JobCard({ job, title, onUpdate }: Props) {
       )}
       {fallback && <p className="hint">{t("reconnecting")}</p>}
       {job.status === "failed" && job.error && <Notice>{job.error.message}</Notice>}
-      {job.outputs.map((output) => (
-        <figure key={output.assetId} className={styles.output}>
-          <a href={output.url} target="_blank" rel="noreferrer" className={styles.outputImage}>
-            {/* eslint-disable-next-line @next/next/no-img-element -- signed, short-lived URLs */}
-            <img
-              src={output.url}
-              alt={t("outputAlt", { id: job.id.slice(0, 8) })}
-              loading="lazy"
-              style={output.width && output.height ? { aspectRatio: `${output.width} / ${output.height}` } : undefined}
-            />
-          </a>
-          <figcaption className={styles.outputCaption}>
-            <span className="hint">
-              {t("details", {
-                width: output.width ?? "?",
-                height: output.height ?? "?",
-                size: formatBytes(output.bytes),
-              })}
-            </span>
-            <a href={downloadUrl(output.url)} className="button button-small" download>
-              {tc("download")}
-            </a>
-          </figcaption>
-        </figure>
-      ))}
+      {ended && !saysNotCharged.has(job.error?.code ?? "") && (
+        <p className="hint" data-testid="not-charged">
+          {t("notCharged")}
+        </p>
+      )}
+      {active && <CancelJobButton job={job} onUpdate={onUpdate} />}
+      {job.outputs.length > 0 && (
+        <div className={job.outputs.length > 1 ? styles.outputs : undefined} data-testid="job-outputs">
+          {job.outputs.map((output, index) => (
+            <OutputFigure key={output.assetId} output={output} alt={t("outputAlt", { id: `${job.id.slice(0, 8)}${job.outputs.length > 1 ? `-${index + 1}` : ""}` })} />
+          ))}
+        </div>
+      )}
     </li>
+  );
+}
+
+function JobHead({ job, title }: { job: Job; title: string }) {
+  const t = useTranslations("jobs");
+  const formatDateTime = useFormatDateTime();
+  return (
+    <div className={styles.jobHead}>
+      <div>
+        <h3 className={styles.jobTitle}>{title}</h3>
+        <p className="hint">
+          {formatDateTime(job.createdAt)} · {t("price", { price: job.price })}
+        </p>
+      </div>
+      <span className={styles.status} data-status={job.status} role="status" data-testid="job-status">
+        {t(`status.${job.status}`)}
+      </span>
+    </div>
+  );
+}
+
+/** One output with its size and a download button; images open full size, videos play in place. */
+function OutputFigure({ output, alt }: { output: JobOutput; alt: string }) {
+  const t = useTranslations("jobs");
+  const tc = useTranslations("common");
+  const formatBytes = useFormatBytes();
+  const video = isVideo(output.mime);
+  return (
+    <figure className={styles.output} data-testid="job-output" data-mime={output.mime}>
+      {video ? (
+        <Media url={output.url} mime={output.mime} alt={alt} width={output.width} height={output.height} className={styles.outputVideo} />
+      ) : (
+        <a href={output.url} target="_blank" rel="noreferrer" className={styles.outputImage}>
+          <Media url={output.url} mime={output.mime} alt={alt} width={output.width} height={output.height} />
+        </a>
+      )}
+      <figcaption className={styles.outputCaption}>
+        <span className="hint">
+          {output.width && output.height
+            ? t("details", { width: output.width, height: output.height, size: formatBytes(output.bytes) })
+            : formatBytes(output.bytes)}
+        </span>
+        <a href={downloadUrl(output.url)} className="button button-small" download>
+          {tc("download")}
+        </a>
+      </figcaption>
+    </figure>
   );
 }

@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import type { Asset, JsonSchema } from "../api/types";
 import styles from "./dashboard.module.css";
+import { enumValues } from "./pricing";
 
 // Renders a generator's JSON Schema as form fields. The server labels the schema in the user's
 // language (src/features/generators/server/field-labels.ts): each field's `title` (and hint in
@@ -64,6 +65,7 @@ export function SchemaField({ name, schema, required, idPrefix, errors }: FieldP
   const hint = schema.title && schema.description ? schema.description : null;
   const describedBy = [hint ? hintId : null, errors?.length ? errorId : null].filter(Boolean).join(" ") || undefined;
   const type = typeOf(schema);
+  const values = enumValues(schema);
   const common = {
     id,
     name,
@@ -74,11 +76,11 @@ export function SchemaField({ name, schema, required, idPrefix, errors }: FieldP
   } as const;
 
   let control;
-  if (schema.enum) {
+  if (values) {
     control = (
       <select {...common} defaultValue={schema.default === undefined ? "" : String(schema.default)}>
         {!required && <option value="">{name === "format" ? t("original") : t("auto")}</option>}
-        {schema.enum.map((value) => (
+        {values.map((value) => (
           <option key={String(value)} value={String(value)}>
             {valueLabel(schema, value)}
           </option>
@@ -105,7 +107,7 @@ export function SchemaField({ name, schema, required, idPrefix, errors }: FieldP
   }
 
   return (
-    <div className={`field ${schema.enum ? styles.wide : ""}`}>
+    <div className={`field ${values ? styles.wide : ""}`}>
       <label htmlFor={id}>{label}</label>
       {control}
       {hint && (

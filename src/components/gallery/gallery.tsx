@@ -5,6 +5,7 @@ import Link from "next/link";
 import type { Asset } from "../api/types";
 import { usePaged } from "../api/use-paged";
 import { downloadUrl, useFormatBytes, useFormatDateTime } from "../ui/format";
+import { isVideo, Media } from "../ui/media";
 import { PagedStatus } from "../ui/paged-status";
 import styles from "./gallery.module.css";
 
@@ -38,14 +39,22 @@ export function Gallery() {
       {items && items.length > 0 && (
         <ul className={styles.grid}>
           {items.map((asset) => (
-            <li key={asset.id} className={styles.item} data-testid="gallery-item">
-              <a href={asset.url} target="_blank" rel="noreferrer" className={styles.thumb}>
-                {/* eslint-disable-next-line @next/next/no-img-element -- signed, short-lived URLs */}
-                <img src={asset.url} alt={t("outputAlt", { date: formatDateTime(asset.createdAt) })} loading="lazy" />
-              </a>
+            <li key={asset.id} className={styles.item} data-testid="gallery-item" data-mime={asset.mime}>
+              {isVideo(asset.mime) ? (
+                // A video plays in place; its file URL, never an /i/ image transformation.
+                <div className={styles.thumb}>
+                  <Media url={asset.url} mime={asset.mime} alt={t("videoAlt", { date: formatDateTime(asset.createdAt) })} />
+                </div>
+              ) : (
+                <a href={asset.url} target="_blank" rel="noreferrer" className={styles.thumb}>
+                  <Media url={asset.url} mime={asset.mime} alt={t("outputAlt", { date: formatDateTime(asset.createdAt) })} />
+                </a>
+              )}
               <div className={styles.meta}>
                 <span className="hint">
-                  {tj("details", { width: asset.width ?? "?", height: asset.height ?? "?", size: formatBytes(asset.bytes) })}
+                  {asset.width && asset.height
+                    ? tj("details", { width: asset.width, height: asset.height, size: formatBytes(asset.bytes) })
+                    : formatBytes(asset.bytes)}
                 </span>
                 <a href={downloadUrl(asset.url)} className="button button-small button-secondary" download>
                   {tc("download")}

@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import Link from "next/link";
+import { hasVariablePrice, lowestPrice } from "../dashboard/pricing";
 import { Notice } from "../ui/notice";
 import { PageHead } from "../ui/page-head";
 import styles from "./generators.module.css";
@@ -30,11 +31,15 @@ export function GeneratorList() {
                 className={`card ${styles.cardLink}`}
                 data-testid="generator-card"
                 data-generator={generator.id}
+                data-available={generator.available}
               >
                 <h2>{generator.title}</h2>
                 <p className="muted">{generator.description}</p>
+                {!generator.available && <span className={`pill ${styles.unavailable}`}>{t("needsProvider")}</span>}
                 <span className={styles.cardFoot}>
-                  <span className={`pill ${styles.price}`}>{t("price", { price: generator.price })}</span>
+                  <span className={`pill ${styles.price}`}>
+                    {hasVariablePrice(generator) ? t("priceFrom", { price: lowestPrice(generator) }) : t("price", { price: generator.price })}
+                  </span>
                   <span className={styles.openLabel} aria-hidden="true">
                     {t("open")} →
                   </span>

@@ -9,6 +9,7 @@ import { whileMounted } from "../api/while-mounted";
 import dashboardStyles from "../dashboard/dashboard.module.css";
 import { GeneratorForm } from "../dashboard/generator-form";
 import { JobList } from "../dashboard/job-list";
+import { hasVariablePrice, lowestPrice } from "../dashboard/pricing";
 import { imageFieldOf, isAssetListField } from "../dashboard/schema-fields";
 import { Uploader } from "../dashboard/uploader";
 import { useJobList } from "../dashboard/use-job-list";
@@ -21,6 +22,15 @@ import { useSpecialisedGenerators } from "./use-generators";
 
 /** How many recent uploads a list of images (a calendar) can pick from. */
 const uploadChoices = 60;
+
+/** What the upload asks for, where a generator wants a particular photo. */
+const uploadHeadings: Record<string, "uploadSelfie" | "uploadProduct"> = {
+  "ai-headshot": "uploadSelfie",
+  "ad-video": "uploadProduct",
+};
+
+/** Generators that take minutes: the page says it may be closed (the job list comes back on return). */
+const slowGenerators = new Set(["ad-video"]);
 
 /**
  * /generators/[id]: one specialised generator with its own form. Upload (several files for a
@@ -89,21 +99,26 @@ export function GeneratorPage({ id }: { id: string }) {
       <PageHead title={generator.title} lead={generator.description}>
         <div className={styles.headAside}>
           <span className={`pill ${styles.price}`} data-testid="generator-price">
-            {t("price", { price: generator.price })}
+            {hasVariablePrice(generator) ? t("priceFrom", { price: lowestPrice(generator) }) : t("price", { price: generator.price })}
           </span>
           <Link href="/generators">{t("back")}</Link>
         </div>
       </PageHead>
       {loadError && <Notice>{loadError}</Notice>}
-      <div className={dashboardStyles.workspace}>
+      {slowGenerators.has(generator.id) && (
+        <p className="notice" role="note" data-testid="slow-note">
+          {t("slowNote")}
+        </p>
+      )}
+      <div className={takesImage || listField ? dashboardStyles.workspace : undefined}>
         {(takesImage || listField) && (
           <section className="card" aria-labelledby="upload-heading">
-            <h2 id="upload-heading">{listField ? t("uploadMany") : t("upload")}</h2>
+            <h2 id="upload-heading">{listField ? t("uploadMany") : t(uploadHeadings[generator.id] ?? "upload")}</h2>
             {listField ? <Uploader asset={null} onUploaded={addUpload} multiple /> : <Uploader asset={asset} onUploaded={setAsset} />}
           </section>
         )}
         <section className="card" aria-labelledby="options-heading">
-          <h2 id="options-heading">{t("options")}</h2>
+          <h2 id="options-heading">{takesImage || listField ? t("options") : t("optionsOnly")}</h2>
           {listField && uploads === null ? (
             <p className="muted">{tc("loading")}</p>
           ) : (
@@ -121,7 +136,15 @@ export function GeneratorPage({ id }: { id: string }) {
       <section aria-labelledby="results-heading" className="stack">
         <h2 id="results-heading">{t("results")}</h2>
         <JobList jobs={jobs} empty={t("noResults")} className={styles.results}>
-          {(job) => <GeneratorResult key={job.id} job={job} title={generator.title} onUpdate={updateJob} />}
+          {(job) => (
+            <GeneratorResult
+              key={job.id}
+              job={job}
+              title={generator.title}
+              onUpdate={updateJob}
+              runningNote={slowGenerators.has(generator.id) ? t("slowRunning") : undefined}
+            />
+          )}
         </JobList>
       </section>
     </div>

@@ -1,25 +1,30 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import type { Job } from "../api/types";
+import { isTerminal, type Job } from "../api/types";
 import { JobCard } from "../dashboard/job-card";
 import { ResultFacts } from "../studio/result-facts";
 import { downloadUrl } from "../ui/format";
+import { isImage, isVideo } from "../ui/media";
 import styles from "./generators.module.css";
 
-type Props = { job: Job; title: string; onUpdate: (job: Job) => void };
-
-const isImage = (mime: string) => mime.startsWith("image/");
+type Props = {
+  job: Job;
+  title: string;
+  onUpdate: (job: Job) => void;
+  /** Shown while the job runs (a video: "this takes minutes, you may close the page"). */
+  runningNote?: string;
+};
 
 /**
  * One run on a generator's page: the job card (live progress, images with their download
  * buttons), the facts the tools reported, and for documents (a calendar) a download button for
  * the file and its pages as thumbnails.
  */
-export function GeneratorResult({ job, title, onUpdate }: Props) {
+export function GeneratorResult({ job, title, onUpdate, runningNote }: Props) {
   const t = useTranslations("generatorPages");
-  const documents = job.outputs.filter((output) => !isImage(output.mime));
-  const images = job.outputs.filter((output) => isImage(output.mime));
+  const documents = job.outputs.filter((output) => !isImage(output.mime) && !isVideo(output.mime));
+  const images = job.outputs.filter((output) => isImage(output.mime) || isVideo(output.mime));
   // Beside a document the images are its pages: thumbnails, not full-size results.
   const pages = documents.length > 0 ? images : [];
   const shown = { ...job, outputs: documents.length > 0 ? [] : images };
@@ -30,6 +35,11 @@ export function GeneratorResult({ job, title, onUpdate }: Props) {
       <ul>
         <JobCard job={shown} title={title} onUpdate={onUpdate} />
       </ul>
+      {runningNote && !isTerminal(job.status) && (
+        <p className="hint" data-testid="running-note">
+          {runningNote}
+        </p>
+      )}
       {done && (
         <div className={styles.extras}>
           <ResultFacts result={job.result} />

@@ -12,12 +12,13 @@ import { Notice } from "../ui/notice";
 import { PageHead } from "../ui/page-head";
 import { CompareSlider } from "./compare-slider";
 import { DownloadPanel } from "./download-panel";
+import { EraseTool } from "./erase-tool";
 import { ResultFacts } from "./result-facts";
 import { RunningStep } from "./running-step";
 import { StepHistory } from "./step-history";
 import styles from "./studio.module.css";
 import { ToolPanel } from "./tool-panel";
-import { frameStyle, groupTools, outputOf, pictureOfAsset, type Picture } from "./tools";
+import { frameStyle, groupTools, isMaskUpload, outputOf, pictureOfAsset, takesMask, type Picture } from "./tools";
 import { UploadStrip } from "./upload-strip";
 import { readQuery, useStudioSession } from "./use-studio-session";
 
@@ -41,6 +42,7 @@ export function Studio() {
   const [uploads, setUploads] = useState<Asset[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [compareWith, setCompareWith] = useState<"previous" | "original">("previous");
+  const [toolId, setToolId] = useState<string | null>(null);
   const studio = useStudioSession();
   const { open, restore, idle, update, move } = studio;
   const { original, steps, at, running, failed } = studio.session;
@@ -56,7 +58,7 @@ export function Studio() {
       .then(([g, a]) => {
         if (!active) return;
         setGenerators(g.generators);
-        setUploads(a.assets);
+        setUploads(a.assets.filter((asset) => !isMaskUpload(asset)));
         if (fromUrl) void restore(fromUrl.originalId, fromUrl.saved);
         else if (a.assets[0]) void open(a.assets[0]);
         else idle();
@@ -114,6 +116,20 @@ export function Studio() {
   const current = pictureAt(at);
   const before = pictureAt(compareWith === "original" ? 0 : at - 1);
   const currentJob = at > 0 ? steps[at - 1] : undefined;
+  // A mask tool turns the stage into its brush editor (not while a step runs).
+  const maskTool = locked || studio.loading ? undefined : generators.find((g) => g.id === toolId && takesMask(g));
+  const startStep = (job: Job) => {
+    studio.begin(job);
+    void refresh();
+  };
+  const openTool = (id: string | null) => {
+    setToolId(id);
+    const tool = generators.find((g) => g.id === id);
+    // On a phone the stage is above the panel: bring the picture to paint on into view.
+    if (tool && takesMask(tool) && window.matchMedia("(max-width: 899px)").matches) {
+      requestAnimationFrame(() => document.getElementById("stage-heading")?.scrollIntoView({ block: "start" }));
+    }
+  };
 
   return (
     <div className="stack">
@@ -136,7 +152,18 @@ export function Studio() {
             <p className="muted">{studio.loading ? t("restoring") : t("empty")}</p>
           ) : (
             <>
-              {at > 0 && before ? (
+              {maskTool ? (
+                <EraseTool
+                  key={`${maskTool.id}-${current.assetId}`}
+                  generator={maskTool}
+                  picture={current}
+                  onJob={(job) => {
+                    // Back to the before/after view, where the result will show.
+                    setToolId(null);
+                    startStep(job);
+                  }}
+                />
+              ) : at > 0 && before ? (
                 <CompareSlider
                   key={`${before.assetId}-${current.assetId}`}
                   before={before}
@@ -167,7 +194,9 @@ export function Studio() {
               {running && <RunningStep key={running.id} job={running} title={titles.get(running.generator) ?? running.generator} onUpdate={onStepUpdate} />}
               {failed && (
                 <Notice>
-                  {t("stepFailed", { title: titles.get(failed.generator) ?? failed.generator, message: failed.error?.message ?? "" })}
+                  {failed.status === "canceled"
+                    ? t("stepCanceled", { title: titles.get(failed.generator) ?? failed.generator })
+                    : t("stepFailed", { title: titles.get(failed.generator) ?? failed.generator, message: failed.error?.message ?? "" })}
                 </Notice>
               )}
               {currentJob && <ResultFacts result={currentJob.result} />}
@@ -189,14 +218,13 @@ export function Studio() {
           </h2>
           <ToolPanel
             groups={groupTools(generators, studioCategories)}
-            image={current ? { id: current.assetId } : null}
+            picture={current}
             uploads={strip}
             ready={generators.length > 0}
             locked={locked || studio.loading}
-            onJob={(job) => {
-              studio.begin(job);
-              void refresh();
-            }}
+            onJob={startStep}
+            openId={toolId}
+            onOpen={openTool}
           />
         </aside>
       </div>

@@ -1,5 +1,6 @@
 import type { Asset, Generator, Job, JobOutput } from "../api/types";
 import { isAssetField } from "../dashboard/schema-fields";
+import { maskFileName } from "./mask";
 
 /** The panels list categories in this order; anything unknown comes last, under its own name. */
 export const categoryOrder = ["magic-studio", "basics", "generators"] as const;
@@ -12,6 +13,15 @@ export function takesOneImage(generator: Generator): boolean {
   const image = generator.inputSchema.properties?.image;
   return image !== undefined && isAssetField("image", image) && image.type !== "array";
 }
+
+/** Tools that also take a painted mask (magic erase): the studio gives them the brush editor. */
+export function takesMask(generator: Generator): boolean {
+  const mask = generator.inputSchema.properties?.mask;
+  return mask !== undefined && isAssetField("mask", mask);
+}
+
+/** Masks painted in the studio are uploads too; they are not images to edit. */
+export const isMaskUpload = (asset: Pick<Asset, "name">) => asset.name === maskFileName;
 
 export type ToolGroup = { category: string; tools: Generator[] };
 

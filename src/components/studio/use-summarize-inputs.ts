@@ -20,7 +20,9 @@ export function useSummarizeInputs(): (generator: Generator | undefined, inputs:
         })
         .map(([name, value]) => {
           const field = properties[name];
-          const shown = field?.["x-enum-labels"] ? valueLabel(field, value) : String(value);
+          const text = field?.["x-enum-labels"] ? valueLabel(field, value) : String(value);
+          // A prompt can be long: the history shows its start.
+          const shown = text.length > 60 ? `${text.slice(0, 59)}…` : text;
           return `${fieldLabel(name, field)}: ${shown}`;
         })
         .join(" · ");
