@@ -82,7 +82,8 @@ describe("the web journey", () => {
       await page.goto("/sign-in");
       await signIn(page, t, email, password);
       await page.waitForURL("**/dashboard");
-      await page.getByRole("navigation").getByRole("link", { name: t("nav.outbox"), exact: true }).click();
+      await page.getByRole("navigation").getByRole("link", { name: t("nav.admin"), exact: true }).click();
+      await page.getByRole("navigation", { name: t("adminNav.label") }).getByRole("link", { name: t("adminNav.outbox"), exact: true }).click();
       const mail = page.getByRole("listitem").filter({ hasText: t("emails.reset.subject") }).first();
       const link = await mail.getByRole("link").first().getAttribute("href");
       expect(link).toBeTruthy();

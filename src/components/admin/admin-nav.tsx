@@ -12,6 +12,7 @@ export function AdminNav() {
   const links = [
     { href: "/admin/providers", label: t("providers") },
     { href: "/admin/jobs", label: t("jobs") },
+    { href: "/admin/credits", label: t("credits") },
     { href: "/admin/outbox", label: t("outbox") },
   ];
   return (

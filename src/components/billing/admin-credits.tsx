@@ -10,6 +10,7 @@ import { Notice } from "../ui/notice";
 import { PageHead } from "../ui/page-head";
 import { TextField } from "../ui/text-field";
 import styles from "./billing.module.css";
+import { AdminNav } from "@/components/admin/admin-nav";
 
 type Adjustment = { id: string; email: string; amount: number; memo: string; balanceAfter: number; createdAt: string };
 
@@ -69,6 +70,7 @@ export function AdminCredits() {
   const count = Math.abs(amount);
   return (
     <div className="stack">
+      <AdminNav />
       <PageHead title={t("title")} lead={t("lead")} />
       <form className={`card ${styles.adminForm}`} onSubmit={submit} data-testid="admin-credits-form">
         <TextField id={`${id}-email`} name="email" type="email" label={t("email")} required autoComplete="off" error={fields.email?.[0]} />

@@ -23,13 +23,8 @@ export function SiteHeader() {
         { href: "/gallery", label: t("gallery") },
         { href: "/statement", label: t("statement") },
         { href: "/billing", label: t("billing") },
-        ...(me.user.role === "admin"
-          ? [
-              { href: "/admin/providers", label: t("admin") },
-              { href: "/admin/outbox", label: t("outbox") },
-              { href: "/admin/credits", label: t("adminCredits") },
-            ]
-          : []),
+        // One entry for admins: the admin pages have their own tabs.
+        ...(me.user.role === "admin" ? [{ href: "/admin/providers", label: t("admin") }] : []),
       ]
     : [{ href: "/pricing", label: t("pricing") }];
 
