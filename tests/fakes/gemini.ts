@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import sharp from "sharp";
+import { createVeoFake, type VeoFake } from "./gemini-videos";
 import { sendJson, startLoopback, type Loopback, type RecordedRequest } from "./loopback";
 
 /**
@@ -7,7 +8,9 @@ import { sendJson, startLoopback, type Loopback, type RecordedRequest } from "./
  * - POST /v1beta/models/{model}:generateContent with header x-goog-api-key and a JSON body
  *   { contents: [{ role, parts: [{ text } | { inlineData: { mimeType, data } }] }], generationConfig:
  *   { responseModalities, imageConfig: { aspectRatio }, seed } };
- * - GET /v1beta/models.
+ * - GET /v1beta/models;
+ * - Veo's long-running video operations and the file download, see ./gemini-videos.ts.
+ * The key comes as the x-goog-api-key header or the `key` query parameter, as Google accepts both.
  * Answers follow ai.google.dev/api/generate-content: `candidates[0].content.parts` with text and
  * inlineData parts, `finishReason`, `promptFeedback.blockReason` when the prompt is blocked,
  * `usageMetadata`; errors are `{ error: { code, message, status, details } }` (a bad key is a 400
@@ -50,6 +53,8 @@ export type GeminiFake = Loopback & {
   behave(behavior: GeminiBehavior): void;
   queue(...behaviors: GeminiBehavior[]): void;
   generateRequests(): GeminiRequest[];
+  /** Veo's operations: the scenario of the next ones and what was asked. */
+  videos: VeoFake;
 };
 
 export const fakeGeminiKey = "AIza-test-pixelwerk";
@@ -72,9 +77,14 @@ export async function startGeminiFake(options: { apiKey?: string; slowMs?: numbe
   const apiKey = options.apiKey ?? fakeGeminiKey;
   let standing: GeminiBehavior = "success";
   const queued: GeminiBehavior[] = [];
+  const videos: VeoFake = createVeoFake(() => loopback.requests);
 
   const loopback = await startLoopback(async (request, response) => {
-    if (request.headers["x-goog-api-key"] !== apiKey) return sendInvalidKey(response);
+    const key = request.headers["x-goog-api-key"] ?? new URL(request.path, "http://fake").searchParams.get("key");
+    // Stored files are fetched through the signed URL a download redirects to, without the key.
+    const storedFile = request.path.startsWith("/stored-videos/");
+    if (key !== apiKey && !storedFile) return sendInvalidKey(response);
+    if (await videos.handle(request, response, loopback.url)) return;
     if (request.method === "GET" && /^\/v1beta\/models(\?|$)/.test(request.path)) {
       return sendJson(response, 200, {
         models: ["gemini-2.5-flash-image", "gemini-2.5-flash"].map((id) => ({
@@ -130,6 +140,7 @@ export async function startGeminiFake(options: { apiKey?: string; slowMs?: numbe
 
   return {
     ...loopback,
+    videos,
     baseUrl: `${loopback.url}/v1beta`,
     apiKey,
     behave: (behavior) => {

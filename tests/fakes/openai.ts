@@ -1,13 +1,15 @@
 import type { ServerResponse } from "node:http";
 import sharp from "sharp";
 import { sendJson, startLoopback, type Loopback, type RecordedRequest } from "./loopback";
+import { createSoraFake, type SoraFake } from "./openai-videos";
 
 /**
  * A fake of the OpenAI Images API, as the Vercel AI SDK (@ai-sdk/openai 3) calls it:
  * - POST /v1/images/generations, JSON { model, prompt, n, size, quality, ... };
  * - POST /v1/images/edits, multipart: model, prompt, n, size, quality, `image` (or `image[]` when
  *   several), optional `mask` (a PNG whose transparent pixels mark what to change);
- * - GET /v1/models.
+ * - GET /v1/models;
+ * - the Videos API (Sora), see ./openai-videos.ts.
  * Answers follow the API reference (platform.openai.com/docs/api-reference/images): gpt-image
  * models always answer `{ created, data: [{ b64_json }], size, quality, output_format, usage }`;
  * errors are `{ error: { message, type, param, code } }` (moderation: 400 code moderation_blocked).
@@ -49,6 +51,8 @@ export type OpenAIFake = Loopback & {
   queue(...behaviors: OpenAIBehavior[]): void;
   /** The image requests received so far, parsed. */
   imageRequests(): Promise<OpenAIImageRequest[]>;
+  /** Sora's videos: the scenario of the next ones and what was asked. */
+  videos: SoraFake;
 };
 
 export const fakeOpenAIKey = "sk-test-pixelwerk";
@@ -57,6 +61,7 @@ export async function startOpenAIFake(options: { apiKey?: string; slowMs?: numbe
   const apiKey = options.apiKey ?? fakeOpenAIKey;
   let standing: OpenAIBehavior = "success";
   const queued: OpenAIBehavior[] = [];
+  const videos: SoraFake = createSoraFake(() => loopback.requests);
 
   const loopback = await startLoopback(async (request, response) => {
     if (request.headers.authorization !== `Bearer ${apiKey}`) return sendError(response, 401, unauthorized);
@@ -66,6 +71,7 @@ export async function startOpenAIFake(options: { apiKey?: string; slowMs?: numbe
         data: ["gpt-image-1", "gpt-image-1-mini", "gpt-4o"].map((id) => ({ id, object: "model", created: 1_745_000_000, owned_by: "system" })),
       });
     }
+    if (await videos.handle(request, response)) return;
     const endpoint = request.method === "POST" ? /^\/v1\/images\/(generations|edits)$/.exec(request.path)?.[1] : undefined;
     if (!endpoint) return sendError(response, 404, { message: `Invalid URL (${request.method} ${request.path})`, type: "invalid_request_error" });
 
@@ -115,6 +121,7 @@ export async function startOpenAIFake(options: { apiKey?: string; slowMs?: numbe
 
   return {
     ...loopback,
+    videos,
     baseUrl: `${loopback.url}/v1`,
     apiKey,
     behave: (behavior) => {

@@ -37,10 +37,8 @@ describe("orchestration: which provider runs, what it costs, and what stops a jo
     const textToImage = body.generators.find((g) => g.id === "text-to-image")!;
     expect(textToImage.available).toBe(true);
     expect(textToImage.models).toMatchObject({ "gpt-image-1": true, "gpt-image-1-mini": true, "flux-schnell": false });
-    const restore = body.generators.find((g) => g.id === "restore")!;
-    expect(restore.available).toBe(false);
-    expect(restore.requires).toContain("REPLICATE_API_TOKEN");
-    expect(restore.requires).not.toContain("OPENAI_API_KEY");
+    // With one vendor's key every generative generator can run (issue 4's bar).
+    for (const generator of body.generators) expect(generator.available, generator.id).toBe(true);
   });
 
   it("without a model, runs the first model a provider here offers, and charges its price per image", async () => {

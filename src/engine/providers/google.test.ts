@@ -119,6 +119,68 @@ describe("Google Gemini adapter", () => {
     expect(await rgbAt(output.data, 300, 300)).toEqual(await rgbAt(coffee, 300, 200));
   });
 
+  it("inpaints by marking the area on the photo, then keeps Gemini's pixels inside the mask only", async () => {
+    // Larger than Gemini answers (it makes at most 1024 px a side): the answer is scaled back.
+    const photo = await sharp(coffee).resize(1600, 1000, { fit: "fill" }).png().toBuffer();
+    const mask = await sharp({ create: { width: 1600, height: 1000, channels: 3, background: "#000" } })
+      .composite([{ input: { create: { width: 200, height: 200, channels: 3, background: "#fff" } }, left: 400, top: 400 }])
+      .png()
+      .toBuffer();
+    const prompt = "Remove the object in the masked area completely and fill it with the background around it.";
+    const result = await runCapability({
+      adapters: googleOnly(),
+      capability: "inpaint",
+      image: photo,
+      assets: { "asset-mask": mask },
+      stepOptions: { prompt, maskAssetId: "asset-mask" },
+    });
+    const [sent] = gemini.generateRequests();
+    expect(sent!.images).toHaveLength(1);
+    expect(sent!.images[0]!.mimeType).toBe("image/png");
+    expect(sent!.aspectRatio).toBe("3:2");
+    expect(sent!.text).toContain("marked in translucent magenta");
+    expect(sent!.text).toContain(`In that area: ${prompt}`);
+    expect(sent!.text).toContain("must not appear");
+    const marked = sent!.images[0]!.data;
+    expect(await sharp(marked).metadata()).toMatchObject({ width: 1600, height: 1000 });
+    const [r, g, b] = await rgbAt(marked, 500, 500);
+    const [r0, g0, b0] = await rgbAt(photo, 500, 500);
+    expect(r! - r0!).toBeGreaterThan(0.3 * (255 - r0!));
+    expect(g!).toBeLessThan(g0! * 0.7 + 1);
+    expect(b! - b0!).toBeGreaterThan(0.3 * (255 - b0!));
+    expect(await rgbAt(marked, 396, 500)).toEqual([255, 0, 255]); // the outline, just outside
+    expect(await rgbAt(marked, 100, 100)).toEqual(await rgbAt(photo, 100, 100));
+
+    const output = result.outputs[0]!;
+    expect(output).toMatchObject({ mime: "image/png", width: 1600, height: 1000 });
+    const out = await sharp(output.data).removeAlpha().raw().toBuffer();
+    const original = await sharp(photo).removeAlpha().raw().toBuffer();
+    const inside = (x: number, y: number) => x >= 400 && x < 600 && y >= 400 && y < 600;
+    let changedOutside = 0;
+    for (let y = 0; y < 1000; y++) {
+      for (let x = 0; x < 1600; x++) {
+        if (inside(x, y)) continue;
+        const at = (y * 1600 + x) * 3;
+        if (out[at] !== original[at] || out[at + 1] !== original[at + 1] || out[at + 2] !== original[at + 2]) changedOutside++;
+      }
+    }
+    expect(changedOutside).toBe(0);
+    // The fake inverts what it got: inside the mask the answer shows.
+    expect(await rgbAt(output.data, 500, 500)).not.toEqual([r0, g0, b0]);
+    expect(result).toMatchObject({ provider: "google", model: "gemini-2.5-flash-image", costMicros: 39_000 });
+  });
+
+  it("restores faces by instruction, with a sentence for a low fidelity, at the photo's own size", async () => {
+    const photo = await sharp(coffee).resize(1600, 1000, { fit: "fill" }).png().toBuffer();
+    const prompt = "Restore this photo: make every face sharp and natural again.";
+    const result = await runCapability({ adapters: googleOnly(), capability: "face-restore", image: photo, stepOptions: { prompt, fidelity: 0.2 } });
+    const [sent] = gemini.generateRequests();
+    expect(sent!.text).toBe(`${prompt}\nWhere a face is badly damaged or blurred, reconstruct its missing detail convincingly while keeping the person recognisable.`);
+    expect(sent!.images[0]!.data.equals(photo)).toBe(true);
+    expect(result.outputs[0]).toMatchObject({ mime: "image/png", width: 1600, height: 1000 });
+    expect(result.costMicros).toBe(39_000);
+  });
+
   it.each(["prompt-blocked", "image-safety", "refusal"] as const)("turns %s into content_blocked without trying OpenAI", async (behavior) => {
     gemini.behave(behavior);
     const failure = await runCapability({

@@ -1,15 +1,36 @@
 import { createGoogleGenerativeAI, type GoogleLanguageModelOptions } from "@ai-sdk/google";
-import { APICallError, generateText, RetryError } from "ai";
+import { generateText } from "ai";
 import type { ToolOutput } from "../tools/types";
-import type { BackgroundByPromptOptions, EditOptions, OutpaintOptions, TextToImageOptions } from "./capability-options";
+import type {
+  BackgroundByPromptOptions,
+  EditOptions,
+  FaceRestoreOptions,
+  ImageToVideoOptions,
+  InpaintOptions,
+  OutpaintOptions,
+  TextToImageOptions,
+} from "./capability-options";
 import { providerErrorFromStatus, ProviderError, toProviderError } from "./errors";
+import { googleError, invalidKey } from "./google-errors";
+import { veoImageToVideo, veoOffer } from "./google-video";
+import {
+  checkVendorImage,
+  closestRatio,
+  prepareVendorImage,
+  requireImage,
+  restoreInstruction,
+  styleInstruction,
+  toOriginalSize,
+  withAvoid,
+  type VendorImage,
+} from "./image-request";
+import { blendMasked, markMaskedArea } from "./mask-overlay";
 import { padForOutpaint, restoreOriginal } from "./outpaint-canvas";
 import { decodeDataUrl, imageOutput } from "./output";
 import type { Capability, ModelOffer, ProviderAdapter, ProviderConfig, ToolContext } from "./types";
-import { checkVendorImage, closestRatio, prepareVendorImage, requireImage, styleInstruction, withAvoid, type VendorImage } from "./image-request";
 
 const defaultBaseUrl = "https://generativelanguage.googleapis.com/v1beta";
-const servedCapabilities: Capability[] = ["text-to-image", "edit-by-prompt", "style", "background-by-prompt", "outpaint"];
+const servedCapabilities: Capability[] = ["text-to-image", "edit-by-prompt", "style", "background-by-prompt", "outpaint", "inpaint", "face-restore"];
 
 /**
  * $30 per million output tokens, 1290 tokens per image up to 1024x1024: $0.039 an image
@@ -19,6 +40,7 @@ const servedCapabilities: Capability[] = ["text-to-image", "edit-by-prompt", "st
 export const googleModels: ModelOffer[] = [
   // The family is the catalog's model name: a later Gemini Flash Image can take this place.
   { id: "gemini-2.5-flash-image", family: "gemini-flash-image", capabilities: servedCapabilities, costMicros: 39_000, unit: "image" },
+  veoOffer,
 ];
 
 /** The aspect ratios Gemini's imageConfig accepts (ai.google.dev/gemini-api/docs/image-generation). */
@@ -47,6 +69,9 @@ export const googleAdapter: ProviderAdapter = {
         "background-by-prompt": (input, options, context) =>
           replaceBackground(call(context), requireImage(input), options as BackgroundByPromptOptions),
         outpaint: (input, options, context) => outpaint(call(context), requireImage(input), options as OutpaintOptions),
+        inpaint: (input, options, context) => inpaint(call(context), requireImage(input), options as InpaintOptions),
+        "face-restore": (input, options, context) => restoreFaces(call(context), requireImage(input), options as FaceRestoreOptions),
+        "image-to-video": (input, options, context) => imageToVideo(call(context), requireImage(input), options as ImageToVideoOptions),
       },
     };
   },
@@ -109,6 +134,41 @@ async function outpaint(call: Call, input: Buffer, options: OutpaintOptions): Pr
     options.prompt;
   const filled = await generateOne(call, { text, images: [padded], aspectRatio: closestRatio(canvas.width, canvas.height, aspectRatios) });
   return imageOutput(await restoreOriginal(filled, canvas, original.data));
+}
+
+/**
+ * Gemini takes no mask: the area to change is marked on the photo, and only that area of its answer
+ * is kept, blended into the original at the original's size.
+ */
+async function inpaint(call: Call, input: Buffer, options: InpaintOptions): Promise<ToolOutput> {
+  const image = await prepareVendorImage(input);
+  const mask = await call.context.loadAsset(options.maskAssetId);
+  const marked = await markMaskedArea(image, mask);
+  const change =
+    options.prompt.trim() || "Remove what is there and fill the area so it blends seamlessly with its surroundings, as if it had never been there.";
+  const text =
+    "The area marked in translucent magenta with a magenta outline is the only part of this photo to change. " +
+    `In that area: ${change}\n` +
+    "Keep everything outside the marked area exactly as it is, with the same framing and size. " +
+    "The magenta marking is only a guide: it must not appear anywhere in the result.";
+  const filled = await generateOne(call, {
+    text,
+    images: [{ ...image, data: marked, mime: "image/png" }],
+    aspectRatio: closestRatio(image.width, image.height, aspectRatios),
+  });
+  return imageOutput(await blendMasked(input, filled, mask));
+}
+
+/** Gemini restores by instruction; the result comes back at the photo's own size. */
+async function restoreFaces(call: Call, input: Buffer, options: FaceRestoreOptions): Promise<ToolOutput> {
+  const image = await prepareVendorImage(input);
+  const restored = await generateOne(call, { text: restoreInstruction(options.prompt, options.fidelity), images: [image] });
+  return imageOutput(await toOriginalSize(restored, input));
+}
+
+async function imageToVideo(call: Call, input: Buffer, options: ImageToVideoOptions): Promise<ToolOutput> {
+  const api = { baseUrl: baseUrlOf(call.config), apiKey: requireKey(call.config), signal: call.context.signal };
+  return veoImageToVideo(api, call.context, input, options);
 }
 
 /** Gemini makes one image per call: several images are several calls, made side by side. */
@@ -192,27 +252,6 @@ function imageInText(text: string): Buffer | undefined {
   // A part that is nothing but a long base64 run: decoding it is cheap, imageOutput checks it.
   return bare.length > 200 && /^[A-Za-z0-9+/=\s]+$/.test(bare) ? Buffer.from(bare.replace(/\s/g, ""), "base64") : undefined;
 }
-
-const invalidKey = /API_KEY_INVALID|API key not valid|API key expired/;
-/** A key without billing, a region Google does not serve: another provider can do it. */
-const accountProblem = /API_KEY_INVALID|API key not valid|API key expired|location is not supported|billing/i;
-
-export function googleError(thrown: unknown): ProviderError {
-  const error = RetryError.isInstance(thrown) && thrown.lastError ? thrown.lastError : thrown;
-  if (!APICallError.isInstance(error)) return toProviderError(error);
-  const status = error.statusCode;
-  if (status !== undefined && status < 300) return new ProviderError("malformed", `Gemini's answer could not be read: ${error.message}`, { status, cause: error });
-  // Google answers a bad key with 400 INVALID_ARGUMENT, which would otherwise read as a bad request.
-  if (accountProblem.test(`${error.message} ${error.responseBody ?? ""}`)) {
-    return new ProviderError("misconfigured", error.message, { status, cause: error });
-  }
-  if (status === undefined) return toProviderError(error);
-  const { failure, retryAfterSeconds } = providerErrorFromStatus(status, error.message, error.responseHeaders?.["retry-after"]);
-  return new ProviderError(failure, error.message, { status, retryAfterSeconds, cause: error });
-}
-
-
-
 
 function requireKey(config: ProviderConfig): string {
   if (!config.apiKey) throw new ProviderError("misconfigured", "GOOGLE_GENERATIVE_AI_API_KEY is not set");

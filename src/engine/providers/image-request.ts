@@ -79,6 +79,31 @@ export function styleInstruction(prompt: string, strength?: number): string {
   return prompt;
 }
 
+/**
+ * A face restoration for vendors that restore by instruction: the catalog's prompt, plus a sentence
+ * when `fidelity` (0..1, as CodeFormer's) asks to stay strictly with the photo or allows bolder repair.
+ */
+export function restoreInstruction(prompt: string, fidelity?: number): string {
+  if (fidelity !== undefined && fidelity >= 0.85) {
+    return `${prompt}\nStay strictly faithful to the original faces: only remove damage, blur and noise; do not invent facial detail.`;
+  }
+  if (fidelity !== undefined && fidelity <= 0.35) {
+    return `${prompt}\nWhere a face is badly damaged or blurred, reconstruct its missing detail convincingly while keeping the person recognisable.`;
+  }
+  return prompt;
+}
+
+/**
+ * A vendor's redrawn image brought back to the original's upright size: a restoration repairs the
+ * photo, it does not reframe or enlarge it (ai-upscale does that).
+ */
+export async function toOriginalSize(result: Buffer, original: Buffer): Promise<Buffer> {
+  const { width, height } = (await sharp(original).metadata()).autoOrient;
+  const current = await sharp(result).metadata();
+  if (current.width === width && current.height === height) return result;
+  return sharp(result).autoOrient().resize(width, height, { fit: "fill" }).png().toBuffer();
+}
+
 export function requireImage(input: Buffer | undefined): Buffer {
   // A catalog step without an image is our bug, not the vendor's: a plain error.
   if (!input) throw new Error("this capability needs an input image");

@@ -140,6 +140,18 @@ describe("OpenAI adapter", () => {
     expect(await rgbAt(output.data, 500, 300)).toEqual(await rgbAt(coffee, 500, 300));
   });
 
+  it("restores faces by instruction, with a sentence for a high fidelity, at the photo's own size", async () => {
+    const prompt = "Restore this photo: make every face sharp and natural again.";
+    const result = await runCapability({ adapters: openaiOnly(), capability: "face-restore", image: chelsea, stepOptions: { prompt, fidelity: 0.9 } });
+    const [sent] = await openai.imageRequests();
+    expect(sent).toMatchObject({ endpoint: "edits", model: "gpt-image-1", size: "1536x1024", quality: "medium", n: 1 });
+    expect(sent!.images[0]!.equals(chelsea)).toBe(true);
+    expect(sent!.prompt).toBe(`${prompt}\r\nStay strictly faithful to the original faces: only remove damage, blur and noise; do not invent facial detail.`);
+    // gpt-image answered 1536x1024; a restoration keeps the photo's size.
+    expect(result.outputs[0]).toMatchObject({ mime: "image/png", width: 451, height: 300 });
+    expect(result).toMatchObject({ provider: "openai", costMicros: 42_000 });
+  });
+
   it("converts a mask of another size and soft edges to a hard mask the image's size", async () => {
     const small = await squareMask(100, 100, { left: 0, top: 0, size: 50 });
     const converted = await toOpenAIMask(small, 200, 120);

@@ -1,9 +1,20 @@
 import { createOpenAI } from "@ai-sdk/openai";
-import { APICallError, generateImage, NoImageGeneratedError, RetryError } from "ai";
+import { generateImage } from "ai";
 import { sharp } from "../sharp";
 import type { ToolOutput } from "../tools/types";
-import type { BackgroundByPromptOptions, EditOptions, InpaintOptions, OutpaintOptions, TextToImageOptions } from "./capability-options";
+import type {
+  BackgroundByPromptOptions,
+  EditOptions,
+  FaceRestoreOptions,
+  ImageToVideoOptions,
+  InpaintOptions,
+  OutpaintOptions,
+  TextToImageOptions,
+} from "./capability-options";
 import { providerErrorFromStatus, ProviderError, toProviderError } from "./errors";
+import { blendMasked } from "./mask-overlay";
+import { openaiError } from "./openai-errors";
+import { soraImageToVideo, soraOffer } from "./openai-video";
 import { padForOutpaint, restoreOriginal } from "./outpaint-canvas";
 import { imageOutput } from "./output";
 import type { Capability, ModelOffer, ProviderAdapter, ProviderConfig, ToolContext } from "./types";
@@ -13,13 +24,23 @@ import {
   cropToAspectRatio,
   prepareVendorImage,
   requireImage,
+  restoreInstruction,
   styleInstruction,
+  toOriginalSize,
   withAvoid,
   type VendorImage,
 } from "./image-request";
 
 const defaultBaseUrl = "https://api.openai.com/v1";
-const servedCapabilities: Capability[] = ["text-to-image", "edit-by-prompt", "style", "inpaint", "outpaint", "background-by-prompt"];
+const servedCapabilities: Capability[] = [
+  "text-to-image",
+  "edit-by-prompt",
+  "style",
+  "inpaint",
+  "outpaint",
+  "background-by-prompt",
+  "face-restore",
+];
 
 /**
  * Prices per image at quality "medium", 1024x1024, from https://platform.openai.com/docs/pricing
@@ -29,6 +50,7 @@ const servedCapabilities: Capability[] = ["text-to-image", "edit-by-prompt", "st
 export const openaiModels: ModelOffer[] = [
   { id: "gpt-image-1", family: "gpt-image-1", capabilities: servedCapabilities, costMicros: 42_000, unit: "image" },
   { id: "gpt-image-1-mini", family: "gpt-image-1-mini", capabilities: servedCapabilities, costMicros: 11_000, unit: "image" },
+  soraOffer,
 ];
 
 /** The sizes gpt-image models make. */
@@ -58,6 +80,8 @@ export const openaiAdapter: ProviderAdapter = {
         outpaint: (input, options, context) => outpaint(call(context), requireImage(input), options as OutpaintOptions),
         "background-by-prompt": (input, options, context) =>
           replaceBackground(call(context), requireImage(input), options as BackgroundByPromptOptions),
+        "face-restore": (input, options, context) => restoreFaces(call(context), requireImage(input), options as FaceRestoreOptions),
+        "image-to-video": (input, options, context) => imageToVideo(call(context), requireImage(input), options as ImageToVideoOptions),
       },
     };
   },
@@ -93,6 +117,19 @@ async function replaceBackground(call: Call, input: Buffer, options: BackgroundB
   const text = options.prompt;
   const [result] = await generate(call, { images: [image.data], text }, 1, sizeFor(image));
   return imageOutput(result!);
+}
+
+/** gpt-image restores by instruction; the result comes back at the photo's own size. */
+async function restoreFaces(call: Call, input: Buffer, options: FaceRestoreOptions): Promise<ToolOutput> {
+  const image = await prepareVendorImage(input);
+  const text = restoreInstruction(options.prompt, options.fidelity);
+  const [result] = await generate(call, { images: [image.data], text }, 1, sizeFor(image));
+  return imageOutput(await toOriginalSize(result!, input));
+}
+
+async function imageToVideo(call: Call, input: Buffer, options: ImageToVideoOptions): Promise<ToolOutput> {
+  const api = { baseUrl: baseUrlOf(call.config), apiKey: requireKey(call.config), signal: call.context.signal };
+  return soraImageToVideo(api, call.context, input, options);
 }
 
 async function inpaint(call: Call, input: Buffer, options: InpaintOptions): Promise<ToolOutput> {
@@ -135,22 +172,6 @@ export async function toOpenAIMask(mask: Buffer, width: number, height: number):
   return sharp({ create: { width, height, channels: 3, background: "#000000" } }).joinChannel(keep).png().toBuffer();
 }
 
-/**
- * The vendor's picture only where the mask allows change, the original pixels elsewhere, at the
- * original size: gpt-image redraws the whole image at its own resolution, and a magic erase must not
- * soften the rest of the photo.
- */
-async function blendMasked(original: Buffer, generated: Buffer, mask: Buffer): Promise<Buffer> {
-  const { data: upright, info } = await sharp(original).autoOrient().toBuffer({ resolveWithObject: true });
-  const { width, height } = info;
-  // A slight blur feathers the seam between the kept and the repainted pixels.
-  const change = await sharp(mask).resize(width, height, { fit: "fill" }).greyscale().blur(1).toColourspace("b-w").png().toBuffer();
-  // Two steps: sharp applies removeAlpha after joinChannel, which would drop the new alpha again.
-  const opaque = await sharp(generated).resize(width, height, { fit: "fill" }).removeAlpha().png().toBuffer();
-  const patch = await sharp(opaque).joinChannel(change).png().toBuffer();
-  return sharp(upright).composite([{ input: patch }]).toBuffer();
-}
-
 async function generate(call: Call, prompt: ImagePrompt, count: number, size: Size): Promise<Buffer[]> {
   const openai = createOpenAI({ apiKey: requireKey(call.config), baseURL: baseUrlOf(call.config) });
   try {
@@ -170,27 +191,6 @@ async function generate(call: Call, prompt: ImagePrompt, count: number, size: Si
   }
 }
 
-const safetyRefusal = /moderation_blocked|content_policy_violation|safety system/i;
-/** Account problems: retrying cannot help, another provider can. */
-const accountProblem = /insufficient_quota|billing_hard_limit_reached|invalid_api_key|model_not_found/;
-
-export function openaiError(thrown: unknown): ProviderError {
-  const error = RetryError.isInstance(thrown) && thrown.lastError ? thrown.lastError : thrown;
-  if (NoImageGeneratedError.isInstance(error)) return new ProviderError("malformed", "OpenAI answered without an image", { cause: error });
-  if (!APICallError.isInstance(error)) return toProviderError(error);
-  const status = error.statusCode;
-  const text = `${error.message} ${error.responseBody ?? ""}`;
-  // A 200 whose body the SDK could not read (no b64_json, not JSON): the answer is unusable.
-  if (status !== undefined && status < 300) return new ProviderError("malformed", `OpenAI's answer could not be read: ${error.message}`, { status, cause: error });
-  if (status === 400 && safetyRefusal.test(text)) return new ProviderError("blocked", error.message, { status, cause: error });
-  if (accountProblem.test(text)) return new ProviderError("misconfigured", error.message, { status, cause: error });
-  if (status === undefined) return toProviderError(error);
-  const { failure, retryAfterSeconds } = providerErrorFromStatus(status, error.message, error.responseHeaders?.["retry-after"]);
-  return new ProviderError(failure, error.message, { status, retryAfterSeconds, cause: error });
-}
-
-
-
 function sizeFor(image: VendorImage): Size {
   return sizes[closestRatio(image.width, image.height, Object.keys(sizes) as (keyof typeof sizes)[])];
 }
@@ -198,7 +198,6 @@ function sizeFor(image: VendorImage): Size {
 function dimensionsOf(aspectRatio: string): [number, number] {
   return aspectRatio.split(":").map(Number) as [number, number];
 }
-
 
 function requireKey(config: ProviderConfig): string {
   if (!config.apiKey) throw new ProviderError("misconfigured", "OPENAI_API_KEY is not set");
