@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { creditValueMicros } from "@/catalog/pricing";
+import type { AdminJobView as AdminJob, CostSummary as Summary } from "@/features/admin/server/job-costs";
 import { jobs, providerCalls } from "@/server/db/schema";
 import { accountIdOf } from "../support/accounts";
 import { jsonBody, signUpAndIn, uploadBody, type TestUser } from "../support/client";
@@ -11,34 +12,6 @@ import { startTestServer, type TestServer } from "../support/server";
 // The admin's margin view over real HTTP. One job runs through the real flow (a local resize, its
 // call recorded by the worker); the vendor jobs are written straight into the database with known
 // figures, so every total below is worked out by hand.
-
-type Totals = {
-  jobs: number;
-  succeeded: number;
-  credits: number;
-  revenueMicros: number;
-  providerCostMicros: number;
-  marginMicros: number;
-  avgLatencyMs: number | null;
-  calls: number;
-  failedCalls: number;
-  failureRate: number | null;
-};
-type Summary = { days: number; totals: Totals; byGenerator: (Totals & { generator: string })[]; byProvider: (Totals & { provider: string })[] };
-type AdminJob = {
-  id: string;
-  generator: string;
-  status: string;
-  price: number;
-  revenueMicros: number;
-  providerCostMicros: number;
-  marginMicros: number;
-  latencyMs: number | null;
-  providerCalls: number;
-  failedCalls: number;
-  provider: string | null;
-  model: string | null;
-};
 
 type Call = { provider: string; outcome: "succeeded" | "failed"; failure?: string; costMicros: number; latencyMs: number };
 

@@ -41,7 +41,7 @@ describe("ComfyUI and webhook providers over HTTP", () => {
   const account = async () => (await user.json<{ account: Account }>("/api/v1/ledger")).body.account;
   const jobRow = async (id: string) => (await server.rt.db.select().from(jobs).where(eq(jobs.id, id)))[0]!;
   const callsOf = async (id: string) =>
-    (await server.rt.db.select().from(providerCalls).where(eq(providerCalls.jobId, id))).sort((a, b) => a.attempt - b.attempt || a.latencyMs - b.latencyMs);
+    (await server.rt.db.select().from(providerCalls).where(eq(providerCalls.jobId, id))).sort((a, b) => a.attempt - b.attempt || a.callIndex - b.callIndex);
   /** ComfyUI serves image-to-video too; without the Wan model it refuses, so the webhook's failures stay failures. */
   async function withoutComfyVideo(test: () => Promise<void>) {
     comfy.options.models = comfyStandardModels.filter((model) => !model.startsWith("wan2.2_ti2v"));

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { generatorPrices, modelPrices, starterCredits } from "@/catalog/pricing";
@@ -35,7 +35,11 @@ describe("OpenAI and Gemini behind the jobs API", () => {
 
   async function providerRecords(jobId: string) {
     const [job] = await server.rt.db.select().from(jobs).where(eq(jobs.id, jobId));
-    const calls = await server.rt.db.select().from(providerCalls).where(eq(providerCalls.jobId, jobId));
+    const calls = await server.rt.db
+      .select()
+      .from(providerCalls)
+      .where(eq(providerCalls.jobId, jobId))
+      .orderBy(asc(providerCalls.attempt), asc(providerCalls.callIndex));
     return { job: job!, calls };
   }
 

@@ -37,7 +37,7 @@ describe("Replicate and fal through the API", () => {
     return read(id);
   };
   const callsOf = (jobId: string) =>
-    server.rt.db.select().from(providerCalls).where(eq(providerCalls.jobId, jobId)).orderBy(asc(providerCalls.createdAt));
+    server.rt.db.select().from(providerCalls).where(eq(providerCalls.jobId, jobId)).orderBy(asc(providerCalls.attempt), asc(providerCalls.callIndex));
   const jobRow = async (jobId: string) => (await server.rt.db.select().from(jobs).where(eq(jobs.id, jobId)))[0]!;
 
   beforeAll(async () => {

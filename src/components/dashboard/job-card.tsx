@@ -2,8 +2,8 @@
 
 import { useTranslations } from "next-intl";
 import { isTerminal, type Job, type JobOutput } from "../api/types";
-import { downloadUrl, useFormatBytes, useFormatDateTime } from "../ui/format";
-import { isVideo, Media } from "../ui/media";
+import { useFormatDateTime } from "../ui/format";
+import { MediaFacts, OpenableMedia } from "../ui/media";
 import { Notice } from "../ui/notice";
 import { ProgressBar } from "../ui/progress-bar";
 import { CancelJobButton } from "./cancel-job-button";
@@ -69,28 +69,19 @@ function JobHead({ job, title }: { job: Job; title: string }) {
 
 /** One output with its size and a download button; images open full size, videos play in place. */
 function OutputFigure({ output, alt }: { output: JobOutput; alt: string }) {
-  const t = useTranslations("jobs");
-  const tc = useTranslations("common");
-  const formatBytes = useFormatBytes();
-  const video = isVideo(output.mime);
   return (
     <figure className={styles.output} data-testid="job-output" data-mime={output.mime}>
-      {video ? (
-        <Media url={output.url} mime={output.mime} alt={alt} width={output.width} height={output.height} className={styles.outputVideo} />
-      ) : (
-        <a href={output.url} target="_blank" rel="noreferrer" className={styles.outputImage}>
-          <Media url={output.url} mime={output.mime} alt={alt} width={output.width} height={output.height} />
-        </a>
-      )}
+      <OpenableMedia
+        url={output.url}
+        mime={output.mime}
+        alt={alt}
+        width={output.width}
+        height={output.height}
+        linkClassName={styles.outputImage}
+        videoClassName={styles.outputVideo}
+      />
       <figcaption className={styles.outputCaption}>
-        <span className="hint">
-          {output.width && output.height
-            ? t("details", { width: output.width, height: output.height, size: formatBytes(output.bytes) })
-            : formatBytes(output.bytes)}
-        </span>
-        <a href={downloadUrl(output.url)} className="button button-small" download>
-          {tc("download")}
-        </a>
+        <MediaFacts url={output.url} width={output.width} height={output.height} bytes={output.bytes} />
       </figcaption>
     </figure>
   );

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { readLimited } from "@/server/http/safe-fetch";
 import type { ComfyWorkflow } from "./comfyui-workflow";
 import { ProviderError, providerErrorFromStatus, toProviderError } from "./errors";
+import { requireSetting } from "./provider-config";
 import type { ProviderConfig } from "./types";
 
 /** One file of a history entry's outputs (an image, or a video of SaveVideo), read with /view. */
@@ -29,8 +30,8 @@ export class ComfyClient {
   private readonly base: string;
 
   constructor(private readonly config: ProviderConfig) {
-    if (!config.url) throw new ProviderError("misconfigured", "COMFYUI_URL is not set");
-    this.base = config.url.endsWith("/") ? config.url : `${config.url}/`;
+    const url = requireSetting(config, "url", "COMFYUI_URL");
+    this.base = url.endsWith("/") ? url : `${url}/`;
   }
 
   url(path: string, query?: Record<string, string>): string {

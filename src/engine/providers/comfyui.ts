@@ -1,22 +1,14 @@
 import { randomInt } from "node:crypto";
 import { sharp } from "../sharp";
 import type { ToolOutput } from "../tools/types";
-import type {
-  BackgroundByPromptOptions,
-  EditOptions,
-  FaceRestoreOptions,
-  ImageToVideoOptions,
-  InpaintOptions,
-  OutpaintOptions,
-  TextToImageOptions,
-  UpscaleOptions,
-} from "./capability-options";
+import { capabilityTable } from "./capability-table";
 import { ComfyClient, type ComfyHistoryEntry, type ComfyImageRef } from "./comfyui-client";
 import { comfyWorkflows, fillWorkflow, fluxSizes, wanFps, wanFrames, wanSizes, type ComfyWorkflowName, type WorkflowValue } from "./comfyui-workflow";
 import { ProviderError } from "./errors";
-import { styleInstruction } from "./image-request";
+import { fidelityOf, styleInstruction } from "./image-request";
 import { imageOutput, videoOutput } from "./output";
 import type { Capability, CapabilityRunner, ProviderAdapter, ProviderConfig, ToolContext } from "./types";
+import { sleep } from "./vendor-task";
 
 /**
  * ComfyUI (self-hosted): runs the bundled workflows (comfyui-workflows/*.json) on the operator's own
@@ -54,23 +46,29 @@ export function createComfyUiAdapter(timing: ComfyTiming = defaultTiming): Provi
 
 export const comfyUiAdapter = createComfyUiAdapter();
 
+type Call = {
+  context: ToolContext;
+  run(workflow: ComfyWorkflowName, uploads: Record<string, Buffer>, values: Record<string, WorkflowValue>): Promise<Buffer[]>;
+};
+
 function comfyRunners(config: ProviderConfig, timing: ComfyTiming): Partial<Record<Capability, CapabilityRunner>> {
-  const run = (context: ToolContext, workflow: ComfyWorkflowName, uploads: Record<string, Buffer>, values: Record<string, WorkflowValue>) =>
-    runWorkflow(new ComfyClient(config), timing, context, workflow, uploads, values);
+  const call = (context: ToolContext): Call => ({
+    context,
+    run: (workflow, uploads, values) => runWorkflow(new ComfyClient(config), timing, context, workflow, uploads, values),
+  });
 
   /** One FLUX Kontext edit by instruction, for the capabilities that are an edit with a fixed prompt. */
-  const kontext = async (context: ToolContext, input: Buffer | undefined, prompt: string) => {
+  const kontext = async ({ run }: Call, image: Buffer, prompt: string) => {
     const seed = randomSeed();
-    const [result] = await run(context, "edit-by-prompt", { image: requireImage(input) }, { prompt, seed, count: 1 });
+    const [result] = await run("edit-by-prompt", { image }, { prompt, seed, count: 1 });
     return { data: result!, seed };
   };
 
-  return {
-    "text-to-image": async (_input, options, context) => {
-      const o = options as TextToImageOptions;
+  return capabilityTable(call, {
+    "text-to-image": async ({ run }, o) => {
       const seed = o.seed ?? randomSeed();
       const size = fluxSizes[o.aspectRatio] ?? fluxSizes["1:1"];
-      const images = await run(context, "text-to-image", {}, {
+      const images = await run("text-to-image", {}, {
         prompt: o.prompt,
         negative_prompt: o.negativePrompt ?? "",
         seed,
@@ -80,28 +78,24 @@ function comfyRunners(config: ProviderConfig, timing: ComfyTiming): Partial<Reco
       });
       return Promise.all(images.map((image) => imageOutput(image, { seed })));
     },
-    inpaint: async (input, options, context) => {
-      const o = options as InpaintOptions;
-      const image = requireImage(input);
+    inpaint: async ({ context, run }, image, o) => {
       const mask = await context.loadAsset(o.maskAssetId);
       const seed = randomSeed();
-      const [result] = await run(context, "inpaint", { image, mask }, {
+      const [result] = await run("inpaint", { image, mask }, {
         prompt: o.prompt,
         negative_prompt: defaultNegativePrompt,
         seed,
       });
       return sizedOutput(result!, await sizeOf(image), { seed });
     },
-    outpaint: async (input, options, context) => {
-      const o = options as OutpaintOptions;
-      const image = requireImage(input);
+    outpaint: async ({ run }, image, o) => {
       const seed = randomSeed();
       const size = await sizeOf(image);
       // The catalog grows each side by a fraction of the image; ComfyUI pads in pixels.
       const pixels = (fraction: number, of: number) => Math.max(0, Math.round(fraction * of));
       const [left, right] = [pixels(o.expand.left, size.width), pixels(o.expand.right, size.width)];
       const [top, bottom] = [pixels(o.expand.top, size.height), pixels(o.expand.bottom, size.height)];
-      const [result] = await run(context, "outpaint", { image }, {
+      const [result] = await run("outpaint", { image }, {
         prompt: o.prompt,
         negative_prompt: defaultNegativePrompt,
         seed,
@@ -112,31 +106,27 @@ function comfyRunners(config: ProviderConfig, timing: ComfyTiming): Partial<Reco
       });
       return sizedOutput(result!, { width: size.width + left + right, height: size.height + top + bottom }, { seed });
     },
-    upscale: async (input, options, context) => {
-      const o = options as UpscaleOptions;
-      const image = requireImage(input);
+    upscale: async ({ run }, image, o) => {
       // Real-ESRGAN x4plus always makes 4x; the workflow scales that down to 2x when asked.
-      const [result] = await run(context, "upscale", { image }, { scale_by: o.scale / 4 });
+      const [result] = await run("upscale", { image }, { scale_by: o.scale / 4 });
       const size = await sizeOf(image);
       return sizedOutput(result!, { width: size.width * o.scale, height: size.height * o.scale }, { scale: o.scale });
     },
-    "edit-by-prompt": async (input, options, context) => {
-      const o = options as EditOptions;
+    "edit-by-prompt": async ({ run }, image, o) => {
       const seed = randomSeed();
       const count = Math.min(4, Math.max(1, Math.round(o.count ?? 1)));
-      const images = await run(context, "edit-by-prompt", { image: requireImage(input) }, { prompt: o.prompt, seed, count });
+      const images = await run("edit-by-prompt", { image }, { prompt: o.prompt, seed, count });
       // Kontext works at its own preferred sizes, so the edit keeps the size it came out with.
-      return Promise.all(images.map((image) => imageOutput(image, { seed })));
+      return Promise.all(images.map((result) => imageOutput(result, { seed })));
     },
     // Kontext has no strength setting: how far a style may go is said in words, as for other vendors.
-    style: async (input, options, context) => {
-      const o = options as EditOptions;
-      const { data, seed } = await kontext(context, input, styleInstruction(o.prompt, o.strength));
+    style: async (call, image, o) => {
+      const { data, seed } = await kontext(call, image, styleInstruction(o.prompt, o.strength));
       return imageOutput(data, { seed });
     },
     // The catalog's prompt already says to keep the subject and replace only the background.
-    "background-by-prompt": async (input, options, context) => {
-      const { data, seed } = await kontext(context, input, (options as BackgroundByPromptOptions).prompt);
+    "background-by-prompt": async (call, image, o) => {
+      const { data, seed } = await kontext(call, image, o.prompt);
       return imageOutput(data, { seed });
     },
     /**
@@ -144,17 +134,15 @@ function comfyRunners(config: ProviderConfig, timing: ComfyTiming): Partial<Reco
      * restores by instruction. Fidelity is CodeFormer's: high keeps the original, low may invent
      * detail, which is a style strength the other way round. A restored photo keeps its size.
      */
-    "face-restore": async (input, options, context) => {
-      const o = options as FaceRestoreOptions;
-      const fidelity = Math.min(1, Math.max(0, o.fidelity ?? 0.7));
-      const { data, seed } = await kontext(context, input, styleInstruction(o.prompt, 1 - fidelity));
-      return sizedOutput(data, await sizeOf(requireImage(input)), { seed, fidelity });
+    "face-restore": async (call, image, o) => {
+      const fidelity = fidelityOf(o);
+      const { data, seed } = await kontext(call, image, styleInstruction(o.prompt, 1 - fidelity));
+      return sizedOutput(data, await sizeOf(image), { seed, fidelity });
     },
-    "image-to-video": async (input, options, context) => {
-      const o = options as ImageToVideoOptions;
+    "image-to-video": async ({ run }, image, o) => {
       const size = wanSizes[o.aspectRatio] ?? wanSizes["16:9"];
       const seed = randomSeed();
-      const [video] = await run(context, "image-to-video", { image: requireImage(input) }, {
+      const [video] = await run("image-to-video", { image }, {
         prompt: o.prompt,
         negative_prompt: videoNegativePrompt,
         seed,
@@ -166,7 +154,7 @@ function comfyRunners(config: ProviderConfig, timing: ComfyTiming): Partial<Reco
       // The latent node crops the image to exactly this frame size.
       return videoOutput(video!, size, { seed, durationSeconds: o.durationSeconds, fps: wanFps });
     },
-  };
+  });
 }
 
 /**
@@ -279,26 +267,6 @@ async function sizeOf(image: Buffer): Promise<{ width: number; height: number }>
   return orientation && orientation >= 5 ? { width: height, height: width } : { width, height };
 }
 
-function requireImage(input: Buffer | undefined): Buffer {
-  if (!input) throw new Error("this capability needs an input image");
-  return input;
-}
-
 function randomSeed(): number {
   return randomInt(0, 2 ** 31);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

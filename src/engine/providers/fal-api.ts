@@ -1,17 +1,8 @@
 import { isProviderError, ProviderError } from "./errors";
-import {
-  fetchOutput,
-  fileResponse,
-  httpError,
-  nextDelay,
-  parseJson,
-  progressReporter,
-  sleep,
-  urlOf,
-  vendorFetch,
-  type PollTiming,
-} from "./fal-replicate-shared";
+import { fetchOutput, fileResponse, httpError, jsonAnswer, sendJson, urlOf } from "./fal-replicate-shared";
+import { requireSetting } from "./provider-config";
 import type { ProviderConfig, ToolContext } from "./types";
+import { pollTask, type PollTiming } from "./vendor-task";
 
 /**
  * fal's queue API (https://docs.fal.ai/model-endpoints/queue): POST https://queue.fal.run/{model}
@@ -33,31 +24,21 @@ import type { ProviderConfig, ToolContext } from "./types";
  */
 export const falBlocked = /content_policy_violation|content policy|flagged by a content checker/i;
 const queueHost = "https://queue.fal.run";
-const maxTransientPollFailures = 5;
 
 export type FalClient = { key: string; proxyUrl?: string };
 export type FalStatus = { status: string; logs?: { message?: string }[] | null; metrics?: { inference_time?: number | null } | null };
 export type FalResult = { output: Record<string, unknown>; inferenceSeconds?: number };
 
 export function falClient(config: ProviderConfig): FalClient {
-  if (!config.apiKey) throw new ProviderError("misconfigured", "FAL_KEY is not set");
+  const key = requireSetting(config, "apiKey", "FAL_KEY");
   if (config.baseUrl && !URL.canParse(config.baseUrl)) throw new ProviderError("misconfigured", `FAL_BASE_URL is not a URL: ${config.baseUrl}`);
-  return { key: config.apiKey, proxyUrl: config.baseUrl || undefined };
-}
-
-async function falRequest(client: FalClient, method: string, url: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
-  const headers: Record<string, string> = { authorization: `Key ${client.key}`, accept: "application/json" };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  if (client.proxyUrl) headers["x-fal-target-url"] = url;
-  const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
-  return vendorFetch("fal", client.proxyUrl ?? url, init, signal);
+  return { key, proxyUrl: config.baseUrl || undefined };
 }
 
 async function callJson(client: FalClient, method: string, url: string, body?: unknown, signal?: AbortSignal): Promise<unknown> {
-  const response = await falRequest(client, method, url, body, signal);
-  const text = await response.text();
-  if (!response.ok) throw falHttpError(response, text);
-  return parseJson("fal", text);
+  const headers: Record<string, string> = { authorization: `Key ${client.key}`, accept: "application/json" };
+  if (client.proxyUrl) headers["x-fal-target-url"] = url;
+  return jsonAnswer("fal", await sendJson("fal", method, client.proxyUrl ?? url, headers, body, signal), falHttpError);
 }
 
 /** X-Fal-Retryable says whether the very same request may succeed (https://docs.fal.ai/errors). */
@@ -132,33 +113,18 @@ export async function runQueued(
 }
 
 async function finish(client: FalClient, context: ToolContext, model: string, requestId: string, options: QueueOptions): Promise<FalResult> {
-  const report = progressReporter(context, options.expectedSeconds);
-  const cancel = () => void cancelRequest(client, model, requestId).catch(() => undefined);
-  context.signal.addEventListener("abort", cancel, { once: true });
-  let delay = options.timing.firstMs;
-  let hiccups = 0;
-  let status: FalStatus | undefined;
-  try {
-    for (;;) {
-      try {
-        status = await requestStatus(client, model, requestId, context.signal);
-        hiccups = 0;
-      } catch (error) {
-        // A paid request is not abandoned for a passing 5xx while asking about it.
-        const passing = isProviderError(error) && error.failure === "retriable";
-        if (context.signal.aborted || !passing || ++hiccups > maxTransientPollFailures) throw error;
-      }
-      if (status?.status === "COMPLETED") break;
-      if (status && status.status !== "IN_QUEUE" && status.status !== "IN_PROGRESS") {
-        throw new ProviderError("malformed", `fal's queue answered an unknown status: ${status.status}`);
-      }
-      await report(status?.logs?.map((log) => log.message ?? "").join("\n"));
-      await sleep(delay, context.signal);
-      delay = nextDelay(delay, options.timing);
-    }
-  } finally {
-    context.signal.removeEventListener("abort", cancel);
-  }
+  const status = await pollTask<FalStatus>(context, undefined, {
+    timing: options.timing,
+    expectedSeconds: options.expectedSeconds,
+    read: () => requestStatus(client, model, requestId, context.signal),
+    done: (current) => {
+      if (current.status === "COMPLETED") return true;
+      if (current.status === "IN_QUEUE" || current.status === "IN_PROGRESS") return false;
+      throw new ProviderError("malformed", `fal's queue answered an unknown status: ${current.status}`);
+    },
+    progress: (current) => current.logs?.map((log) => log.message ?? "").join("\n"),
+    cancel: () => void cancelRequest(client, model, requestId).catch(() => undefined),
+  });
   const output = await requestResult(client, model, requestId, context.signal);
   if (Array.isArray(output.has_nsfw_concepts) && output.has_nsfw_concepts.includes(true)) {
     throw new ProviderError("blocked", "fal's safety checker flagged the result (has_nsfw_concepts)");

@@ -1,8 +1,9 @@
 import { APICallError } from "ai";
 import { describe, expect, it } from "vitest";
 import { falBlocked } from "./fal-api";
-import { billedMegapixels, httpError, lastPercentIn, sdkError } from "./fal-replicate-shared";
+import { billedMegapixels, httpError, sdkError } from "./fal-replicate-shared";
 import { replicateBlocked } from "./replicate-api";
+import { lastPercentIn } from "./vendor-task";
 
 const answer = (status: number, headers: Record<string, string> = {}) => new Response(null, { status, headers });
 

@@ -1,15 +1,26 @@
 import { APICallError, NoImageGeneratedError, RetryError } from "ai";
 import { sharp } from "../sharp";
-import type { ImageToVideoOptions } from "./capability-options";
+import type { ToolOutput } from "../tools/types";
+import type { ImageToVideoOptions, InpaintOptions, OutpaintOptions } from "./capability-options";
 import { isProviderError, ProviderError, providerErrorFromStatus, toProviderError } from "./errors";
-import { decodeDataUrl } from "./output";
-import type { FetchedFile, ToolContext } from "./types";
 import { prepareVendorImage } from "./image-request";
+import { padForOutpaint, restoreOriginal } from "./outpaint-canvas";
+import { decodeDataUrl, imageOutput, videoOutput } from "./output";
+import type { Capability, FetchedFile, ModelOffer, ToolContext } from "./types";
 
 /**
- * What the Replicate and fal adapters share: both run models as long vendor tasks that are polled,
- * take files as data: URLs and answer with result URLs.
+ * What the Replicate and fal adapters share: both run the same model families as long vendor tasks,
+ * take files as data: URLs and answer with result URLs. The HTTP helpers at the end serve every
+ * vendor API called without an SDK (the Sora and Veo video APIs too).
  */
+
+/** The model the pipeline chose (the catalog's family), else the vendor's model for the capability. */
+export function modelFor(vendor: string, offers: ModelOffer[], context: ToolContext, capability: Capability): string {
+  const chosen = context.model?.capabilities.includes(capability) ? context.model.id : undefined;
+  const model = chosen ?? offers.find((offer) => offer.capabilities.includes(capability))?.id;
+  if (!model) throw new ProviderError("misconfigured", `${vendor} has no model for ${capability}`);
+  return model;
+}
 
 /** Both vendors accept data: URIs for file inputs, so nothing is uploaded to a third place first. */
 export function dataUrlOf(data: Buffer, mime: string): string {
@@ -33,56 +44,34 @@ export async function fetchOutput(url: string, context: ToolContext): Promise<Fe
   return decodeDataUrl(url) ?? context.fetchResult(url);
 }
 
-/** Waits, or rejects as soon as the step is aborted (time limit or canceled job). */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(abortReason(signal));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortReason(signal));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
+/** Runs a FLUX Fill model on the image, its mask (white = repaint) and a prompt; answers the image. */
+export type MaskFill = (imageUrl: string, maskUrl: string, prompt: string) => Promise<Buffer>;
 
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException("aborted", "AbortError");
-}
-
-/** How often to ask about a task: quickly at first (most images take seconds), then less often. */
-export type PollTiming = { firstMs: number; maxMs: number };
-export const defaultPollTiming: PollTiming = { firstMs: 250, maxMs: 5000 };
-
-export function nextDelay(delay: number, timing: PollTiming): number {
-  return Math.min(timing.maxMs, Math.round(delay * 1.5));
-}
-
-/**
- * Progress of a vendor task: the last percentage in its logs when it prints one (tqdm bars,
- * "Progress: 40%"), else the time spent against what the model usually takes. Never goes back.
- */
-export function progressReporter(context: ToolContext, expectedSeconds: number) {
-  const started = Date.now();
-  let reported = 0;
-  return async (logs?: string) => {
-    const byTime = Math.min(0.9, (Date.now() - started) / 1000 / expectedSeconds);
-    const fraction = Math.min(0.95, Math.max(byTime, lastPercentIn(logs) ?? 0));
-    if (fraction <= reported + 0.005) return;
-    reported = fraction;
-    await context.reportProgress(fraction);
+/** inpaint and outpaint for a capability table, both through the vendor's FLUX Fill. */
+export function fillCapabilities<Call extends { context: ToolContext }>(fill: (call: Call) => MaskFill) {
+  return {
+    inpaint: (call: Call, image: Buffer, options: InpaintOptions) => inpaintByFill(image, options, call.context, fill(call)),
+    outpaint: (call: Call, image: Buffer, options: OutpaintOptions) => outpaintByFill(image, options, fill(call)),
   };
 }
 
-export function lastPercentIn(logs: string | undefined): number | undefined {
-  const matches = [...(logs ?? "").matchAll(/(\d{1,3}(?:\.\d+)?)\s?%/g)];
-  const last = matches.at(-1);
-  if (!last) return undefined;
-  const percent = Number(last[1]);
-  return percent >= 0 && percent <= 100 ? percent / 100 : undefined;
+/** FLUX Fill repaints the white part of the mask; the result comes back at the photo's own size. */
+async function inpaintByFill(input: Buffer, options: InpaintOptions, context: ToolContext, fill: MaskFill): Promise<ToolOutput> {
+  const image = await vendorImageUrl(input);
+  const mask = await maskUrl(await context.loadAsset(options.maskAssetId), image.width, image.height);
+  const prompt = options.prompt.trim() || "Fill the marked area so it blends seamlessly with its surroundings.";
+  const filled = await fill(image.url, mask, prompt);
+  const { width, height } = (await sharp(input).metadata()).autoOrient;
+  return imageOutput(await sharp(filled).resize(width, height, { fit: "fill" }).png().toBuffer());
+}
+
+/** FLUX Fill paints the border of the padded canvas; the original goes back over its own area. */
+async function outpaintByFill(input: Buffer, options: OutpaintOptions, fill: MaskFill): Promise<ToolOutput> {
+  const canvas = await padForOutpaint(input, options.expand);
+  const padded = await vendorImageUrl(canvas.image);
+  const mask = await maskUrl(canvas.mask, padded.width, padded.height);
+  const prompt = `Extend this picture into the marked border so the scene continues naturally. ${options.prompt}`.trim();
+  return imageOutput(await restoreOriginal(await fill(padded.url, mask, prompt), canvas, input));
 }
 
 /** Vendors bill per megapixel rounded up (fal: "1024×768 = 1 MP"). */
@@ -101,6 +90,22 @@ export async function videoFirstFrame(image: Buffer, aspectRatio: ImageToVideoOp
   const size = videoSizes[aspectRatio] ?? videoSizes["16:9"];
   const data = await sharp(image).autoOrient().resize({ ...size, fit: "cover", position: "attention" }).jpeg({ quality: 92 }).toBuffer();
   return { url: dataUrlOf(data, "image/jpeg"), ...size };
+}
+
+/**
+ * Kling animates the first frame, cropped to the aspect asked for. `run` starts the vendor's task
+ * (or polls the one a crashed attempt saved) and answers the video's URL.
+ */
+export async function klingImageToVideo(
+  input: Buffer,
+  options: ImageToVideoOptions,
+  context: ToolContext,
+  run: (frameUrl: string, durationSeconds: 5 | 10) => Promise<string>,
+): Promise<ToolOutput> {
+  const frame = await videoFirstFrame(input, options.aspectRatio);
+  const duration = options.durationSeconds === 10 ? 10 : 5;
+  const file = await fetchOutput(await run(frame.url, duration), context);
+  return videoOutput(file.data, { width: frame.width, height: frame.height }, { durationSeconds: duration });
 }
 
 /** A Response for the AI SDK carrying a file we fetched ourselves (it must not fetch vendor URLs itself). */
@@ -171,4 +176,17 @@ export function parseJson(vendor: string, body: string): unknown {
   } catch {
     throw new ProviderError("malformed", `${vendor} answered something that is not JSON: ${body.slice(0, 80)}`);
   }
+}
+
+/** A JSON request to a vendor's API (no body: none sent) through vendorFetch. */
+export function sendJson(vendor: string, method: string, url: string, headers: Record<string, string>, body: unknown, signal?: AbortSignal) {
+  const withType = body === undefined ? headers : { ...headers, "content-type": "application/json" };
+  return vendorFetch(vendor, url, { method, headers: withType, body: body === undefined ? undefined : JSON.stringify(body) }, signal);
+}
+
+/** A vendor's JSON answer; an error status becomes the ProviderError `toError` reads from it. */
+export async function jsonAnswer(vendor: string, response: Response, toError: (response: Response, body: string) => ProviderError): Promise<unknown> {
+  const text = await response.text();
+  if (!response.ok) throw toError(response, text);
+  return parseJson(vendor, text);
 }

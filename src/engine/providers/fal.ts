@@ -1,33 +1,24 @@
 import { createFal } from "@ai-sdk/fal";
 import { generateImage } from "ai";
-import { sharp } from "../sharp";
 import type { ToolOutput } from "../tools/types";
-import type {
-  BackgroundByPromptOptions,
-  EditOptions,
-  FaceRestoreOptions,
-  ImageToVideoOptions,
-  InpaintOptions,
-  OutpaintOptions,
-  TextToImageOptions,
-  UpscaleOptions,
-} from "./capability-options";
+import type { EditOptions, FaceRestoreOptions, ImageToVideoOptions, TextToImageOptions, UpscaleOptions } from "./capability-options";
+import { capabilityTable } from "./capability-table";
 import { ProviderError } from "./errors";
 import { falAiSdkFetch, falBlocked, falClient, readPricing, resultFiles, runQueued, type FalClient, type FalResult } from "./fal-api";
 import {
   billedMegapixels,
-  defaultPollTiming,
   fetchOutput,
-  maskUrl,
+  fillCapabilities,
+  klingImageToVideo,
+  modelFor as vendorModelFor,
   sdkError,
   vendorImageUrl,
-  videoFirstFrame,
-  type PollTiming,
+  type MaskFill,
 } from "./fal-replicate-shared";
-import { requireImage, styleInstruction, withAvoid } from "./image-request";
-import { padForOutpaint, restoreOriginal } from "./outpaint-canvas";
-import { imageOutput, videoOutput } from "./output";
+import { editInstruction, fidelityOf, withAvoid } from "./image-request";
+import { imageOutput } from "./output";
 import type { Capability, ModelOffer, ProviderAdapter, ToolContext } from "./types";
+import { defaultPollTiming, type PollTiming } from "./vendor-task";
 
 /**
  * Models and published prices (micro-USD), from each model's page on fal.ai:
@@ -86,19 +77,17 @@ export function createFalAdapter(options: { pollTiming?: PollTiming } = {}): Pro
       const call = (context: ToolContext): Call => ({ client: falClient(config), context, timing, key: config.apiKey ?? "" });
       return {
         id: "fal",
-        capabilities: {
-          "text-to-image": (_input, options, context) => textToImage(call(context), options as TextToImageOptions),
-          "edit-by-prompt": (input, options, context) => edit(call(context), requireImage(input), options as EditOptions, "edit"),
-          style: (input, options, context) => edit(call(context), requireImage(input), options as EditOptions, "style"),
-          "background-by-prompt": (input, options, context) =>
-            edit(call(context), requireImage(input), { prompt: (options as BackgroundByPromptOptions).prompt }, "edit"),
-          inpaint: (input, options, context) => inpaint(call(context), requireImage(input), options as InpaintOptions),
-          outpaint: (input, options, context) => outpaint(call(context), requireImage(input), options as OutpaintOptions),
-          upscale: (input, options, context) => upscale(call(context), requireImage(input), options as UpscaleOptions),
-          "face-restore": (input, options, context) => restoreFaces(call(context), requireImage(input), options as FaceRestoreOptions),
-          "remove-background": (input, _options, context) => removeBackground(call(context), requireImage(input)),
-          "image-to-video": (input, options, context) => imageToVideo(call(context), requireImage(input), options as ImageToVideoOptions),
-        },
+        capabilities: capabilityTable(call, {
+          "text-to-image": textToImage,
+          "edit-by-prompt": (call, image, options) => edit(call, image, options, "edit"),
+          style: (call, image, options) => edit(call, image, options, "style"),
+          "background-by-prompt": (call, image, options) => edit(call, image, { prompt: options.prompt }, "edit"),
+          ...fillCapabilities(fluxFill),
+          upscale,
+          "face-restore": restoreFaces,
+          "remove-background": removeBackground,
+          "image-to-video": imageToVideo,
+        }),
       };
     },
     testConnection: (config, signal) => readPricing(falClient(config), signal),
@@ -137,37 +126,22 @@ async function textToImage(call: Call, options: TextToImageOptions): Promise<Too
 /** FLUX Kontext [pro] edits by instruction and makes up to four images in one request. */
 async function edit(call: Call, input: Buffer, options: EditOptions, kind: "edit" | "style"): Promise<ToolOutput[]> {
   const image = await vendorImageUrl(input);
-  const prompt = withAvoid(kind === "style" ? styleInstruction(options.prompt, options.strength) : options.prompt, options.negativePrompt);
+  const prompt = editInstruction(options, kind);
   const numImages = Math.min(4, Math.max(1, options.count ?? 1));
   const request = { prompt, image_url: image.url, num_images: numImages, output_format: "png", safety_tolerance: "2" };
   const { output } = await queued(call, "edit-by-prompt", request, typicalEditSeconds);
   return Promise.all(resultFiles(output, "images").map(async (file) => imageOutput((await fetchOutput(file.url, call.context)).data)));
 }
 
-/** FLUX Fill repaints the white part of the mask; the result comes back at the photo's own size. */
-async function inpaint(call: Call, input: Buffer, options: InpaintOptions): Promise<ToolOutput> {
-  const image = await vendorImageUrl(input);
-  const mask = await maskUrl(await call.context.loadAsset(options.maskAssetId), image.width, image.height);
-  const prompt = options.prompt.trim() || "Fill the marked area so it blends seamlessly with its surroundings.";
-  const filled = await fill(call, image.url, mask, prompt);
-  const { width, height } = (await sharp(input).metadata()).autoOrient;
-  return imageOutput(await sharp(filled).resize(width, height, { fit: "fill" }).png().toBuffer());
-}
-
-async function outpaint(call: Call, input: Buffer, options: OutpaintOptions): Promise<ToolOutput> {
-  const canvas = await padForOutpaint(input, options.expand);
-  const padded = await vendorImageUrl(canvas.image);
-  const mask = await maskUrl(canvas.mask, padded.width, padded.height);
-  const prompt = `Extend this picture into the marked border so the scene continues naturally. ${options.prompt}`.trim();
-  return imageOutput(await restoreOriginal(await fill(call, padded.url, mask, prompt), canvas, input));
-}
-
-async function fill(call: Call, imageUrl: string, mask: string, prompt: string): Promise<Buffer> {
-  const request = { prompt, image_url: imageUrl, mask_url: mask, output_format: "png", safety_tolerance: "2" };
-  const { output } = await queued(call, "inpaint", request, typicalEditSeconds);
-  const filled = await imageOutput((await fetchOutput(resultFiles(output, "images")[0]!.url, call.context)).data);
-  recordMegapixels(call, modelFor(call.context, "inpaint"), [filled]);
-  return filled.data;
+/** FLUX Fill [pro], billed per megapixel of its image. */
+function fluxFill(call: Call): MaskFill {
+  return async (imageUrl, mask, prompt) => {
+    const request = { prompt, image_url: imageUrl, mask_url: mask, output_format: "png", safety_tolerance: "2" };
+    const { output } = await queued(call, "inpaint", request, typicalEditSeconds);
+    const filled = await imageOutput((await fetchOutput(resultFiles(output, "images")[0]!.url, call.context)).data);
+    recordMegapixels(call, modelFor(call.context, "inpaint"), [filled]);
+    return filled.data;
+  };
 }
 
 async function upscale(call: Call, input: Buffer, options: UpscaleOptions): Promise<ToolOutput> {
@@ -179,7 +153,7 @@ async function upscale(call: Call, input: Buffer, options: UpscaleOptions): Prom
 
 async function restoreFaces(call: Call, input: Buffer, options: FaceRestoreOptions): Promise<ToolOutput> {
   const image = await vendorImageUrl(input);
-  const fidelity = Math.min(1, Math.max(0, options.fidelity ?? 0.7));
+  const fidelity = fidelityOf(options);
   // upscaling 1 keeps the photo's size: this step restores, ai-upscale enlarges.
   return singleImage(call, "face-restore", { image_url: image.url, fidelity, upscaling: 1, face_upscale: true });
 }
@@ -204,13 +178,12 @@ async function singleImage(call: Call, capability: Capability, request: Record<s
  * Kling animates the first frame, cropped to the aspect asked for. Minutes long: the request id is
  * saved as soon as it exists, so a retried job polls it instead of paying for a second video.
  */
-async function imageToVideo(call: Call, input: Buffer, options: ImageToVideoOptions): Promise<ToolOutput> {
-  const frame = await videoFirstFrame(input, options.aspectRatio);
-  const duration = options.durationSeconds === 10 ? 10 : 5;
-  const request = { prompt: options.prompt, image_url: frame.url, duration: String(duration), negative_prompt: "blur, distort, and low quality" };
-  const { output } = await queued(call, "image-to-video", request, typicalSeconds["image-to-video"]!, true);
-  const file = await fetchOutput(resultFiles(output, "video")[0]!.url, call.context);
-  return videoOutput(file.data, { width: frame.width, height: frame.height }, { durationSeconds: duration });
+function imageToVideo(call: Call, input: Buffer, options: ImageToVideoOptions): Promise<ToolOutput> {
+  return klingImageToVideo(input, options, call.context, async (frameUrl, duration) => {
+    const request = { prompt: options.prompt, image_url: frameUrl, duration: String(duration), negative_prompt: "blur, distort, and low quality" };
+    const { output } = await queued(call, "image-to-video", request, typicalSeconds["image-to-video"]!, true);
+    return resultFiles(output, "video")[0]!.url;
+  });
 }
 
 function queued(call: Call, capability: Capability, input: Record<string, unknown>, expectedSeconds: number, resumable = false): Promise<FalResult> {
@@ -222,10 +195,6 @@ function recordMegapixels(call: Call, model: string, outputs: ToolOutput[]) {
   call.context.recordUsage({ costMicros: outputs.reduce((sum, output) => sum + price * billedMegapixels(output.width, output.height), 0) });
 }
 
-/** The model the pipeline chose (the catalog's family), else this adapter's model for the capability. */
 function modelFor(context: ToolContext, capability: Capability): string {
-  const chosen = context.model?.capabilities.includes(capability) ? context.model.id : undefined;
-  const model = chosen ?? falModels.find((offer) => offer.capabilities.includes(capability))?.id;
-  if (!model) throw new ProviderError("misconfigured", `fal has no model for ${capability}`);
-  return model;
+  return vendorModelFor("fal", falModels, context, capability);
 }

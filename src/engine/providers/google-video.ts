@@ -1,11 +1,12 @@
 import type { ToolOutput } from "../tools/types";
 import type { ImageToVideoOptions } from "./capability-options";
-import { isProviderError, ProviderError } from "./errors";
-import { parseJson, vendorFetch } from "./fal-replicate-shared";
+import { ProviderError } from "./errors";
+import { jsonAnswer, sendJson } from "./fal-replicate-shared";
 import { failedOperationError, googleHttpError } from "./google-errors";
 import { videoOutput } from "./output";
 import type { ModelOffer, ToolContext } from "./types";
-import { firstFrame, mp4FrameSize, nearestDuration, nearestFormat, pollTask, videoPollTiming, type VideoFormat } from "./vendor-video";
+import { pollTask } from "./vendor-task";
+import { firstFrame, mp4FrameSize, nearestDuration, nearestFormat, resumeSavedTask, videoPollTiming, type VideoFormat } from "./vendor-video";
 
 /**
  * Veo through the Gemini API (ai.google.dev/gemini-api/docs/video, REST), called directly rather
@@ -65,7 +66,12 @@ export async function veoImageToVideo(api: Api, context: ToolContext, input: Buf
   const seconds = nearestDuration(options.durationSeconds ?? 5, durations);
   // What the operation was asked for: a resumed one keeps what the earlier attempt sent.
   let used = { seconds, format };
-  let operation = await resumeSaved(api, context);
+  let operation = await resumeSavedTask<Operation>(
+    context,
+    "operation",
+    async (name) => ({ ...(await getOperation(api, name)), name }),
+    (saved, name) => (saved.error ? failedOperationError(name, saved.error) : undefined),
+  );
   if (operation) {
     const saved = context.task.saved!;
     used = {
@@ -94,28 +100,6 @@ export async function veoImageToVideo(api: Api, context: ToolContext, input: Buf
     requestedDurationSeconds: options.durationSeconds,
     requestedAspectRatio: options.aspectRatio,
   });
-}
-
-/** The saved operation while it can still deliver; a failed or vanished one is forgotten and replaced. */
-async function resumeSaved(api: Api, context: ToolContext): Promise<Operation | undefined> {
-  const name = context.task.saved?.operation;
-  if (typeof name !== "string") return undefined;
-  let operation: Operation;
-  try {
-    operation = await getOperation(api, name);
-  } catch (error) {
-    if (isProviderError(error) && error.status === 404) {
-      await context.task.save({});
-      return undefined;
-    }
-    throw error;
-  }
-  if (!operation.error) return { ...operation, name };
-  await context.task.save({});
-  const failure = failedOperationError(name, operation.error);
-  // A refusal would come again: it ends the job instead of paying for a second try.
-  if (failure.failure === "blocked") throw failure;
-  return undefined;
 }
 
 /** The finished operation's video, or why there is none. A failure clears the saved task so a retry submits anew. */
@@ -152,13 +136,8 @@ function getOperation(api: Api, name: string): Promise<Operation> {
 }
 
 async function call(api: Api, method: string, path: string, body?: unknown): Promise<Operation> {
-  const headers: Record<string, string> = { "x-goog-api-key": api.apiKey };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
-  const response = await vendorFetch("Google", `${api.baseUrl}${path}`, init, api.signal);
-  const text = await response.text();
-  if (!response.ok) throw googleHttpError(response, text);
-  const parsed = parseJson("Google", text);
+  const response = await sendJson("Google", method, `${api.baseUrl}${path}`, { "x-goog-api-key": api.apiKey }, body, api.signal);
+  const parsed = await jsonAnswer("Google", response, googleHttpError);
   if (!parsed || typeof parsed !== "object") throw new ProviderError("malformed", "Google answered something that is not an operation");
   return parsed as Operation;
 }

@@ -10,23 +10,25 @@ import type {
   OutpaintOptions,
   TextToImageOptions,
 } from "./capability-options";
+import { capabilityTable } from "./capability-table";
 import { providerErrorFromStatus, ProviderError, toProviderError } from "./errors";
 import { googleError, invalidKey } from "./google-errors";
 import { veoImageToVideo, veoOffer } from "./google-video";
 import {
   checkVendorImage,
   closestRatio,
+  editInstruction,
   prepareVendorImage,
-  requireImage,
+  referenceImages,
   restoreInstruction,
-  styleInstruction,
   toOriginalSize,
   withAvoid,
   type VendorImage,
 } from "./image-request";
 import { blendMasked, markMaskedArea } from "./mask-overlay";
-import { padForOutpaint, restoreOriginal } from "./outpaint-canvas";
+import { restoreOriginal, vendorOutpaintCanvas } from "./outpaint-canvas";
 import { decodeDataUrl, imageOutput } from "./output";
+import { apiBaseUrl, requireSetting } from "./provider-config";
 import type { Capability, ModelOffer, ProviderAdapter, ProviderConfig, ToolContext } from "./types";
 
 const defaultBaseUrl = "https://generativelanguage.googleapis.com/v1beta";
@@ -59,20 +61,18 @@ export const googleAdapter: ProviderAdapter = {
   ],
   models: googleModels,
   create(config) {
-    const call = (context: ToolContext): Call => ({ config, context });
     return {
       id: "google",
-      capabilities: {
-        "text-to-image": (_input, options, context) => textToImage(call(context), options as TextToImageOptions),
-        "edit-by-prompt": (input, options, context) => edit(call(context), requireImage(input), options as EditOptions, "edit"),
-        style: (input, options, context) => edit(call(context), requireImage(input), options as EditOptions, "style"),
-        "background-by-prompt": (input, options, context) =>
-          replaceBackground(call(context), requireImage(input), options as BackgroundByPromptOptions),
-        outpaint: (input, options, context) => outpaint(call(context), requireImage(input), options as OutpaintOptions),
-        inpaint: (input, options, context) => inpaint(call(context), requireImage(input), options as InpaintOptions),
-        "face-restore": (input, options, context) => restoreFaces(call(context), requireImage(input), options as FaceRestoreOptions),
-        "image-to-video": (input, options, context) => imageToVideo(call(context), requireImage(input), options as ImageToVideoOptions),
-      },
+      capabilities: capabilityTable((context): Call => ({ config, context }), {
+        "text-to-image": textToImage,
+        "edit-by-prompt": (call, image, options) => edit(call, image, options, "edit"),
+        style: (call, image, options) => edit(call, image, options, "style"),
+        "background-by-prompt": replaceBackground,
+        outpaint,
+        inpaint,
+        "face-restore": restoreFaces,
+        "image-to-video": imageToVideo,
+      }),
     };
   },
   async testConnection(config, signal) {
@@ -101,12 +101,9 @@ async function textToImage(call: Call, options: TextToImageOptions): Promise<Too
 
 async function edit(call: Call, input: Buffer, options: EditOptions, kind: "edit" | "style"): Promise<ToolOutput[]> {
   const image = await prepareVendorImage(input);
-  const references = await Promise.all((options.referenceAssetIds ?? []).map(async (id) => prepareVendorImage(await call.context.loadAsset(id))));
-  const prompt = kind === "style" ? styleInstruction(options.prompt, options.strength) : options.prompt;
-  const text =
-    references.length > 0
-      ? `${withAvoid(prompt, options.negativePrompt)}\nThe first image is the one to edit; the others are references.`
-      : withAvoid(prompt, options.negativePrompt);
+  const references = await referenceImages(options, call.context);
+  const prompt = editInstruction(options, kind);
+  const text = references.length > 0 ? `${prompt}\nThe first image is the one to edit; the others are references.` : prompt;
   return generateMany(call, options.count ?? 1, () => ({ text, images: [image, ...references] }));
 }
 
@@ -119,9 +116,7 @@ async function replaceBackground(call: Call, input: Buffer, options: BackgroundB
 
 /** Gemini takes no mask: the padded canvas goes in with words that say where the new border is. */
 async function outpaint(call: Call, input: Buffer, options: OutpaintOptions): Promise<ToolOutput> {
-  const original = await prepareVendorImage(input);
-  const canvas = await padForOutpaint(original.data, options.expand);
-  const padded = await prepareVendorImage(canvas.image);
+  const { original, canvas, padded } = await vendorOutpaintCanvas(input, options.expand);
   const { left, top, width, height } = canvas.original;
   const border = { top, right: canvas.width - left - width, bottom: canvas.height - top - height, left };
   const sides = (["top", "right", "bottom", "left"] as const)
@@ -254,10 +249,9 @@ function imageInText(text: string): Buffer | undefined {
 }
 
 function requireKey(config: ProviderConfig): string {
-  if (!config.apiKey) throw new ProviderError("misconfigured", "GOOGLE_GENERATIVE_AI_API_KEY is not set");
-  return config.apiKey;
+  return requireSetting(config, "apiKey", "GOOGLE_GENERATIVE_AI_API_KEY");
 }
 
 function baseUrlOf(config: ProviderConfig): string {
-  return (config.baseUrl || defaultBaseUrl).replace(/\/+$/, "");
+  return apiBaseUrl(config, defaultBaseUrl);
 }

@@ -1,5 +1,7 @@
 import { sharp } from "../sharp";
+import type { EditOptions, FaceRestoreOptions } from "./capability-options";
 import { ProviderError } from "./errors";
+import type { ToolContext } from "./types";
 
 /** Image vendors work at about 1-2 megapixels: a larger upload only costs time and request size. */
 const maxSide = 2048;
@@ -23,6 +25,11 @@ export async function prepareVendorImage(image: Buffer): Promise<VendorImage> {
     ? await resized.png().toBuffer({ resolveWithObject: true })
     : await resized.jpeg({ quality: 92 }).toBuffer({ resolveWithObject: true });
   return { data: encoded.data, mime: meta.hasAlpha ? "image/png" : "image/jpeg", width: encoded.info.width, height: encoded.info.height };
+}
+
+/** An edit's reference images (a product to place, ...), prepared like the image itself. */
+export function referenceImages(options: EditOptions, context: ToolContext): Promise<VendorImage[]> {
+  return Promise.all((options.referenceAssetIds ?? []).map(async (id) => prepareVendorImage(await context.loadAsset(id))));
 }
 
 /**
@@ -77,6 +84,16 @@ export function styleInstruction(prompt: string, strength?: number): string {
   if (strength !== undefined && strength < 0.4) return `${prompt}\nStay very close to the original: keep its composition, shapes and details.`;
   if (strength !== undefined && strength > 0.85) return `${prompt}\nYou may reinterpret shapes and details freely; keep the subject recognisable.`;
   return prompt;
+}
+
+/** An edit's prompt for vendors without a strength or negative prompt: both said in words. */
+export function editInstruction(options: EditOptions, kind: "edit" | "style"): string {
+  return withAvoid(kind === "style" ? styleInstruction(options.prompt, options.strength) : options.prompt, options.negativePrompt);
+}
+
+/** CodeFormer's fidelity (0..1, 0.7 when the catalog gives none): high keeps the original faces. */
+export function fidelityOf(options: FaceRestoreOptions): number {
+  return Math.min(1, Math.max(0, options.fidelity ?? 0.7));
 }
 
 /**

@@ -2,11 +2,12 @@ import { readLimited } from "@/server/http/safe-fetch";
 import type { ToolOutput } from "../tools/types";
 import type { ImageToVideoOptions } from "./capability-options";
 import { isProviderError, ProviderError } from "./errors";
-import { parseJson, vendorFetch } from "./fal-replicate-shared";
+import { jsonAnswer, vendorFetch } from "./fal-replicate-shared";
 import { failedVideoError, openaiHttpError } from "./openai-errors";
 import { videoOutput } from "./output";
 import type { ModelOffer, ToolContext } from "./types";
-import { firstFrame, mp4FrameSize, nearestDuration, nearestFormat, pollTask, videoPollTiming, type VideoFormat } from "./vendor-video";
+import { pollTask } from "./vendor-task";
+import { firstFrame, mp4FrameSize, nearestDuration, nearestFormat, resumeSavedTask, videoPollTiming, type VideoFormat } from "./vendor-video";
 
 /**
  * Sora through OpenAI's Videos API (platform.openai.com/docs/api-reference/videos), called directly:
@@ -50,7 +51,12 @@ type Api = { baseUrl: string; apiKey: string; signal: AbortSignal };
 export async function soraImageToVideo(api: Api, context: ToolContext, input: Buffer, options: ImageToVideoOptions): Promise<ToolOutput> {
   const format = nearestFormat(options.aspectRatio, formats);
   const seconds = nearestDuration(options.durationSeconds ?? 5, durations);
-  let video = await resumeSaved(api, context);
+  let video = await resumeSavedTask(
+    context,
+    "videoId",
+    (id) => getVideo(api, id),
+    (saved, id) => (saved.status === "failed" ? failedVideoError(id, saved.error) : undefined),
+  );
   if (!video) {
     video = await createVideo(api, context.model?.id ?? soraOffer.id, options.prompt, seconds, format, await firstFrame(input, format));
     await context.task.save({ videoId: video.id });
@@ -61,7 +67,7 @@ export async function soraImageToVideo(api: Api, context: ToolContext, input: Bu
     expectedSeconds,
     read: () => getVideo(api, id),
     done: (v) => v.status === "completed" || v.status === "failed",
-    percent: (v) => v.progress ?? undefined,
+    progress: (v) => v.progress ?? undefined,
   });
   if (video.status === "failed") {
     // The next attempt must submit anew, not poll a video that will never come.
@@ -80,28 +86,6 @@ export async function soraImageToVideo(api: Api, context: ToolContext, input: Bu
     requestedDurationSeconds: options.durationSeconds,
     requestedAspectRatio: options.aspectRatio,
   });
-}
-
-/** The saved video while it can still deliver; a failed or vanished one is forgotten and replaced. */
-async function resumeSaved(api: Api, context: ToolContext): Promise<SoraVideo | undefined> {
-  const id = context.task.saved?.videoId;
-  if (typeof id !== "string") return undefined;
-  let video: SoraVideo;
-  try {
-    video = await getVideo(api, id);
-  } catch (error) {
-    if (isProviderError(error) && error.status === 404) {
-      await context.task.save({});
-      return undefined;
-    }
-    throw error;
-  }
-  if (video.status !== "failed") return video;
-  await context.task.save({});
-  const failure = failedVideoError(id, video.error);
-  // A moderation refusal would come again: it ends the job instead of paying for a second try.
-  if (failure.failure === "blocked") throw failure;
-  return undefined;
 }
 
 async function createVideo(api: Api, model: string, prompt: string, seconds: number, format: VideoFormat, frame: Buffer): Promise<SoraVideo> {
@@ -130,10 +114,7 @@ async function downloadContent(api: Api, id: string): Promise<Buffer> {
 }
 
 async function call(api: Api, method: string, path: string, body?: FormData): Promise<unknown> {
-  const response = await send(api, method, path, body);
-  const text = await response.text();
-  if (!response.ok) throw openaiHttpError(response, text);
-  return parseJson("OpenAI", text);
+  return jsonAnswer("OpenAI", await send(api, method, path, body), openaiHttpError);
 }
 
 function send(api: Api, method: string, path: string, body?: FormData): Promise<Response> {

@@ -11,21 +11,23 @@ import type {
   OutpaintOptions,
   TextToImageOptions,
 } from "./capability-options";
-import { providerErrorFromStatus, ProviderError, toProviderError } from "./errors";
+import { capabilityTable } from "./capability-table";
+import { providerErrorFromStatus, toProviderError } from "./errors";
 import { blendMasked } from "./mask-overlay";
 import { openaiError } from "./openai-errors";
 import { soraImageToVideo, soraOffer } from "./openai-video";
-import { padForOutpaint, restoreOriginal } from "./outpaint-canvas";
+import { restoreOriginal, vendorOutpaintCanvas } from "./outpaint-canvas";
 import { imageOutput } from "./output";
+import { apiBaseUrl, requireSetting } from "./provider-config";
 import type { Capability, ModelOffer, ProviderAdapter, ProviderConfig, ToolContext } from "./types";
 import {
   checkVendorImage,
   closestRatio,
   cropToAspectRatio,
+  editInstruction,
   prepareVendorImage,
-  requireImage,
+  referenceImages,
   restoreInstruction,
-  styleInstruction,
   toOriginalSize,
   withAvoid,
   type VendorImage,
@@ -69,20 +71,18 @@ export const openaiAdapter: ProviderAdapter = {
   ],
   models: openaiModels,
   create(config) {
-    const call = (context: ToolContext): Call => ({ config, context });
     return {
       id: "openai",
-      capabilities: {
-        "text-to-image": (_input, options, context) => textToImage(call(context), options as TextToImageOptions),
-        "edit-by-prompt": (input, options, context) => edit(call(context), requireImage(input), options as EditOptions, "edit"),
-        style: (input, options, context) => edit(call(context), requireImage(input), options as EditOptions, "style"),
-        inpaint: (input, options, context) => inpaint(call(context), requireImage(input), options as InpaintOptions),
-        outpaint: (input, options, context) => outpaint(call(context), requireImage(input), options as OutpaintOptions),
-        "background-by-prompt": (input, options, context) =>
-          replaceBackground(call(context), requireImage(input), options as BackgroundByPromptOptions),
-        "face-restore": (input, options, context) => restoreFaces(call(context), requireImage(input), options as FaceRestoreOptions),
-        "image-to-video": (input, options, context) => imageToVideo(call(context), requireImage(input), options as ImageToVideoOptions),
-      },
+      capabilities: capabilityTable((context): Call => ({ config, context }), {
+        "text-to-image": textToImage,
+        "edit-by-prompt": (call, image, options) => edit(call, image, options, "edit"),
+        style: (call, image, options) => edit(call, image, options, "style"),
+        inpaint,
+        outpaint,
+        "background-by-prompt": replaceBackground,
+        "face-restore": restoreFaces,
+        "image-to-video": imageToVideo,
+      }),
     };
   },
   async testConnection(config, signal) {
@@ -105,8 +105,8 @@ async function textToImage(call: Call, options: TextToImageOptions): Promise<Too
 
 async function edit(call: Call, input: Buffer, options: EditOptions, kind: "edit" | "style"): Promise<ToolOutput[]> {
   const image = await prepareVendorImage(input);
-  const references = await Promise.all((options.referenceAssetIds ?? []).map(async (id) => prepareVendorImage(await call.context.loadAsset(id))));
-  const text = withAvoid(kind === "style" ? styleInstruction(options.prompt, options.strength) : options.prompt, options.negativePrompt);
+  const references = await referenceImages(options, call.context);
+  const text = editInstruction(options, kind);
   const images = await generate(call, { images: [image.data, ...references.map((r) => r.data)], text }, options.count ?? 1, sizeFor(image));
   return Promise.all(images.map((data) => imageOutput(data)));
 }
@@ -148,10 +148,7 @@ async function inpaint(call: Call, input: Buffer, options: InpaintOptions): Prom
 }
 
 async function outpaint(call: Call, input: Buffer, options: OutpaintOptions): Promise<ToolOutput> {
-  const original = await prepareVendorImage(input);
-  const canvas = await padForOutpaint(original.data, options.expand);
-  // The padded canvas can exceed what a vendor takes: it goes through the same size limit.
-  const padded = await prepareVendorImage(canvas.image);
+  const { original, canvas, padded } = await vendorOutpaintCanvas(input, options.expand);
   const text = `Extend this picture into the marked border so the scene continues naturally beyond its edges. ${options.prompt}`.trim();
   const [result] = await generate(
     call,
@@ -200,10 +197,9 @@ function dimensionsOf(aspectRatio: string): [number, number] {
 }
 
 function requireKey(config: ProviderConfig): string {
-  if (!config.apiKey) throw new ProviderError("misconfigured", "OPENAI_API_KEY is not set");
-  return config.apiKey;
+  return requireSetting(config, "apiKey", "OPENAI_API_KEY");
 }
 
 function baseUrlOf(config: ProviderConfig): string {
-  return (config.baseUrl || defaultBaseUrl).replace(/\/+$/, "");
+  return apiBaseUrl(config, defaultBaseUrl);
 }

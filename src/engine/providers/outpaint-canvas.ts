@@ -1,6 +1,7 @@
 import { AppError } from "@/server/errors";
 import { sharp } from "../sharp";
 import type { OutpaintOptions } from "./capability-options";
+import { prepareVendorImage, type VendorImage } from "./image-request";
 
 export type Expand = OutpaintOptions["expand"];
 
@@ -74,4 +75,18 @@ async function borderMask(canvas: { width: number; height: number }, original: P
 /** Enough blur to hide the stretched streaks, not so much that colours from both sides mix. */
 function blurSigma(widestBorder: number): number {
   return Math.min(40, Math.max(1, widestBorder / 8));
+}
+
+export type VendorCanvas = { original: VendorImage; canvas: PaddedCanvas; padded: VendorImage };
+
+/**
+ * For vendors that take one image and redraw it whole (GPT Image, Gemini): the original as vendors
+ * take it, the canvas grown from it, and that canvas within the same size limit.
+ */
+export async function vendorOutpaintCanvas(input: Buffer, expand: Expand): Promise<VendorCanvas> {
+  const original = await prepareVendorImage(input);
+  const canvas = await padForOutpaint(original.data, expand);
+  // The padded canvas can exceed what a vendor takes: it goes through the same size limit.
+  const padded = await prepareVendorImage(canvas.image);
+  return { original, canvas, padded };
 }

@@ -1,17 +1,8 @@
 import { isProviderError, ProviderError } from "./errors";
-import {
-  fetchOutput,
-  fileResponse,
-  httpError,
-  nextDelay,
-  parseJson,
-  progressReporter,
-  sleep,
-  urlOf,
-  vendorFetch,
-  type PollTiming,
-} from "./fal-replicate-shared";
+import { fetchOutput, fileResponse, httpError, jsonAnswer, parseJson, sendJson, urlOf } from "./fal-replicate-shared";
+import { requireSetting } from "./provider-config";
 import type { ProviderConfig, ToolContext } from "./types";
+import { pollTask, type PollTiming } from "./vendor-task";
 
 /**
  * Replicate's documented HTTP API (https://replicate.com/docs/reference/http): predictions are
@@ -27,8 +18,6 @@ import type { ProviderConfig, ToolContext } from "./types";
 export const replicateBlocked = /nsfw|flagged as sensitive|\(E005\)|content policy|moderation/i;
 /** Failures worth one more try on the same model. */
 const transientFailure = /out of memory|timed? ?out|interrupted|unavailable|try again|temporar|capacity|overloaded/i;
-/** Hiccups tolerated in a row while polling a paid prediction before the attempt is given up. */
-const maxTransientPollFailures = 5;
 
 export type Prediction = {
   id: string;
@@ -42,8 +31,8 @@ export type Prediction = {
 export type ReplicateClient = { baseUrl: string; token: string };
 
 export function replicateClient(config: ProviderConfig): ReplicateClient {
-  if (!config.apiToken) throw new ProviderError("misconfigured", "REPLICATE_API_TOKEN is not set");
-  return { baseUrl: apiBaseOf(config.baseUrl), token: config.apiToken };
+  const token = requireSetting(config, "apiToken", "REPLICATE_API_TOKEN");
+  return { baseUrl: apiBaseOf(config.baseUrl), token };
 }
 
 /** REPLICATE_BASE_URL may name the host ("https://api.replicate.com") or the API itself ("…/v1"). */
@@ -58,19 +47,10 @@ export function apiBaseOf(baseUrl: string | undefined): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, "") || "/v1"}`;
 }
 
-async function call(
-  client: ReplicateClient,
-  method: string,
-  path: string,
-  options: { body?: unknown; signal?: AbortSignal; headers?: Record<string, string> } = {},
-): Promise<unknown> {
-  const headers: Record<string, string> = { authorization: `Bearer ${client.token}`, ...options.headers };
-  if (options.body !== undefined) headers["content-type"] = "application/json";
-  const init = { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) };
-  const response = await vendorFetch("Replicate", `${client.baseUrl}${path}`, init, options.signal);
-  const text = await response.text();
-  if (!response.ok) throw httpError("Replicate", response, text, replicateBlocked);
-  return parseJson("Replicate", text);
+async function call(client: ReplicateClient, method: string, path: string, options: { body?: unknown; signal?: AbortSignal } = {}): Promise<unknown> {
+  const headers = { authorization: `Bearer ${client.token}` };
+  const response = await sendJson("Replicate", method, `${client.baseUrl}${path}`, headers, options.body, options.signal);
+  return jsonAnswer("Replicate", response, (answer, body) => httpError("Replicate", answer, body, replicateBlocked));
 }
 
 /** "owner/name" runs an official model by name; "owner/name:version" a pinned community model version. */
@@ -126,30 +106,15 @@ export async function settlePrediction(
   context: ToolContext,
   options: SettleOptions,
 ): Promise<Prediction> {
-  let prediction = first;
-  const report = options.report ?? progressReporter(context, options.expectedSeconds);
-  const cancel = () => void cancelPrediction(client, prediction.id).catch(() => undefined);
-  if (context.signal.aborted && !finished.has(prediction.status)) cancel();
-  context.signal.addEventListener("abort", cancel, { once: true });
-  let delay = options.timing.firstMs;
-  let hiccups = 0;
-  try {
-    while (!finished.has(prediction.status)) {
-      await report(prediction.logs ?? undefined);
-      await sleep(delay, context.signal);
-      delay = nextDelay(delay, options.timing);
-      try {
-        prediction = await getPrediction(client, prediction.id, context.signal);
-        hiccups = 0;
-      } catch (error) {
-        // A paid prediction is not abandoned for a passing 5xx while asking about it.
-        const passing = isProviderError(error) && error.failure === "retriable";
-        if (context.signal.aborted || !passing || ++hiccups > maxTransientPollFailures) throw error;
-      }
-    }
-  } finally {
-    context.signal.removeEventListener("abort", cancel);
-  }
+  const prediction = await pollTask(context, first, {
+    timing: options.timing,
+    expectedSeconds: options.expectedSeconds,
+    read: () => getPrediction(client, first.id, context.signal),
+    done: (current) => finished.has(current.status),
+    progress: (current) => current.logs ?? undefined,
+    report: options.report,
+    cancel: () => void cancelPrediction(client, first.id).catch(() => undefined),
+  });
   if (prediction.status !== "succeeded") throw predictionFailure(prediction);
   return prediction;
 }

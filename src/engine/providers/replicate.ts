@@ -1,31 +1,26 @@
 import { createReplicate } from "@ai-sdk/replicate";
 import { generateImage } from "ai";
-import { sharp } from "../sharp";
 import type { ToolOutput } from "../tools/types";
 import type {
   BackgroundByPromptOptions,
   EditOptions,
   FaceRestoreOptions,
   ImageToVideoOptions,
-  InpaintOptions,
-  OutpaintOptions,
   TextToImageOptions,
   UpscaleOptions,
 } from "./capability-options";
-import { ProviderError } from "./errors";
+import { capabilityTable } from "./capability-table";
 import {
-  defaultPollTiming,
   fetchOutput,
-  maskUrl,
-  progressReporter,
+  fillCapabilities,
+  klingImageToVideo,
+  modelFor as vendorModelFor,
   sdkError,
   vendorImageUrl,
-  videoFirstFrame,
-  type PollTiming,
+  type MaskFill,
 } from "./fal-replicate-shared";
-import { requireImage, styleInstruction, withAvoid } from "./image-request";
-import { padForOutpaint, restoreOriginal } from "./outpaint-canvas";
-import { imageOutput, videoOutput } from "./output";
+import { editInstruction, fidelityOf, withAvoid } from "./image-request";
+import { imageOutput } from "./output";
 import {
   aiSdkFetch,
   apiBaseOf,
@@ -38,6 +33,7 @@ import {
   type ReplicateClient,
 } from "./replicate-api";
 import type { Capability, ModelOffer, ProviderAdapter, ToolContext } from "./types";
+import { defaultPollTiming, progressReporter, type PollTiming } from "./vendor-task";
 
 /** GPU time at Replicate, https://replicate.com/pricing: Nvidia T4 $0.000225 per second. */
 const t4PerSecond = 225;
@@ -110,19 +106,17 @@ export function createReplicateAdapter(options: { pollTiming?: PollTiming } = {}
       });
       return {
         id: "replicate",
-        capabilities: {
-          "text-to-image": (_input, options, context) => textToImage(call(context), options as TextToImageOptions),
-          "edit-by-prompt": (input, options, context) => edit(call(context), requireImage(input), options as EditOptions, "edit"),
-          style: (input, options, context) => edit(call(context), requireImage(input), options as EditOptions, "style"),
-          "background-by-prompt": (input, options, context) =>
-            replaceBackground(call(context), requireImage(input), options as BackgroundByPromptOptions),
-          inpaint: (input, options, context) => inpaint(call(context), requireImage(input), options as InpaintOptions),
-          outpaint: (input, options, context) => outpaint(call(context), requireImage(input), options as OutpaintOptions),
-          upscale: (input, options, context) => upscale(call(context), requireImage(input), options as UpscaleOptions),
-          "face-restore": (input, options, context) => restoreFaces(call(context), requireImage(input), options as FaceRestoreOptions),
-          "remove-background": (input, _options, context) => removeBackground(call(context), requireImage(input)),
-          "image-to-video": (input, options, context) => imageToVideo(call(context), requireImage(input), options as ImageToVideoOptions),
-        },
+        capabilities: capabilityTable(call, {
+          "text-to-image": textToImage,
+          "edit-by-prompt": (call, image, options) => edit(call, image, options, "edit"),
+          style: (call, image, options) => edit(call, image, options, "style"),
+          "background-by-prompt": replaceBackground,
+          ...fillCapabilities(fluxFill),
+          upscale,
+          "face-restore": restoreFaces,
+          "remove-background": removeBackground,
+          "image-to-video": imageToVideo,
+        }),
       };
     },
     testConnection: (config, signal) => readAccount(replicateClient(config), signal),
@@ -160,7 +154,7 @@ async function textToImage(call: Call, options: TextToImageOptions): Promise<Too
 /** FLUX Kontext edits by instruction; one prediction per image asked for, side by side. */
 async function edit(call: Call, input: Buffer, options: EditOptions, kind: "edit" | "style"): Promise<ToolOutput[]> {
   const image = await vendorImageUrl(input);
-  const prompt = withAvoid(kind === "style" ? styleInstruction(options.prompt, options.strength) : options.prompt, options.negativePrompt);
+  const prompt = editInstruction(options, kind);
   const report = progressReporter(call.context, typicalEditSeconds);
   const predictions = await Promise.all(
     Array.from({ length: Math.max(1, options.count ?? 1) }, () => kontext(call, image.url, prompt, report)),
@@ -184,31 +178,13 @@ function kontext(call: Call, imageUrl: string, prompt: string, report: (logs?: s
   });
 }
 
-/** FLUX Fill repaints the white part of the mask; the result comes back at the photo's own size. */
-async function inpaint(call: Call, input: Buffer, options: InpaintOptions): Promise<ToolOutput> {
-  const image = await vendorImageUrl(input);
-  const mask = await maskUrl(await call.context.loadAsset(options.maskAssetId), image.width, image.height);
-  const prompt = options.prompt.trim() || "Fill the marked area so it blends seamlessly with its surroundings.";
-  const filled = await fetchFirst(call, await fill(call, image.url, mask, prompt));
-  const { width, height } = (await sharp(input).metadata()).autoOrient;
-  return imageOutput(await sharp(filled).resize(width, height, { fit: "fill" }).png().toBuffer());
-}
-
-async function outpaint(call: Call, input: Buffer, options: OutpaintOptions): Promise<ToolOutput> {
-  const canvas = await padForOutpaint(input, options.expand);
-  const padded = await vendorImageUrl(canvas.image);
-  const mask = await maskUrl(canvas.mask, padded.width, padded.height);
-  const prompt = `Extend this picture into the marked border so the scene continues naturally. ${options.prompt}`.trim();
-  const filled = await fetchFirst(call, await fill(call, padded.url, mask, prompt));
-  return imageOutput(await restoreOriginal(filled, canvas, input));
-}
-
-function fill(call: Call, image: string, mask: string, prompt: string) {
-  const input = { prompt, image, mask, output_format: "png", safety_tolerance: 2 };
-  return runPrediction(call.client, call.context, modelFor(call.context, "inpaint"), input, {
-    timing: call.timing,
-    expectedSeconds: typicalEditSeconds,
-  });
+/** FLUX Fill [pro], billed per output image (the offer's price). */
+function fluxFill(call: Call): MaskFill {
+  return async (image, mask, prompt) => {
+    const input = { prompt, image, mask, output_format: "png", safety_tolerance: 2 };
+    const options = { timing: call.timing, expectedSeconds: typicalEditSeconds };
+    return fetchFirst(call, await runPrediction(call.client, call.context, modelFor(call.context, "inpaint"), input, options));
+  };
 }
 
 async function upscale(call: Call, input: Buffer, options: UpscaleOptions): Promise<ToolOutput> {
@@ -220,7 +196,7 @@ async function upscale(call: Call, input: Buffer, options: UpscaleOptions): Prom
 
 async function restoreFaces(call: Call, input: Buffer, options: FaceRestoreOptions): Promise<ToolOutput> {
   const image = await vendorImageUrl(input);
-  const fidelity = Math.min(1, Math.max(0, options.fidelity ?? 0.7));
+  const fidelity = fidelityOf(options);
   // upscale 1 keeps the photo's size: this step restores, ai-upscale enlarges.
   const request = { image: image.url, codeformer_fidelity: fidelity, upscale: 1, face_upsample: true, background_enhance: true };
   return firstImage(call, await timeBilled(call, "face-restore", request));
@@ -246,18 +222,12 @@ async function timeBilled(call: Call, capability: Capability, input: Record<stri
  * Kling animates the first frame, cropped to the aspect asked for. Minutes long: the prediction id
  * is saved as soon as it exists, so a retried job polls it instead of paying for a second video.
  */
-async function imageToVideo(call: Call, input: Buffer, options: ImageToVideoOptions): Promise<ToolOutput> {
-  const frame = await videoFirstFrame(input, options.aspectRatio);
-  const duration = options.durationSeconds === 10 ? 10 : 5;
-  const prediction = await runPrediction(
-    call.client,
-    call.context,
-    modelFor(call.context, "image-to-video"),
-    { prompt: options.prompt, start_image: frame.url, duration, mode: "standard" },
-    { timing: call.timing, expectedSeconds: typicalSeconds["image-to-video"]!, resumable: true },
-  );
-  const file = await fetchOutput(outputUrls(prediction)[0]!, call.context);
-  return videoOutput(file.data, { width: frame.width, height: frame.height }, { durationSeconds: duration });
+function imageToVideo(call: Call, input: Buffer, options: ImageToVideoOptions): Promise<ToolOutput> {
+  return klingImageToVideo(input, options, call.context, async (frameUrl, duration) => {
+    const request = { prompt: options.prompt, start_image: frameUrl, duration, mode: "standard" };
+    const settle = { timing: call.timing, expectedSeconds: typicalSeconds["image-to-video"]!, resumable: true };
+    return outputUrls(await runPrediction(call.client, call.context, modelFor(call.context, "image-to-video"), request, settle))[0]!;
+  });
 }
 
 async function fetchFirst(call: Call, prediction: Prediction): Promise<Buffer> {
@@ -268,10 +238,6 @@ async function firstImage(call: Call, prediction: Prediction, meta?: Record<stri
   return imageOutput(await fetchFirst(call, prediction), meta);
 }
 
-/** The model the pipeline chose (the catalog's family), else this adapter's model for the capability. */
 function modelFor(context: ToolContext, capability: Capability): string {
-  const chosen = context.model?.capabilities.includes(capability) ? context.model.id : undefined;
-  const model = chosen ?? replicateModels.find((offer) => offer.capabilities.includes(capability))?.id;
-  if (!model) throw new ProviderError("misconfigured", `Replicate has no model for ${capability}`);
-  return model;
+  return vendorModelFor("Replicate", replicateModels, context, capability);
 }

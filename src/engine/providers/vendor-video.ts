@@ -1,22 +1,20 @@
 import { sharp } from "../sharp";
 import type { ImageToVideoOptions } from "./capability-options";
-import { isProviderError } from "./errors";
-import { nextDelay, progressReporter, sleep, type PollTiming } from "./fal-replicate-shared";
+import { isProviderError, type ProviderError } from "./errors";
 import { closestRatio } from "./image-request";
 import type { ToolContext } from "./types";
+import type { PollTiming } from "./vendor-task";
 
 /**
  * What the OpenAI (Sora) and Google (Veo) video paths share: both submit a long task, save its id,
- * poll it and download an MP4. Vendors offer a few fixed frame sizes and durations; the nearest is
- * used and the result says which.
+ * poll it (vendor-task.ts) and download an MP4. Vendors offer a few fixed frame sizes and
+ * durations; the nearest is used and the result says which.
  */
 
 export type VideoFormat = { aspectRatio: string; width: number; height: number };
 
 /** Videos take minutes: polls start quickly (short clips, tests) and settle at one every 10 s. */
 export const videoPollTiming: PollTiming = { firstMs: 500, maxMs: 10_000 };
-/** Hiccups tolerated in a row while polling a paid task before the attempt is given up. */
-const maxTransientPollFailures = 5;
 
 /** The vendor's format nearest the aspect asked for (a tie goes to the first listed). */
 export function nearestFormat(wanted: ImageToVideoOptions["aspectRatio"], formats: VideoFormat[]): VideoFormat {
@@ -35,39 +33,34 @@ export async function firstFrame(image: Buffer, size: { width: number; height: n
   return sharp(image).autoOrient().resize({ ...size, fit: "cover", position: "attention" }).flatten({ background: "#ffffff" }).jpeg({ quality: 92 }).toBuffer();
 }
 
-export type PollOptions<T> = {
-  timing: PollTiming;
-  /** What a clip usually takes: the progress bar's pace when the vendor reports none. */
-  expectedSeconds: number;
-  read: () => Promise<T>;
-  done: (task: T) => boolean;
-  /** The vendor's own 0..100, when it reports one. */
-  percent?: (task: T) => number | undefined;
-};
-
 /**
- * Polls a vendor task until it is done, reporting progress. A passing 5xx while asking does not
- * abandon a task that is already paid for; an abort (time limit, canceled job) ends the wait.
+ * The task a crashed or timed-out attempt saved under `key`, while it can still deliver. One that
+ * vanished (404) or failed is forgotten, so the caller submits anew; a refusal would come again, so
+ * it ends the job instead of paying for a second try.
  */
-export async function pollTask<T>(context: ToolContext, first: T, options: PollOptions<T>): Promise<T> {
-  const report = progressReporter(context, options.expectedSeconds);
-  let task = first;
-  let delay = options.timing.firstMs;
-  let hiccups = 0;
-  while (!options.done(task)) {
-    const percent = options.percent?.(task);
-    await report(percent === undefined ? undefined : `${percent}%`);
-    await sleep(delay, context.signal);
-    delay = nextDelay(delay, options.timing);
-    try {
-      task = await options.read();
-      hiccups = 0;
-    } catch (error) {
-      const passing = isProviderError(error) && error.failure === "retriable";
-      if (context.signal.aborted || !passing || ++hiccups > maxTransientPollFailures) throw error;
+export async function resumeSavedTask<T>(
+  context: ToolContext,
+  key: string,
+  read: (id: string) => Promise<T>,
+  failureOf: (task: T, id: string) => ProviderError | undefined,
+): Promise<T | undefined> {
+  const id = context.task.saved?.[key];
+  if (typeof id !== "string") return undefined;
+  let task: T;
+  try {
+    task = await read(id);
+  } catch (error) {
+    if (isProviderError(error) && error.status === 404) {
+      await context.task.save({});
+      return undefined;
     }
+    throw error;
   }
-  return task;
+  const failure = failureOf(task, id);
+  if (!failure) return task;
+  await context.task.save({});
+  if (failure.failure === "blocked") throw failure;
+  return undefined;
 }
 
 /**

@@ -3,8 +3,11 @@ import { readLimited } from "@/server/http/safe-fetch";
 import { sharp } from "../sharp";
 import type { ToolOutput } from "../tools/types";
 import { ProviderError, providerErrorFromStatus, toProviderError } from "./errors";
+import { dataUrlOf } from "./fal-replicate-shared";
 import { decodeDataUrl, imageOutput, videoOutput } from "./output";
+import { requireSetting } from "./provider-config";
 import { generativeCapabilities, type CapabilityRunner, type ProviderAdapter, type ProviderConfig, type ToolContext } from "./types";
+import { sleep } from "./vendor-task";
 
 /*
  * The generic webhook provider: hands a capability to an operator's workflow (n8n, Make, a small
@@ -81,7 +84,7 @@ function webhookRunner(config: ProviderConfig, capability: string, timing: Webho
       const body = JSON.stringify({
         capability,
         options,
-        image: input ? await dataUrlOf(input) : null,
+        image: input ? await sniffedDataUrl(input) : null,
         assets: await assetsOf(options, context),
         model: context.model?.family ?? context.model?.id ?? context.family,
         jobRef,
@@ -247,20 +250,19 @@ async function assetsOf(options: Record<string, unknown>, context: ToolContext):
     return [];
   });
   const assets: Record<string, string> = {};
-  for (const id of new Set(ids)) assets[id] = await dataUrlOf(await context.loadAsset(id));
+  for (const id of new Set(ids)) assets[id] = await sniffedDataUrl(await context.loadAsset(id));
   return assets;
 }
 
 const mimeOfFormat: Record<string, string> = { png: "image/png", jpeg: "image/jpeg", webp: "image/webp", heif: "image/avif", gif: "image/gif" };
 
-async function dataUrlOf(image: Buffer): Promise<string> {
+async function sniffedDataUrl(image: Buffer): Promise<string> {
   const format = (await sharp(image).metadata()).format ?? "";
-  return `data:${mimeOfFormat[format] ?? "application/octet-stream"};base64,${image.toString("base64")}`;
+  return dataUrlOf(image, mimeOfFormat[format] ?? "application/octet-stream");
 }
 
 function webhookUrl(config: ProviderConfig): string {
-  if (!config.url) throw new ProviderError("misconfigured", "WEBHOOK_PROVIDER_URL is not set");
-  return config.url;
+  return requireSetting(config, "url", "WEBHOOK_PROVIDER_URL");
 }
 
 function parseJson(data: Buffer): Record<string, unknown> | undefined {
@@ -279,19 +281,4 @@ function messageOf(json: Record<string, unknown> | undefined): string | undefine
     return ((error as { message: string }).message).slice(0, 300);
   }
   return undefined;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

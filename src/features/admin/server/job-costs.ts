@@ -2,7 +2,7 @@ import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { creditValueMicros } from "@/catalog/pricing";
 import { assertAdmin } from "@/features/providers/server/assert-admin";
 import type { Ctx } from "@/server/context";
-import { jobs, providerCalls } from "@/server/db/schema";
+import { jobs, providerCalls, type JobStatus } from "@/server/db/schema";
 import { afterCursor, toPage } from "@/server/pagination";
 
 // The operator's margin view. Money is integer micros (millionths of a US dollar) throughout:
@@ -13,7 +13,7 @@ export type AdminJobView = {
   id: string;
   accountId: string;
   generator: string;
-  status: string;
+  status: JobStatus;
   createdAt: string;
   /** Credits asked; they are only earned (revenue) when the job succeeds and the hold is captured. */
   price: number;

@@ -123,9 +123,10 @@ async function saveProviderTask(deps: JobRunnerDeps, jobId: string, task: NonNul
 async function recordCalls(db: DbOrTx, jobId: string, attempt: number, calls: ProviderCall[]) {
   if (calls.length === 0) return;
   await db.insert(providerCalls).values(
-    calls.map((call) => ({
+    calls.map((call, callIndex) => ({
       jobId,
       attempt,
+      callIndex,
       step: call.step,
       capability: call.capability,
       provider: call.provider,

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { isConfigured } from "@/engine/providers/directory";
 import { toProviderError } from "@/engine/providers/errors";
 import { findAdapter, listAdapters } from "@/engine/providers/registry";
-import type { ProviderAdapter, ProviderConfig, ProviderSetting } from "@/engine/providers/types";
+import type { ModelOffer, ProviderAdapter, ProviderConfig, ProviderSetting } from "@/engine/providers/types";
 import type { Ctx } from "@/server/context";
 import { providerSettings } from "@/server/db/schema";
 import type { Env } from "@/server/env";
@@ -35,7 +35,7 @@ export type ProviderView = {
   configuredBy: "builtin" | "env" | "admin" | null;
   settings: ProviderSettingView[];
   capabilities: string[];
-  models: { id: string; family: string | null; capabilities: string[]; costMicros: number; unit: string }[];
+  models: { id: string; family: string | null; capabilities: string[]; costMicros: number; unit: ModelOffer["unit"] }[];
   envVars: string[];
 };
 

@@ -30,6 +30,8 @@ export const providerCalls = pgTable(
       .notNull()
       .references(() => jobs.id, { onDelete: "cascade" }),
     attempt: integer("attempt").notNull(),
+    /** Order of the call within its attempt: calls of one attempt are written together. */
+    callIndex: integer("call_index").notNull().default(0),
     step: integer("step").notNull(),
     capability: text("capability").notNull(),
     provider: text("provider").notNull(),

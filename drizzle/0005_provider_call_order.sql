@@ -1,0 +1,1 @@
+ALTER TABLE "provider_calls" ADD COLUMN "call_index" integer DEFAULT 0 NOT NULL;
