@@ -53,12 +53,6 @@ export const modelPrices = {
   "gemini-flash-image": 4,
 } as const satisfies Record<string, number>;
 
-/**
- * What one credit is worth, in millionths of a US dollar (50_000 = $0.05): the revenue side of the
- * admin's margin view. Billing's credit packs will set it from their prices.
- */
-export const creditValueMicros = 50_000;
-
 // Billing: what people pay (in cents of `billingCurrency`) and what they get. One list for the
 // pricing page, checkout, the API, the admin and `npm run stripe:sync`. Ids are public: they name
 // the Stripe lookup keys, so change a price here, never an id.
@@ -103,6 +97,13 @@ export const packs = [
 ] as const satisfies readonly Pack[];
 
 export type PackId = Pack["id"];
+
+/**
+ * What one credit is worth, in millionths of a US dollar: the revenue side of the admin's margin
+ * view. Taken from the smallest pack, the list price of a credit; credits from larger packs and plans
+ * cost people less, so the view shows the margin at list price.
+ */
+export const creditValueMicros = Math.round((packs[0].priceCents * 10_000) / packs[0].credits);
 
 export function findPlan(id: string): Plan | undefined {
   return plans.find((plan) => plan.id === id);
