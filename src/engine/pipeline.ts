@@ -166,7 +166,7 @@ async function runStep(
             ? candidate.remote
               ? new ProviderError("retriable", `timed out after ${thrown.seconds} s`)
               : new AppError("tool_timeout", { params: { seconds: thrown.seconds } })
-            : thrown;
+            : withoutSecrets(thrown, candidate.secrets);
         calls.push(callRecord(index, step, candidate, started, "failed", error, 0));
         lastError = error;
         // Local tools and our own bugs throw plain errors: the job's retry handles those.
@@ -223,6 +223,18 @@ function costOf(candidate: Candidate, outputs: ToolOutput[], usage: { units?: nu
     usage.units ??
     (offer.unit === "image" ? outputs.length : offer.unit === "second" ? Number(outputs[0]?.meta?.durationSeconds ?? 0) : 1);
   return Math.round(offer.costMicros * units);
+}
+
+/**
+ * Vendors sometimes quote the key they were sent ("Incorrect API key provided: sk-…"). Their
+ * messages reach the job's error, the log and the admin's call records, so the key comes out first.
+ */
+export function withoutSecrets(error: unknown, secrets: string[]): unknown {
+  if (!isProviderError(error) || secrets.length === 0) return error;
+  let message = error.message;
+  for (const secret of secrets) if (secret.length >= 4) message = message.split(secret).join("••••");
+  if (message === error.message) return error;
+  return new ProviderError(error.failure, message, { status: error.status, retryAfterSeconds: error.retryAfterSeconds });
 }
 
 async function sizeOf(image: Buffer): Promise<{ width: number; height: number }> {

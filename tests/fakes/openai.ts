@@ -64,7 +64,7 @@ export async function startOpenAIFake(options: { apiKey?: string; slowMs?: numbe
   const videos: SoraFake = createSoraFake(() => loopback.requests);
 
   const loopback = await startLoopback(async (request, response) => {
-    if (request.headers.authorization !== `Bearer ${apiKey}`) return sendError(response, 401, unauthorized);
+    if (request.headers.authorization !== `Bearer ${apiKey}`) return sendError(response, 401, unauthorizedFor(request.headers.authorization));
     if (request.method === "GET" && request.path === "/v1/models") {
       return sendJson(response, 200, {
         object: "list",
@@ -87,7 +87,7 @@ export async function startOpenAIFake(options: { apiKey?: string; slowMs?: numbe
           { "retry-after": String(options.retryAfterSeconds ?? 1) },
         );
       case "unauthorized":
-        return sendError(response, 401, unauthorized);
+        return sendError(response, 401, unauthorizedFor(request.headers.authorization));
       case "moderation-blocked":
         return sendError(response, 400, {
           message:
@@ -139,11 +139,15 @@ export async function startOpenAIFake(options: { apiKey?: string; slowMs?: numbe
   };
 }
 
-const unauthorized = {
-  message: "Incorrect API key provided: sk-wrong. You can find your API key at https://platform.openai.com/account/api-keys.",
-  type: "invalid_request_error",
-  code: "invalid_api_key",
-};
+/** OpenAI quotes the key it was sent (masked for long keys, in full for short ones). */
+function unauthorizedFor(authorization: string | undefined) {
+  const key = authorization?.replace(/^Bearer /, "") ?? "";
+  return {
+    message: `Incorrect API key provided: ${key}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+    type: "invalid_request_error",
+    code: "invalid_api_key",
+  };
+}
 
 function sendError(
   response: ServerResponse,

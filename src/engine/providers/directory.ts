@@ -14,6 +14,8 @@ export type Candidate = {
   config: ProviderConfig;
   /** A vendor or server over the network (it has settings), not a tool in this process. */
   remote: boolean;
+  /** The values of its secret settings: scrubbed from any message a vendor sends back. */
+  secrets: string[];
 };
 
 export type ProviderDirectory = {
@@ -72,6 +74,10 @@ export function createDirectory(entries: DirectoryEntry[], order: Record<string,
           offer: offerFor(entry.adapter, capability, family),
           config: entry.config,
           remote: entry.adapter.settings.length > 0,
+          secrets: entry.adapter.settings
+            .filter((setting) => setting.secret)
+            .map((setting) => entry.config[setting.name])
+            .filter((value): value is string => Boolean(value)),
         }));
     },
     requirements(capability, family) {

@@ -269,6 +269,9 @@ describe("OpenAI adapter", () => {
       ["openai", "misconfigured"],
       ["google", null],
     ]);
+    // The vendor quoted the key; the record keeps the message without it.
+    expect(refused.calls[0]!.message).toContain("Incorrect API key provided: ••••");
+    expect(refused.calls[0]!.message).not.toContain("sk-wrong");
   });
 
   it("aborts the HTTP request when the job is canceled", async () => {
