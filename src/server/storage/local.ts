@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { AppError } from "@/server/errors";
@@ -99,6 +99,11 @@ export function createLocalStorage(rootDir: string): Storage {
       } catch (error) {
         if (!isMissing(error)) throw error;
       }
+    },
+
+    async deletePrefix(prefix) {
+      // resolve() validates it like a key, so the folder is always inside the root.
+      await rm(resolve(prefix), { recursive: true, force: true });
     },
   };
 }

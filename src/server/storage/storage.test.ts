@@ -95,6 +95,19 @@ function contract(name: string, setup: () => Promise<Storage>) {
       expect(await storage.exists("uploads")).toBe(false);
     });
 
+    it("deletes everything below a prefix and nothing beside it", async () => {
+      await storage.put("derived/asset-a/1.webp", Buffer.from("1"), "image/webp");
+      await storage.put("derived/asset-a/2.png", Buffer.from("2"), "image/png");
+      await storage.put("derived/asset-ab/3.png", Buffer.from("3"), "image/png");
+      await storage.deletePrefix("derived/asset-a");
+      expect(await storage.exists("derived/asset-a/1.webp")).toBe(false);
+      expect(await storage.exists("derived/asset-a/2.png")).toBe(false);
+      expect(await storage.exists("derived/asset-ab/3.png")).toBe(true);
+      await storage.deletePrefix("derived/asset-a");
+      await storage.deletePrefix("derived/never-existed");
+      await expectCode(storage.deletePrefix("../outside"), "bad_request");
+    });
+
     it("deletes, and deleting again is fine", async () => {
       await storage.put("uploads/delete-me.txt", Buffer.from("x"), "text/plain");
       await storage.delete("uploads/delete-me.txt");

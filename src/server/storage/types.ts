@@ -11,6 +11,8 @@ export interface Storage {
   exists(key: string): Promise<boolean>;
   /** Idempotent: deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
+  /** Deletes every key below `prefix/` (e.g. an asset's cached renders); idempotent. */
+  deletePrefix(prefix: string): Promise<void>;
 }
 
 const KEY_CHARS = /^[A-Za-z0-9._/-]+$/;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq } from "drizzle-orm";
+import { retentionDeadline } from "@/features/billing/server/retention";
 import { requireAccountId, type Ctx } from "@/server/context";
 import { assets, type AssetKind } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
@@ -45,6 +46,7 @@ export async function uploadAsset({
         height: image.height,
         sha256: image.sha256,
         name: sanitizeName(input.name),
+        retentionUntil: await retentionDeadline({ db: ctx.db, accountId }),
       })
       .returning();
     return row!;

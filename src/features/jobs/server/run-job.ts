@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { retentionDeadline } from "@/features/billing/server/retention";
 import { resolveHold } from "@/features/credits/server/holds";
 import { findGenerator } from "@/features/generators/server/registry";
 import { stepsOf } from "@/features/generators/types";
@@ -166,6 +167,7 @@ async function completeJob(deps: JobRunnerDeps, job: JobRow, { outputs, provider
     await deps.storage.put(storageKey, output.data, output.mime);
     stored.push({ index, storageKey, output });
   }
+  const retentionUntil = await retentionDeadline({ db: deps.db, accountId: job.accountId });
   await deps.db.transaction(async (tx) => {
     const [done] = await tx
       .update(jobs)
@@ -202,6 +204,7 @@ async function completeJob(deps: JobRunnerDeps, job: JobRow, { outputs, provider
           sha256: createHash("sha256").update(output.data).digest("hex"),
           jobId: job.id,
           outputIndex: index,
+          retentionUntil,
         })),
       )
       .onConflictDoNothing();

@@ -1,4 +1,5 @@
 import type PgBoss from "pg-boss";
+import { startRetentionSweep } from "@/features/billing/server/retention";
 import { queues } from "@/server/queue/boss";
 import { failJob, runJob, type JobRunnerDeps } from "./run-job";
 
@@ -6,7 +7,8 @@ type RunJobData = { jobId: string };
 
 /**
  * Starts the job consumers. `concurrency` parallel loops each take one run at a time; the
- * dead-letter consumer settles jobs whose last attempt died (process killed, timeout).
+ * dead-letter consumer settles jobs whose last attempt died (process killed, timeout); the
+ * retention sweep deletes assets past their plan's deadline, hourly.
  */
 export async function startJobWorkers(
   boss: PgBoss,
@@ -24,4 +26,5 @@ export async function startJobWorkers(
     if (!run) return;
     await failJob(deps, run.data.jobId, { code: "job_timed_out", message: "the job's last attempt did not finish" });
   });
+  await startRetentionSweep(boss, deps, { pollingIntervalSeconds: options.pollingIntervalSeconds });
 }

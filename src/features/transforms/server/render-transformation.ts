@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import type { CpuQueue } from "@/engine/cpu-queue";
+import { retentionDeadline } from "@/features/billing/server/retention";
 import type { Ctx } from "@/server/context";
 import { assets, jobs } from "@/server/db/schema";
 import type { Db } from "@/server/db/types";
@@ -126,6 +127,7 @@ async function materializeInput({
       width: image.width,
       height: image.height,
       sha256: createHash("sha256").update(image.data).digest("hex"),
+      retentionUntil: await retentionDeadline({ db: deps.db, accountId: input.asset.accountId }),
     })
     .onConflictDoNothing({ target: assets.storageKey });
   return (await findByKey(deps.db, key))!;

@@ -1,0 +1,1 @@
+CREATE INDEX "assets_retention_idx" ON "assets" USING btree ("retention_until") WHERE "assets"."retention_until" IS NOT NULL;
