@@ -66,7 +66,10 @@ export async function runJob(deps: JobRunnerDeps, jobId: string, attempt: Attemp
       inputs: job.inputs,
       directory: await loadProviderDirectory({ env: deps.env, db: deps.db }),
       loadAsset,
-      onProgress: (percent) => setProgress(deps, jobId, percent),
+      onProgress: async (percent) => {
+        // The progress write only lands on a running job: when it does not, the job was canceled.
+        if (!(await setProgress(deps, jobId, percent))) cancel.abort();
+      },
       signal: cancel.signal,
       savedTask: job.providerTask ?? undefined,
       saveTask: (task) => saveProviderTask(deps, jobId, task),
@@ -99,7 +102,10 @@ export async function runJob(deps: JobRunnerDeps, jobId: string, attempt: Attemp
   }
 }
 
-/** Aborts the run when the job is canceled; checks the row now and then (any process may cancel). */
+/**
+ * Aborts the run when the job is canceled (any process may cancel). Progress writes notice it at
+ * once; this poll covers a provider call that reports no progress for a while.
+ */
 function watchForCancel(deps: JobRunnerDeps, jobId: string) {
   const controller = new AbortController();
   const check = async () => {
@@ -107,13 +113,10 @@ function watchForCancel(deps: JobRunnerDeps, jobId: string) {
     if (row?.status === "canceled") controller.abort();
   };
   const timer = setInterval(() => void check().catch(() => undefined), deps.cancelPollMs ?? 2000);
-  const unsubscribe = deps.events.subscribe(jobId, () => void check().catch(() => undefined));
   return {
     signal: controller.signal,
-    stop() {
-      clearInterval(timer);
-      unsubscribe();
-    },
+    abort: () => controller.abort(),
+    stop: () => clearInterval(timer),
   };
 }
 
@@ -150,12 +153,15 @@ async function loadAssetBytes(deps: JobRunnerDeps, accountId: string, assetId: s
   return deps.storage.get(asset.storageKey);
 }
 
-async function setProgress(deps: JobRunnerDeps, jobId: string, progress: number) {
-  await deps.db
+/** Returns false when the job is no longer running (canceled, or settled by another attempt). */
+async function setProgress(deps: JobRunnerDeps, jobId: string, progress: number): Promise<boolean> {
+  const updated = await deps.db
     .update(jobs)
     .set({ progress, updatedAt: new Date() })
-    .where(and(eq(jobs.id, jobId), eq(jobs.status, "running")));
+    .where(and(eq(jobs.id, jobId), eq(jobs.status, "running")))
+    .returning({ id: jobs.id });
   deps.events.notify(jobId);
+  return updated.length > 0;
 }
 
 type JobRow = typeof jobs.$inferSelect;
