@@ -37,4 +37,11 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ DATA_DIR: dataDir(), S3_BUCKET: "bucket" })).toThrow(/S3_ACCESS_KEY_ID/);
     expect(() => parseEnv({ DATA_DIR: dataDir(), APP_SECRET: "short" })).toThrow(/APP_SECRET/);
   });
+
+  it("lets a browser in at every address npm start announces, or only at APP_URL when it is set", () => {
+    const local = parseEnv({ DATA_DIR: dataDir(), PORT: "3100" }).publicOrigins;
+    expect(local).toEqual(expect.arrayContaining(["http://localhost:3100", "http://127.0.0.1:3100", "http://[::1]:3100"]));
+    const set = parseEnv({ DATA_DIR: dataDir(), APP_URL: "https://images.example.com/" }).publicOrigins;
+    expect(set).toEqual(["https://images.example.com"]);
+  });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { networkInterfaces } from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
@@ -84,6 +85,11 @@ export type Env = RawEnv & {
   RUN_WORKER_IN_WEB: boolean;
   dataDir: string;
   mode: "embedded" | "production";
+  /**
+   * Origins a browser may use: APP_URL's, and without APP_URL every address `npm start` announces
+   * (localhost, 127.0.0.1, [::1] and this machine's network addresses on PORT).
+   */
+  publicOrigins: string[];
 };
 
 export class ConfigError extends Error {}
@@ -110,15 +116,29 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     );
   }
   const dataDir = path.resolve(raw.DATA_DIR);
+  const appUrl = (raw.APP_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, "");
   return {
     ...raw,
     dataDir,
     mode: raw.DATABASE_URL ? "production" : "embedded",
-    APP_URL: (raw.APP_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, ""),
+    APP_URL: appUrl,
+    publicOrigins: raw.APP_URL ? [new URL(appUrl).origin] : localOrigins(raw.PORT),
     APP_SECRET: raw.APP_SECRET ?? readOrCreateSecret(dataDir),
     // PGlite allows one process per data folder, so embedded mode must run the worker in-process.
     RUN_WORKER_IN_WEB: raw.RUN_WORKER_IN_WEB ?? !raw.DATABASE_URL,
   };
+}
+
+/** Every loopback and network address of this machine on `port`, as browser origins. */
+export function localOrigins(port: number): string[] {
+  const hosts = ["localhost", "127.0.0.1", "[::1]"];
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const address of addresses ?? []) {
+      if (address.internal) continue;
+      hosts.push(address.family === "IPv6" ? `[${address.address.split("%")[0]}]` : address.address);
+    }
+  }
+  return [...new Set(hosts)].map((host) => `http://${host}:${port}`);
 }
 
 /** APP_SECRET falls back to a random secret kept in the data folder, made on first start. */
