@@ -7,8 +7,3 @@ export function passwordProblem(password: string): "passwordTooShort" | "passwor
   if (password.length > passwordMax) return "passwordTooLong";
   return null;
 }
-
-/** Only same-site paths, so ?next= can never send someone to another origin. */
-export function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/dashboard";
-}

@@ -10,7 +10,7 @@ import { FormActions } from "../ui/form-actions";
 import { TextField } from "../ui/text-field";
 import styles from "./auth.module.css";
 import { AuthCard, AuthSwitch } from "./auth-card";
-import { safeNext } from "./password-rules";
+import { safeNext } from "@/features/auth/safe-next";
 import { SocialButtons } from "./social-buttons";
 
 export function SignInForm({ next }: { next?: string }) {
@@ -38,7 +38,7 @@ export function SignInForm({ next }: { next?: string }) {
       return;
     }
     await session.refresh();
-    router.push(safeNext(next));
+    router.push(safeNext(next, window.location.origin));
   }
 
   const footer = <AuthSwitch prompt={t("noAccount")} href="/sign-up" label={t("submitSignUp")} />;
@@ -59,7 +59,7 @@ export function SignInForm({ next }: { next?: string }) {
         </div>
         <FormActions message={error} pending={pending} label={t("submitSignIn")} pendingLabel={t("working")} />
       </form>
-      <SocialButtons />
+      <SocialButtons next={next} />
     </AuthCard>
   );
 }

@@ -3,14 +3,15 @@
 import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import { api } from "../api/client";
+import { safeNext } from "@/features/auth/safe-next";
 import { authClient } from "../session/auth-client";
 import styles from "./auth.module.css";
 
 const known = ["google", "github"] as const;
 type Provider = (typeof known)[number];
 
-/** Shown only for the providers the server has keys for. */
-export function SocialButtons() {
+/** Shown only for the providers the server has keys for; `next` is where to land afterwards. */
+export function SocialButtons({ next }: { next?: string }) {
   const t = useTranslations("auth");
   const [providers, setProviders] = useState<Provider[]>([]);
 
@@ -35,7 +36,9 @@ export function SocialButtons() {
           key={provider}
           type="button"
           className="button button-secondary button-block"
-          onClick={() => void authClient().signIn.social({ provider, callbackURL: "/dashboard" })}
+          onClick={() =>
+            void authClient().signIn.social({ provider, callbackURL: safeNext(next, window.location.origin) })
+          }
         >
           {t("continueWith", { provider: t(`providers.${provider}`) })}
         </button>
