@@ -3,33 +3,8 @@ import createNextIntlPlugin from "next-intl/plugin";
 
 const withNextIntl = createNextIntlPlugin("./src/i18n/request.ts");
 
-const isDev = process.env.NODE_ENV === "development";
-
-// Without nonces (which would force a proxy on every request), Next.js needs inline scripts for
-// hydration. Everything else is locked to our own origin; images may also be blob:/data:
-// (local previews). React needs eval only in development for its error overlays.
-const contentSecurityPolicy = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${isDev ? " 'unsafe-eval'" : ""}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' blob: data:",
-  "media-src 'self' blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
-
-const securityHeaders = [
-  { key: "Content-Security-Policy", value: contentSecurityPolicy },
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
-];
-
+// Security headers (with a per-response CSP nonce) are set by the Node server in front of Next.js:
+// src/server/http/node-server.ts.
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   // Native modules, WebAssembly and packages that read files relative to themselves stay plain
@@ -56,9 +31,6 @@ const nextConfig: NextConfig = {
     "@upscalerjs/esrgan-slim",
     "pdf-lib",
   ],
-  async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
-  },
 };
 
 export default withNextIntl(nextConfig);

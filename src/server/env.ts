@@ -14,6 +14,8 @@ const optionalUrl = z.url().optional();
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** The interface to listen on; every interface when unset. */
+  HOST: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default("./data"),
   APP_URL: optionalUrl,
   DATABASE_URL: z
@@ -38,6 +40,11 @@ const schema = z.object({
   RUN_WORKER_IN_WEB: flag.optional(),
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   UPLOAD_MAX_PIXELS: z.coerce.number().int().positive().default(40_000_000),
+  /** Uploads received at once, per account and per process; more are refused before the body is read. */
+  UPLOAD_CONCURRENCY_PER_ACCOUNT: z.coerce.number().int().min(1).default(4),
+  UPLOAD_CONCURRENCY_TOTAL: z.coerce.number().int().min(1).default(16),
+  /** Longest one /i/ render may hold a CPU slot before it is stopped. */
+  TRANSFORM_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(20),
   JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
   JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(10).default(2),
   JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).default(5),
@@ -48,6 +55,8 @@ const schema = z.object({
   CPU_QUEUE_MAX_WAITING: z.coerce.number().int().min(0).default(32),
   SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(10).default(900),
   TRUST_PROXY: flag.default(false),
+  /** Requests per minute to /api/v1 for one account (or one address without a session). */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** AGPL-3.0 §13: where users of a modified install can get its source; shown in the footer. */
   SOURCE_URL: optionalUrl,
   // AI providers: each vendor's conventional variables; admins may also set keys on /admin/providers.

@@ -2,10 +2,16 @@
 export const errorStatus = {
   bad_request: 400,
   validation_failed: 400,
+  name_too_long: 400,
   unsupported_file_type: 415,
+  // A body in a content type the route does not take (e.g. text/plain on a JSON route).
+  unsupported_media_type: 415,
   corrupt_image: 422,
   image_too_large: 413,
   file_too_large: 413,
+  body_too_large: 413,
+  length_required: 411,
+  origin_not_allowed: 403,
   unauthorized: 401,
   forbidden: 403,
   insufficient_credits: 402,
@@ -15,6 +21,7 @@ export const errorStatus = {
   conflict: 409,
   rate_limited: 429,
   service_unavailable: 503,
+  render_timeout: 503,
   tool_timeout: 504,
   // AI providers: a refusal is the user's error and costs nothing; a missing key is the operator's.
   content_blocked: 422,

@@ -29,19 +29,22 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts the production build (`next start`) on a free port with a fresh data folder, and waits
- * until /api/health answers 200. `env` is added to the server's environment (a vendor fake's key
- * and base URL).
+ * Starts the production server (`server.ts` over the production build, as `npm start` does) on a
+ * free port with a fresh data folder, and waits until /api/health answers 200. `env` is added to
+ * the server's environment (a vendor fake's key and base URL); `appUrl: false` leaves APP_URL
+ * unset, as on a fresh install.
  */
-export async function startAppServer(options: { env?: Record<string, string> } = {}): Promise<AppServer> {
+export async function startAppServer(
+  options: { env?: Record<string, string>; appUrl?: false; dataDir?: string } = {},
+): Promise<AppServer> {
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
     throw new Error("No production build found (.next/BUILD_ID is missing). Run `npm run build` (or `npx next build`) first.");
   }
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const dataDir = mkdtempSync(path.join(tmpdir(), "pixelwerk-e2e-"));
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "pixelwerk-e2e-"));
   let log = "";
-  const child = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server.ts")], {
     cwd: root,
     // Own process group, so stop() also ends anything the server started.
     detached: true,
@@ -50,7 +53,8 @@ export async function startAppServer(options: { env?: Record<string, string> } =
       ...process.env,
       NODE_ENV: "production",
       DATA_DIR: dataDir,
-      APP_URL: baseUrl,
+      PORT: String(port),
+      ...(options.appUrl === false ? {} : { APP_URL: baseUrl, HOST: "127.0.0.1" }),
       LOG_LEVEL: "warn",
       QUEUE_POLL_SECONDS: "0.5",
       ...options.env,
@@ -79,7 +83,7 @@ export async function startAppServer(options: { env?: Record<string, string> } =
       await exited(child);
       clearTimeout(timeout);
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
 
   const deadline = Date.now() + 120_000;

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createAdaptorServer } from "@hono/node-server";
 import { parseEnv } from "@/server/env";
 import { createRuntime, type Runtime } from "@/server/runtime";
+import { createNodeServer } from "@/server/http/node-server";
 import { createPostgresDatabase, testDatabaseUrl } from "./database";
 
 export type TestServer = {
@@ -28,7 +28,13 @@ export async function startTestServer(
 
   let handler: (request: Request, env: unknown) => Response | Promise<Response> = () =>
     new Response("starting", { status: 503 });
-  const server = createAdaptorServer({ fetch: (request, env) => handler(request, env) });
+  // The production web server in front of the app; the pages (Next.js) are not part of these tests.
+  const server = createNodeServer({
+    fetch: (request, env) => handler(request, env),
+    pages: async (_req, res) => void res.writeHead(404).end(),
+    https: false,
+    dev: false,
+  });
   // A deep accept backlog: the concurrency tests open 1,000 connections at once.
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", 4096, () => resolve()));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -6,6 +6,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
+import { lockDataFolder } from "./data-folder-lock";
 import * as schema from "./schema";
 import type { Db, SqlExecutor } from "./types";
 
@@ -29,15 +30,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 }
 
 async function openPglite(dir: string): Promise<DatabaseHandle> {
-  if (dir !== "memory") mkdirSync(dir, { recursive: true });
-  const client = dir === "memory" ? await PGlite.create() : await PGlite.create(dir);
+  let unlock = async () => {};
+  if (dir !== "memory") {
+    mkdirSync(dir, { recursive: true });
+    unlock = await lockDataFolder(dir, (error) => console.error(`[db] lost the data folder lock: ${error.message}`));
+  }
+  const client = await (dir === "memory" ? PGlite.create() : PGlite.create(dir)).catch(async (error: unknown) => {
+    await unlock();
+    throw error;
+  });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     kind: "pglite",
     db,
     boss: { db: pgliteExecutor(client) },
     migrate: () => migratePglite(db as never, { migrationsFolder }),
-    close: () => client.close(),
+    async close() {
+      await client.close();
+      await unlock();
+    },
   };
 }
 

@@ -7,6 +7,10 @@ import type { Runtime } from "../runtime";
 import { negotiateLocale } from "../i18n";
 import { readCookie } from "./cookies";
 import { errorResponse } from "./errors";
+import { limitRequestBodies } from "./body-limit";
+import { clientAddress } from "./client-address";
+import { checkRequestOrigin } from "./origin-check";
+import { limitApiRequests } from "./api-rate-limit";
 import { createApiV1 } from "./api-v1";
 import { createImageRoutes } from "@/features/transforms/api";
 import { registerStripeWebhook } from "@/features/billing/api";
@@ -23,6 +27,7 @@ export function createHttpApp(rt: Runtime): Hono<ApiEnv> {
     await next();
     c.header("X-Request-Id", c.get("requestId"));
   });
+  app.use("*", limitRequestBodies(rt.env));
 
   app.onError((error, c) =>
     errorResponse(c, error, {
@@ -43,7 +48,7 @@ export function createHttpApp(rt: Runtime): Hono<ApiEnv> {
       await throttleAuthAttempt(rt.rateLimiter, {
         pathname: c.req.path,
         email: typeof body.email === "string" ? body.email : undefined,
-        ip: clientIp(c.req.raw, rt.env.TRUST_PROXY, (c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress),
+        address: clientAddress(c, rt.env.TRUST_PROXY),
       });
     }
     return rt.auth.handler(c.req.raw);
@@ -66,6 +71,8 @@ export function createHttpApp(rt: Runtime): Hono<ApiEnv> {
     }
     await next();
   });
+  app.use("/api/v1/*", checkRequestOrigin(rt.env.publicOrigins, rt.env.APP_URL));
+  app.use("/api/v1/*", limitApiRequests(rt.rateLimiter, { perMinute: rt.env.API_RATE_LIMIT_PER_MINUTE, trustProxy: rt.env.TRUST_PROXY }));
 
   registerStripeWebhook(app, rt);
   app.route("/api/v1", createApiV1(rt));
@@ -73,20 +80,4 @@ export function createHttpApp(rt: Runtime): Hono<ApiEnv> {
   app.route("/i", createImageRoutes(rt));
   app.notFound((c) => c.json({ error: { code: "not_found", message: "Not found." } }, 404));
   return app;
-}
-
-type NodeBindings = { incoming?: { socket?: { remoteAddress?: string } } };
-
-/**
- * The client address for per-address limits, only from sources a client cannot forge: behind a
- * trusted proxy (TRUST_PROXY) the last X-Forwarded-For hop, which that proxy appended; otherwise the
- * socket peer when the server exposes it. Next.js keeps a client-sent X-Forwarded-For, so without
- * a trusted proxy the per-email limits are the ones that hold there.
- */
-function clientIp(request: Request, trustProxy: boolean, socketAddress: string | undefined): string | undefined {
-  if (trustProxy) {
-    const hops = request.headers.get("x-forwarded-for")?.split(",").map((hop) => hop.trim()).filter(Boolean);
-    if (hops?.length) return hops.at(-1);
-  }
-  return socketAddress;
 }
