@@ -11,7 +11,8 @@ describe("accepting jobs: one transaction, exactly the credits there are", () =>
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ runWorker: false });
+    // The per-account request limit is not what these floods test.
+    server = await startTestServer({ runWorker: false, env: { API_RATE_LIMIT_PER_MINUTE: "100000" } });
   });
   afterAll(() => server?.close());
 
@@ -128,4 +129,46 @@ describe("accepting jobs: one transaction, exactly the credits there are", () =>
     expect(state).toMatchObject({ balance: 50, held: 0, entriesSum: 50 });
     expect(state.queueRows).toBe(before);
   });
+});
+
+// With the worker running, the first job is settled (its row updated, then the account locked)
+// while the same key keeps arriving: the lock order must leave no deadlock for any request.
+describe("the same Idempotency-Key at once while the worker settles the job", () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ runWorker: true, env: { API_RATE_LIMIT_PER_MINUTE: "100000" } });
+  });
+  afterAll(() => server?.close());
+
+  it("400 concurrent same-key submissions: one job, every answer 2xx with its id, no 5xx", async () => {
+    const user = await signUpAndIn(server.baseUrl);
+    const upload = await user.json<{ asset: { id: string } }>(
+      "/api/v1/assets",
+      uploadBody(readFileSync("tests/fixtures/images/chelsea.png"), "cat.png"),
+    );
+    const image = upload.body.asset.id;
+    const accountId = await accountIdOf(user);
+    for (let round = 0; round < 2; round++) {
+      const key = `same-${round}`;
+      const answers = await Promise.all(
+        Array.from({ length: 400 }, (_, i) =>
+          // A few start later, so some arrive while the worker is settling the job.
+          new Promise((resolve) => setTimeout(resolve, i % 4 === 0 ? i % 40 : 0)).then(() =>
+            user
+              .request("/api/v1/jobs", jsonBody({ generator: "resize", inputs: { image, width: 30 + round } }, { "idempotency-key": key }))
+              .then(async (r) => ({ status: r.status, body: (await r.json()) as { job?: { id: string }; error?: { message: string } } })),
+          ),
+        ),
+      );
+      const failures = answers.filter((a) => a.status >= 300);
+      expect(failures.map((f) => `${f.status} ${f.body.error?.message}`)).toEqual([]);
+      const ids = new Set(answers.map((a) => a.body.job?.id));
+      expect(ids.size).toBe(1);
+      expect([...ids][0]).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    const state = await moneyState(server.rt.db, accountId);
+    expect(state.jobs).toHaveLength(2);
+    expect(state.count("hold")).toBe(2);
+  }, 120_000);
 });

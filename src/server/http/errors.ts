@@ -3,7 +3,12 @@ import { HTTPException } from "hono/http-exception";
 import { AppError, isAppError } from "../errors";
 import { translate, type Locale } from "../i18n";
 
-export type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string[]> } };
+export type ErrorBody = {
+  error: { code: string; message: string; fields?: Record<string, string[]>; params?: Record<string, string | number> };
+};
+
+/** Codes whose params a client acts on (which plan limit was hit, and its numbers): sent along. */
+const paramsInBody = new Set<string>(["plan_limit_exceeded"]);
 
 /** The one mapping from errors to HTTP answers. Unexpected errors are logged, never shown. */
 export function errorResponse(
@@ -24,6 +29,7 @@ export function errorResponse(
       code: appError.code,
       message: translate(options.locale, `errors.${appError.code}`, appError.params),
       ...(appError.fields ? { fields: appError.fields } : {}),
+      ...(paramsInBody.has(appError.code) ? { params: appError.params } : {}),
     },
   };
   if (appError.retryAfterSeconds) c.header("Retry-After", String(appError.retryAfterSeconds));

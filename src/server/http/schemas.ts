@@ -7,6 +7,8 @@ export const ErrorSchema = z
       code: z.string(),
       message: z.string(),
       fields: z.record(z.string(), z.array(z.string())).optional(),
+      /** With plan_limit_exceeded: which limit (maxSide, concurrentJobs), the plan, max and requested. */
+      params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
     }),
   })
   .openapi("Error");

@@ -1,25 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import { findPlan, plans } from "@/catalog/pricing";
+import { findPlan, plans, type Plan } from "@/catalog/pricing";
 import { requireAccountId, type Ctx } from "@/server/context";
 import { accountDebts, accounts, billingSubscriptions, jobs } from "@/server/db/schema";
-import type { Db } from "@/server/db/types";
+import type { Db, DbOrTx, Tx } from "@/server/db/types";
 import { AppError } from "@/server/errors";
 import { settleDebt } from "./debt";
-import { planStatuses } from "./subscriptions";
+import { planStatuses, readPlanState } from "./subscriptions";
 
 /** Plan names are the same in every language (Free, Starter, Pro, Business). */
 const planName = (id: string) => id[0]!.toUpperCase() + id.slice(1);
 
-/** Input fields that name the size of what a job makes. */
-const sizeFields = ["width", "height"] as const;
+type Size = { width: number; height: number };
 
-const mostConcurrentJobs = Math.max(...plans.map((plan) => plan.limits.concurrentJobs));
-
-/**
- * Debt, plan and jobs in progress in one round trip: this runs before every job. The count stops
- * at the largest plan limit, so a busy account costs no more than that.
- */
+/** Debt and plan in one round trip: this runs before every job. */
 async function readSpendingState(db: Db, accountId: string) {
   const planId = db
     .select({ planId: billingSubscriptions.planId })
@@ -28,44 +22,76 @@ async function readSpendingState(db: Db, accountId: string) {
     .orderBy(desc(billingSubscriptions.currentPeriodEnd))
     .limit(1);
   const debt = db.select({ amount: accountDebts.amount }).from(accountDebts).where(eq(accountDebts.accountId, accountId));
-  const active = db
-    .select({ one: sql`1` })
-    .from(jobs)
-    .where(and(eq(jobs.accountId, accountId), inArray(jobs.status, ["queued", "running"])))
-    .limit(mostConcurrentJobs);
   const [row] = await db
-    .select({
-      planId: sql<string | null>`(${planId})`,
-      debt: sql<number>`coalesce((${debt}), 0)::int`,
-      active: sql<number>`(select count(*)::int from (${active}) as active)`,
-    })
+    .select({ planId: sql<string | null>`(${planId})`, debt: sql<number>`coalesce((${debt}), 0)::int` })
     .from(accounts)
     .where(eq(accounts.id, accountId));
-  return { plan: (row?.planId && findPlan(row.planId)) || plans[0], debt: row?.debt ?? 0, active: row?.active ?? 0 };
+  return { plan: (row?.planId && findPlan(row.planId)) || plans[0], debt: row?.debt ?? 0 };
+}
+
+function maxSideExceeded(plan: Plan, subject: "input" | "output", side: number): AppError {
+  return new AppError("plan_limit_exceeded", {
+    message: `a ${subject} of ${side} px is past the ${plan.id} plan's ${plan.limits.maxSide} px`,
+    params: { limit: "maxSide", subject, plan: planName(plan.id), max: plan.limits.maxSide, requested: side },
+  });
+}
+
+const sideOf = (size: Size) => Math.max(size.width, size.height);
+
+/**
+ * Called by submitJob before its transaction: an account in debt cannot spend (402); an input image
+ * or an expected output past the plan's "px a side" is refused (403, params say which). Returns the
+ * plan for the jobs-at-once check inside the transaction (assertJobSlotFree).
+ */
+export async function assertWithinPlan({
+  ctx,
+  input,
+}: {
+  ctx: Ctx & { db: Db };
+  input: { images: Size[]; expectedOutput: Size | undefined };
+}): Promise<Plan> {
+  const accountId = requireAccountId(ctx);
+  const { plan, debt } = await readSpendingState(ctx.db, accountId);
+  if (debt > 0) await assertDebtPaid(ctx, accountId);
+  const largestInput = Math.max(0, ...input.images.map(sideOf));
+  if (largestInput > plan.limits.maxSide) throw maxSideExceeded(plan, "input", largestInput);
+  if (input.expectedOutput && sideOf(input.expectedOutput) > plan.limits.maxSide) {
+    throw maxSideExceeded(plan, "output", sideOf(input.expectedOutput));
+  }
+  return plan;
 }
 
 /**
- * Called by submitJob before its transaction: an account in debt cannot spend (402), and a job
- * past the plan's limits is refused (403) with the limit and the plan in the message.
+ * Inside the job's transaction, after the account row is locked: concurrent submissions of one
+ * account pass here one at a time, so the count of open jobs cannot be outrun. The count stops at
+ * the limit, so a busy account costs no more than that.
  */
-export async function assertWithinPlan({ ctx, input }: { ctx: Ctx & { db: Db }; input: { inputs: Record<string, unknown> } }) {
-  const accountId = requireAccountId(ctx);
-  const { plan, debt, active } = await readSpendingState(ctx.db, accountId);
-  if (debt > 0) await assertDebtPaid(ctx, accountId);
+export async function assertJobSlotFree(tx: Tx, input: { accountId: string; plan: Plan }) {
+  const max = input.plan.limits.concurrentJobs;
+  const open = tx
+    .select({ one: sql`1` })
+    .from(jobs)
+    .where(and(eq(jobs.accountId, input.accountId), inArray(jobs.status, ["queued", "running"])))
+    .limit(max);
+  const [row] = await tx.select({ count: sql<number>`count(*)::int` }).from(open.as("open"));
+  const count = row?.count ?? 0;
+  if (count >= max) {
+    throw new AppError("plan_limit_exceeded", {
+      message: `the ${input.plan.id} plan runs ${max} jobs at once`,
+      params: { limit: "concurrentJobs", plan: planName(input.plan.id), max, requested: count + 1 },
+    });
+  }
+}
 
-  const side = Math.max(0, ...sizeFields.map((field) => input.inputs[field]).filter((v): v is number => typeof v === "number"));
-  if (side > plan.limits.maxSide) {
-    throw new AppError("plan_limit_exceeded", {
-      message: `${side} px is past the ${plan.id} plan's ${plan.limits.maxSide} px`,
-      params: { limit: "maxSide", plan: planName(plan.id), max: plan.limits.maxSide, requested: side },
-    });
-  }
-  if (active >= plan.limits.concurrentJobs) {
-    throw new AppError("plan_limit_exceeded", {
-      message: `the ${plan.id} plan runs ${plan.limits.concurrentJobs} jobs at once`,
-      params: { limit: "concurrentJobs", plan: planName(plan.id), max: plan.limits.concurrentJobs, requested: active + 1 },
-    });
-  }
+/**
+ * The worker's last line before storing a result: an output past the account's plan (one the
+ * inputs could not foretell, or a plan changed since the job was accepted) fails the job.
+ */
+export async function assertOutputsWithinPlan({ db, accountId, outputs }: { db: DbOrTx; accountId: string; outputs: Size[] }) {
+  const largest = Math.max(0, ...outputs.map(sideOf));
+  if (largest === 0) return;
+  const { plan } = await readPlanState(db, accountId);
+  if (largest > plan.limits.maxSide) throw maxSideExceeded(plan, "output", largest);
 }
 
 /** Credits that came back since (a released hold) pay the debt first; what is left blocks spending. */

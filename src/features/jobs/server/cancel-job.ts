@@ -2,6 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { resolveHold } from "@/features/credits/server/holds";
 import { requireAccountId, type Ctx } from "@/server/context";
 import { jobs } from "@/server/db/schema";
+import { retryTransaction } from "@/server/db/retry-transaction";
 import type { Db } from "@/server/db/types";
 import { AppError, notFound } from "@/server/errors";
 import type { JobEvents } from "./job-events";
@@ -22,7 +23,7 @@ export async function cancelJob({
   input: { id: string };
 }): Promise<JobRow> {
   const accountId = requireAccountId(ctx);
-  const canceled = await ctx.db.transaction(async (tx) => {
+  const canceled = await retryTransaction(ctx.db, async (tx) => {
     const [row] = await tx
       .update(jobs)
       .set({ status: "canceled", finishedAt: new Date(), updatedAt: new Date() })

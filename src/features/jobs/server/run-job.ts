@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { assertOutputsWithinPlan } from "@/features/billing/server/plan-limits";
 import { retentionDeadline } from "@/features/billing/server/retention";
 import { resolveHold } from "@/features/credits/server/holds";
 import { findGenerator } from "@/features/generators/server/registry";
@@ -9,6 +10,7 @@ import { isProviderError } from "@/engine/providers/errors";
 import { loadProviderDirectory } from "@/features/providers/server/load-directory";
 import type { ToolOutput } from "@/engine/tools/types";
 import { assets, jobs, providerCalls, type JobError } from "@/server/db/schema";
+import { retryTransaction } from "@/server/db/retry-transaction";
 import type { Db, DbOrTx } from "@/server/db/types";
 import type { Env } from "@/server/env";
 import { isAppError } from "@/server/errors";
@@ -167,6 +169,8 @@ async function setProgress(deps: JobRunnerDeps, jobId: string, progress: number)
 type JobRow = typeof jobs.$inferSelect;
 
 async function completeJob(deps: JobRunnerDeps, job: JobRow, { outputs, provider, model, costMicros, calls, meta }: PipelineResult) {
+  // The last line for the plan's size: outputs the inputs could not foretell, or a plan changed since.
+  await assertOutputsWithinPlan({ db: deps.db, accountId: job.accountId, outputs: outputs.map(({ width, height }) => ({ width, height })) });
   const stored: { index: number; storageKey: string; output: ToolOutput }[] = [];
   for (const [index, output] of outputs.entries()) {
     const storageKey = `outputs/${job.id}/${index}.${output.ext}`;
@@ -174,7 +178,7 @@ async function completeJob(deps: JobRunnerDeps, job: JobRow, { outputs, provider
     stored.push({ index, storageKey, output });
   }
   const retentionUntil = await retentionDeadline({ db: deps.db, accountId: job.accountId });
-  await deps.db.transaction(async (tx) => {
+  await retryTransaction(deps.db, async (tx) => {
     const [done] = await tx
       .update(jobs)
       .set({
@@ -221,7 +225,7 @@ async function completeJob(deps: JobRunnerDeps, job: JobRow, { outputs, provider
 
 /** Final failure: mark failed and give the credits back, in one transaction, at most once. */
 export async function failJob(deps: Pick<JobRunnerDeps, "db" | "events">, jobId: string, error: JobError) {
-  await deps.db.transaction(async (tx) => {
+  await retryTransaction(deps.db, async (tx) => {
     const [failed] = await tx
       .update(jobs)
       .set({ status: "failed", error, finishedAt: new Date(), updatedAt: new Date() })

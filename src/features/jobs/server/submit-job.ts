@@ -3,7 +3,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { priceOf } from "@/catalog/price-of";
-import { assertWithinPlan } from "@/features/billing/server/plan-limits";
+import { assertJobSlotFree, assertWithinPlan } from "@/features/billing/server/plan-limits";
 import { placeHold } from "@/features/credits/server/holds";
 import type { ProviderDirectory } from "@/engine/providers/directory";
 import { availabilityOf, withDefaultModel } from "@/features/generators/server/availability";
@@ -12,13 +12,15 @@ import { loadProviderDirectory } from "@/features/providers/server/load-director
 import { findBlockedTerm, readPromptBlocklist } from "@/features/providers/server/prompt-blocklist";
 import { findGenerator } from "@/features/generators/server/registry";
 import { requireAccountId, type Ctx } from "@/server/context";
-import { assets, jobs } from "@/server/db/schema";
+import { accounts, assets, jobs } from "@/server/db/schema";
 import { drizzleExecutor } from "@/server/db/raw";
-import type { Db } from "@/server/db/types";
+import { retryTransaction } from "@/server/db/retry-transaction";
+import type { Db, DbOrTx, Tx } from "@/server/db/types";
 import type { Env } from "@/server/env";
 import { AppError, notFound } from "@/server/errors";
 import { queues } from "@/server/queue/boss";
 import { isUniqueViolation, zodFieldErrors } from "@/server/validation";
+import { expectedOutputSize, type ImageSize } from "./expected-output-size";
 
 export const submitJobInput = z.object({
   generator: z.string().min(1).max(100),
@@ -54,20 +56,35 @@ export async function submitJob({
   const requestHash = hashRequest(generator.id, inputs);
 
   if (input.idempotencyKey) {
-    const replay = await findByIdempotencyKey(ctx, accountId, input.idempotencyKey, requestHash);
+    const replay = await findByIdempotencyKey(ctx.db, accountId, input.idempotencyKey, requestHash);
     if (replay) return { job: replay, replayed: true };
   }
-  await assertOwnsAssets(ctx, accountId, assetIdsOf(inputs, generator.assetInputs));
+  const sizes = await readOwnedAssetSizes(ctx, accountId, assetIdsOf(inputs, generator.assetInputs));
   await assertPromptsAllowed(ctx, env, generator, inputs);
   assertProvidersConfigured(directory, generator, inputs);
-  await assertWithinPlan({ ctx, input: { inputs } });
+  const imageId = generator.imageInput ? inputs[generator.imageInput] : undefined;
+  const plan = await assertWithinPlan({
+    ctx,
+    input: {
+      images: [...sizes.values()],
+      expectedOutput: expectedOutputSize(generator.id, inputs, typeof imageId === "string" ? sizes.get(imageId) : undefined),
+    },
+  });
   const price = priceOf(generator.pricing ?? { base: generator.price }, inputs);
 
   const jobId = randomUUID();
   try {
-    const job = await ctx.db.transaction(async (tx) => {
-      // The hold first: it locks the account row, so concurrent submissions queue up here and a
-      // refused one (402) stops before writing anything.
+    // Retried on a deadlock or serialization failure: no request ever sees one.
+    return await retryTransaction(ctx.db, async (tx): Promise<SubmitJobResult> => {
+      // The account row first, before anything else is read or written: concurrent submissions of
+      // one account queue up here, so the key, the open jobs and the balance they see are current.
+      // The worker and cancel lock a job row, then the account; this path never waits on a job row.
+      await lockAccount(tx, accountId);
+      if (input.idempotencyKey) {
+        const replay = await findByIdempotencyKey(tx, accountId, input.idempotencyKey, requestHash);
+        if (replay) return { job: replay, replayed: true };
+      }
+      await assertJobSlotFree(tx, { accountId, plan });
       await placeHold(tx, { accountId, jobId, amount: price, generator: generator.id });
       const [row] = await tx
         .insert(jobs)
@@ -92,17 +109,23 @@ export async function submitJob({
           ...(generator.jobTimeoutSeconds ? { expireInSeconds: Math.max(generator.jobTimeoutSeconds, env.JOB_TIMEOUT_SECONDS) } : {}),
         },
       );
-      return row!;
+      return { job: row!, replayed: false };
     });
-    return { job, replayed: false };
   } catch (error) {
     // A concurrent request with the same key won the insert: answer with its job.
     if (input.idempotencyKey && isUniqueViolation(error)) {
-      const replay = await findByIdempotencyKey(ctx, accountId, input.idempotencyKey, requestHash);
+      const replay = await findByIdempotencyKey(ctx.db, accountId, input.idempotencyKey, requestHash);
       if (replay) return { job: replay, replayed: true };
     }
     throw error;
   }
+}
+
+async function lockAccount(tx: Tx, accountId: string) {
+  // The same lock mode as the ledger's (see postLedgerEntry): FOR UPDATE would conflict with the
+  // key-share locks that inserting rows referencing the account takes.
+  const [row] = await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId)).for("no key update");
+  if (!row) throw notFound();
 }
 
 /** The operator's blocklist runs before anything is held or sent to a provider. */
@@ -124,8 +147,8 @@ function assertProvidersConfigured(directory: ProviderDirectory, generator: Gene
   }
 }
 
-async function findByIdempotencyKey(ctx: Ctx, accountId: string, key: string, requestHash: string) {
-  const [existing] = await ctx.db
+async function findByIdempotencyKey(db: DbOrTx, accountId: string, key: string, requestHash: string) {
+  const [existing] = await db
     .select()
     .from(jobs)
     .where(and(eq(jobs.accountId, accountId), eq(jobs.idempotencyKey, key)));
@@ -143,14 +166,20 @@ export function assetIdsOf(inputs: Record<string, unknown>, fields: string[]): s
   return [...new Set(ids.filter((id): id is string => typeof id === "string"))];
 }
 
-/** Another account's asset is answered like a missing one: 404, nothing revealed. */
-async function assertOwnsAssets(ctx: Ctx, accountId: string, assetIds: string[]) {
-  if (assetIds.length === 0) return;
+/**
+ * Another account's asset is answered like a missing one: 404, nothing revealed. Returns the
+ * pixel size of each (where known) for the plan's size limit.
+ */
+async function readOwnedAssetSizes(ctx: Ctx & { db: Db }, accountId: string, assetIds: string[]): Promise<Map<string, ImageSize>> {
+  const sizes = new Map<string, ImageSize>();
+  if (assetIds.length === 0) return sizes;
   const rows = await ctx.db
-    .select({ id: assets.id })
+    .select({ id: assets.id, width: assets.width, height: assets.height })
     .from(assets)
     .where(and(inArray(assets.id, assetIds), eq(assets.accountId, accountId)));
   if (rows.length !== assetIds.length) throw notFound();
+  for (const row of rows) if (row.width && row.height) sizes.set(row.id, { width: row.width, height: row.height });
+  return sizes;
 }
 
 function hashRequest(generator: string, inputs: Record<string, unknown>): string {
