@@ -3,7 +3,7 @@
 import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
-import { authClient, readAuthError } from "../session/auth-client";
+import { authClient, explainedMessage, readAuthError } from "../session/auth-client";
 import { FormActions } from "../ui/form-actions";
 import { Notice } from "../ui/notice";
 import { TextField } from "../ui/text-field";
@@ -24,8 +24,9 @@ export function ForgotPasswordForm() {
     const result = await authClient().requestPasswordReset({ email, redirectTo: "/reset-password" });
     const e = result.error ? readAuthError(result.error) : null;
     setPending(false);
-    // Same answer whether or not the account exists; only throttling is worth telling.
-    if (e?.status === 429 && e.message) setError(e.message);
+    // Same answer whether or not the account exists; only throttling or a refused address is worth telling.
+    const explained = explainedMessage(e);
+    if (explained) setError(explained);
     else setSent(true);
   }
 

@@ -3,7 +3,7 @@
 import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
-import { authClient, readAuthError } from "../session/auth-client";
+import { authClient, explainedMessage, readAuthError } from "../session/auth-client";
 import { FormActions } from "../ui/form-actions";
 import { Notice } from "../ui/notice";
 import styles from "./auth.module.css";
@@ -34,8 +34,8 @@ export function ResetPasswordForm({ token, linkError }: { token?: string; linkEr
     const result = await authClient().resetPassword({ newPassword, token });
     setPending(false);
     if (!result.error) return setState("done");
-    const e = readAuthError(result.error);
-    if (e.status === 429 && e.message) setError(e.message);
+    const explained = explainedMessage(readAuthError(result.error));
+    if (explained) setError(explained);
     else setState("invalid");
   }
 

@@ -4,7 +4,7 @@ import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { authClient, readAuthError } from "../session/auth-client";
+import { authClient, explainedMessage, readAuthError } from "../session/auth-client";
 import { useSession } from "../session/session-provider";
 import { FormActions } from "../ui/form-actions";
 import { TextField } from "../ui/text-field";
@@ -31,9 +31,7 @@ export function SignInForm({ next }: { next?: string }) {
     });
     if (result.error) {
       const e = readAuthError(result.error);
-      if (e.status === 429 && e.message) setError(e.message);
-      else if (e.status === 403) setError(t("emailNotVerified"));
-      else setError(t("signInFailed"));
+      setError(explainedMessage(e) ?? (e.code === "EMAIL_NOT_VERIFIED" ? t("emailNotVerified") : t("signInFailed")));
       setPending(false);
       return;
     }

@@ -3,12 +3,13 @@
 import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { authClient, readAuthError } from "../session/auth-client";
+import { authClient, explainedMessage, readAuthError } from "../session/auth-client";
 import { useSession } from "../session/session-provider";
 import { FormActions } from "../ui/form-actions";
 import { TextField } from "../ui/text-field";
 import styles from "./auth.module.css";
 import { AuthCard, AuthSwitch } from "./auth-card";
+import { nameMax } from "@/features/auth/name-rules";
 import { NewPasswordField } from "./new-password-field";
 import { passwordProblem } from "./password-rules";
 import { SocialButtons } from "./social-buttons";
@@ -40,16 +41,19 @@ export function SignUpForm() {
     // in by itself: signing in right after is how we find out whether it worked.
     const signUp = await client.signUp.email({ name, email, password });
     const signUpError = signUp.error ? readAuthError(signUp.error) : null;
-    if (signUpError?.status === 429 && signUpError.message) {
-      setFeedback({ tone: "error", text: signUpError.message });
+    // Throttled, a refused address (open APP_URL instead), a name too long: the server says why.
+    const explainedSignUp = explainedMessage(signUpError);
+    if (explainedSignUp) {
+      setFeedback({ tone: "error", text: explainedSignUp });
       setPending(false);
       return;
     }
     const signIn = await client.signIn.email({ email, password });
     if (signIn.error) {
       const e = readAuthError(signIn.error);
-      const text = e.status === 429 && e.message ? e.message : signUpError ? t("signUpFailed") : t("checkInbox");
-      setFeedback({ tone: signUpError || e.status === 429 ? "error" : "info", text });
+      const explainedSignIn = explainedMessage(e);
+      const text = explainedSignIn ?? (signUpError ? t("signUpFailed") : t("checkInbox"));
+      setFeedback({ tone: signUpError || explainedSignIn ? "error" : "info", text });
       setPending(false);
       return;
     }
@@ -61,7 +65,7 @@ export function SignUpForm() {
   return (
     <AuthCard title={t("signUpTitle")} lead={t("signUpLead")} footer={footer}>
       <form className={styles.form} onSubmit={submit}>
-        <TextField id="sign-up-name" name="name" label={t("name")} autoComplete="name" required maxLength={100} />
+        <TextField id="sign-up-name" name="name" label={t("name")} autoComplete="name" required maxLength={nameMax} />
         <TextField id="sign-up-email" name="email" type="email" label={t("email")} autoComplete="email" required />
         <NewPasswordField
           id="sign-up-password"

@@ -22,3 +22,12 @@ export function readAuthError(error: unknown): { status: number; code: string; m
     message: e.error?.message ?? e.message ?? "",
   };
 }
+
+/** Refusals the server explains in the user's language: show its message, not a generic one. */
+const explained = new Set(["rate_limited", "origin_not_allowed", "name_too_long"]);
+
+/** The server's own message for a refusal the user can act on (wait, open APP_URL, ...), or null. */
+export function explainedMessage(error: { status: number; code: string; message: string } | null): string | null {
+  if (!error?.message) return null;
+  return error.status === 429 || explained.has(error.code) ? error.message : null;
+}

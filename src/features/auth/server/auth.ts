@@ -1,20 +1,23 @@
 import { betterAuth } from "better-auth";
-import { APIError, createAuthMiddleware } from "better-auth/api";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { count } from "drizzle-orm";
-import { ensurePersonalAccount } from "@/features/credits/server/accounts";
+import { ensurePersonalAccount, grantStarterCredits } from "@/features/credits/server/accounts";
 import { identities, sessions, users, verifications } from "@/server/db/schema";
 import type { Db } from "@/server/db/types";
 import type { Env } from "@/server/env";
 import { negotiateLocale, translate } from "@/server/i18n";
 import type { Mailer } from "@/server/mail/mailer";
 import { readCookie } from "@/server/http/cookies";
+import { nameMax } from "../name-rules";
+import { afterAuthEndpoint, beforeAuthEndpoint } from "./auth-hooks";
+import { raiseKnownRefusal } from "./auth-refusals";
 import { hashPassword, verifyPassword } from "./password";
-import { isThrottledAuthPath } from "./throttle";
+import { createSignUpTiming } from "./sign-up-timing";
 
 export type AuthEnv = Pick<
   Env,
   | "APP_URL"
+  | "publicOrigins"
   | "APP_SECRET"
   | "ADMIN_EMAIL"
   | "REQUIRE_EMAIL_VERIFICATION"
@@ -37,12 +40,16 @@ export function createAuth(env: AuthEnv, db: Db, mailer: Mailer) {
     });
   };
 
-  return betterAuth({
+  const signUpTiming = createSignUpTiming();
+
+  const auth = betterAuth({
     appName: "Pixelwerk",
     baseURL: env.APP_URL,
     basePath: "/api/auth",
     secret: env.APP_SECRET,
-    trustedOrigins: [env.APP_URL],
+    // Every address the server announces (without APP_URL: localhost, 127.0.0.1, the LAN address),
+    // not only APP_URL: opened at another of them, sign-up and sign-in were refused.
+    trustedOrigins: env.publicOrigins,
     // better-auth turns origin, CSRF and redirect-URL checks off when NODE_ENV=test (or TEST is set):
     // tests would then pass without the protections production relies on. Always on.
     advanced: { disableOriginCheck: false, disableCSRFCheck: false },
@@ -79,18 +86,7 @@ export function createAuth(env: AuthEnv, db: Db, mailer: Mailer) {
     socialProviders: socialProviders(env),
     // Sign-in throttling is ours (features/auth/server/throttle.ts), shared across processes.
     rateLimit: { enabled: false },
-    hooks: {
-      // The throttle reads the email from a JSON body, but better-auth also takes form posts on
-      // sign-in and sign-up: those went unthrottled (unlimited password guesses). Our client only
-      // sends JSON, so the throttled endpoints accept nothing else.
-      before: createAuthMiddleware(async (ctx) => {
-        if (!ctx.request || ctx.request.method !== "POST" || !isThrottledAuthPath(`/api/auth${ctx.path}`)) return;
-        const type = ctx.request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
-        if (type !== "application/json") {
-          throw new APIError("UNSUPPORTED_MEDIA_TYPE", { message: "Send JSON.", code: "UNSUPPORTED_MEDIA_TYPE" });
-        }
-      }),
-    },
+    hooks: { before: beforeAuthEndpoint, after: afterAuthEndpoint },
     databaseHooks: {
       user: {
         create: {
@@ -98,15 +94,39 @@ export function createAuth(env: AuthEnv, db: Db, mailer: Mailer) {
           // is verified (resolve-actor.ts), so nobody can claim it by signing up first.
           before: async (user) => {
             const [row] = await db.select({ n: count() }).from(users);
-            return { data: { ...user, role: row?.n === 0 ? "admin" : "user" } };
+            // A provider's profile name is not checked by our sign-up rules: cut it to fit.
+            const name = [...user.name].slice(0, nameMax).join("");
+            return { data: { ...user, name, role: row?.n === 0 ? "admin" : "user" } };
           },
+          after: async (user, context) => {
+            signUpTiming.markCreated(context?.request);
+            // With REQUIRE_EMAIL_VERIFICATION the starter credits wait for a verified email (else
+            // every throwaway address is free credits); a provider that vouches for it counts.
+            const withStarterCredits = !env.REQUIRE_EMAIL_VERIFICATION || user.emailVerified;
+            await ensurePersonalAccount({ db, userId: user.id, withStarterCredits });
+          },
+        },
+        update: {
           after: async (user) => {
-            await ensurePersonalAccount({ db, userId: user.id });
+            if (env.REQUIRE_EMAIL_VERIFICATION && user.emailVerified) await grantStarterCredits({ db, userId: user.id });
           },
         },
       },
     },
   });
+
+  return {
+    ...auth,
+    async handler(request: Request): Promise<Response> {
+      const started = performance.now();
+      const response = await auth.handler(request);
+      if (request.method === "POST" && new URL(request.url).pathname === "/api/auth/sign-up/email") {
+        await signUpTiming.settle(request, performance.now() - started);
+      }
+      await raiseKnownRefusal(response, env.APP_URL);
+      return response;
+    },
+  };
 }
 
 export type Auth = ReturnType<typeof createAuth>;

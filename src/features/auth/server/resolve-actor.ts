@@ -11,7 +11,7 @@ export async function resolveSessionActor({
   userId,
 }: {
   db: Db;
-  env: Pick<Env, "ADMIN_EMAIL">;
+  env: Pick<Env, "ADMIN_EMAIL" | "REQUIRE_EMAIL_VERIFICATION">;
   userId: string;
 }): Promise<{ role: "user" | "admin"; accountId: string }> {
   const [user] = await db
@@ -20,6 +20,8 @@ export async function resolveSessionActor({
     .where(eq(users.id, userId));
   if (!user) throw new Error(`session user ${userId} is missing`);
   const isAdminEmail = !!env.ADMIN_EMAIL && user.emailVerified && user.email === env.ADMIN_EMAIL.toLowerCase();
-  const accountId = await ensurePersonalAccount({ db, userId });
+  // Where sign-up must verify the email, the starter credits wait for it (grantStarterCredits).
+  const withStarterCredits = !env.REQUIRE_EMAIL_VERIFICATION || user.emailVerified;
+  const accountId = await ensurePersonalAccount({ db, userId, withStarterCredits });
   return { role: user.role === "admin" || isAdminEmail ? "admin" : "user", accountId };
 }

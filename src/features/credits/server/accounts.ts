@@ -1,31 +1,51 @@
 import { and, eq } from "drizzle-orm";
 import { starterCredits } from "@/catalog/pricing";
 import { accounts } from "@/server/db/schema";
-import type { DbOrTx } from "@/server/db/types";
+import type { DbOrTx, Tx } from "@/server/db/types";
 import { postLedgerEntry } from "./ledger";
 
 /**
- * Makes sure a user has a personal account with its starter credits. Idempotent, so it can run
- * from the sign-up hook and again lazily on any request without double-granting.
+ * Makes sure a user has a personal account, with its starter credits unless `withStarterCredits`
+ * is false (a sign-up that must verify its email first earns them later: grantStarterCredits).
+ * Idempotent, so it can run from the sign-up hook and again lazily on any request without
+ * double-granting.
  */
-export async function ensurePersonalAccount({ db, userId }: { db: DbOrTx; userId: string }): Promise<string> {
+export async function ensurePersonalAccount({
+  db,
+  userId,
+  withStarterCredits = true,
+}: {
+  db: DbOrTx;
+  userId: string;
+  withStarterCredits?: boolean;
+}): Promise<string> {
   const existing = await findPersonalAccountId(db, userId);
   if (existing) return existing;
   return db.transaction(async (tx) => {
     await tx.insert(accounts).values({ ownerUserId: userId, kind: "personal" }).onConflictDoNothing();
     const accountId = await findPersonalAccountId(tx, userId);
     if (!accountId) throw new Error("personal account was not created");
-    if (starterCredits > 0) {
-      await postLedgerEntry(tx, {
-        accountId,
-        amount: starterCredits,
-        kind: "signup_bonus",
-        referenceType: "user",
-        referenceId: userId,
-        idempotencyKey: `signup_bonus:${userId}`,
-      });
-    }
+    if (withStarterCredits) await postStarterCredits(tx, accountId, userId);
     return accountId;
+  });
+}
+
+/** The starter credits on their own, once a user earns them (a verified email). Idempotent. */
+export async function grantStarterCredits({ db, userId }: { db: DbOrTx; userId: string }): Promise<void> {
+  const accountId = await ensurePersonalAccount({ db, userId, withStarterCredits: false });
+  await db.transaction((tx) => postStarterCredits(tx, accountId, userId));
+}
+
+async function postStarterCredits(tx: Tx, accountId: string, userId: string): Promise<void> {
+  if (starterCredits <= 0) return;
+  // One key per user: however often this runs, the credits are granted once.
+  await postLedgerEntry(tx, {
+    accountId,
+    amount: starterCredits,
+    kind: "signup_bonus",
+    referenceType: "user",
+    referenceId: userId,
+    idempotencyKey: `signup_bonus:${userId}`,
   });
 }
 
