@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
 import { openTestDatabase } from "../../tests/support/database";
 import { createDatabaseRateLimiter, createMemoryRateLimiter, type RateLimiter } from "./rate-limit";
 
@@ -34,5 +35,30 @@ describe("rate limiters", () => {
     expect(refused.allowed).toBe(false);
     expect(refused.retryAfterSeconds).toBeGreaterThan(0);
     expect(await hits(limiter, "b", 1)).toEqual([true]);
+  });
+
+  it("in the database: expired windows are deleted, live ones kept", async () => {
+    await database.db.execute(sql`
+      INSERT INTO rate_limits (key, count, window_ends_at)
+      SELECT 'old:' || i, 1, now() - interval '1 minute' FROM generate_series(1, 300) AS i`);
+    let now = 0;
+    const limiter = createDatabaseRateLimiter(database.db, () => now);
+    await limiter.hit("live", 3, 60);
+    const count = async (pattern: string) =>
+      Number(
+        ((await database.db.execute(sql`SELECT count(*)::int AS n FROM rate_limits WHERE key LIKE ${pattern}`)) as unknown as {
+          rows: { n: number }[];
+        }).rows[0]!.n,
+      );
+    expect(await count("old:%")).toBe(0);
+    expect(await count("live")).toBe(1);
+    // Once a minute at most: a hit within the minute does not prune again.
+    await database.db.execute(sql`INSERT INTO rate_limits (key, count, window_ends_at) VALUES ('old:x', 1, now() - interval '1 minute')`);
+    now = 30_000;
+    await limiter.hit("live", 3, 60);
+    expect(await count("old:%")).toBe(1);
+    now = 61_000;
+    await limiter.hit("live", 3, 60);
+    expect(await count("old:%")).toBe(0);
   });
 });

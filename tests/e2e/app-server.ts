@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export type AppServer = { baseUrl: string; dataDir: string; output: () => string; stop: () => Promise<void> };
+export type AppServer = { baseUrl: string; dataDir: string; pid: number; output: () => string; stop: () => Promise<void> };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -94,7 +94,7 @@ export async function startAppServer(
     }
     try {
       const response = await fetch(`${baseUrl}/api/health`);
-      if (response.status === 200) return { baseUrl, dataDir, output: () => log, stop };
+      if (response.status === 200) return { baseUrl, dataDir, pid: child.pid!, output: () => log, stop };
     } catch {
       // Not listening yet.
     }

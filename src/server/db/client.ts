@@ -30,13 +30,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 }
 
 async function openPglite(dir: string): Promise<DatabaseHandle> {
-  let unlock = async () => {};
+  let unlock = () => {};
   if (dir !== "memory") {
     mkdirSync(dir, { recursive: true });
-    unlock = await lockDataFolder(dir, (error) => console.error(`[db] lost the data folder lock: ${error.message}`));
+    unlock = lockDataFolder(dir);
   }
-  const client = await (dir === "memory" ? PGlite.create() : PGlite.create(dir)).catch(async (error: unknown) => {
-    await unlock();
+  const client = await (dir === "memory" ? PGlite.create() : PGlite.create(dir)).catch((error: unknown) => {
+    unlock();
     throw error;
   });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
@@ -47,7 +47,7 @@ async function openPglite(dir: string): Promise<DatabaseHandle> {
     migrate: () => migratePglite(db as never, { migrationsFolder }),
     async close() {
       await client.close();
-      await unlock();
+      unlock();
     },
   };
 }
