@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { streamPost } from "../support/stream-body";
-import { startAppServer, type AppServer } from "./app-server";
+import { startAppServer } from "./app-server";
 import { inContext, launchChromium, password, signUp, translator, type Env } from "./steps";
 
 const MB = 1024 * 1024;
