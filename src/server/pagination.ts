@@ -1,4 +1,5 @@
 import { and, eq, lt, or, type AnyColumn, type SQL } from "drizzle-orm";
+import { z } from "zod";
 import { AppError } from "./errors";
 
 /** Opaque keyset cursor over (createdAt, id), newest first. */
@@ -6,14 +7,21 @@ export function encodeCursor(row: { createdAt: Date; id: string }): string {
   return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
 }
 
+/**
+ * Exactly what encodeCursor writes. Anything else is the client's error, checked here because the
+ * database would refuse it (a non-UUID id, year 0 or 275760) with a 500.
+ */
+const cursorParts = z.tuple([
+  z.iso.datetime({ precision: 3 }).refine((iso) => !iso.startsWith("0000"), "year 0 does not exist"),
+  z.uuid(),
+]);
+
 export function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
   if (!cursor) return undefined;
-  const [iso, id] = Buffer.from(cursor, "base64url").toString().split("|");
-  const createdAt = new Date(iso ?? "");
-  if (!id || Number.isNaN(createdAt.getTime())) {
-    throw new AppError("validation_failed", { fields: { cursor: ["invalid cursor"] } });
-  }
-  return { createdAt, id };
+  const parsed = cursorParts.safeParse(Buffer.from(cursor, "base64url").toString().split("|"));
+  if (!parsed.success) throw new AppError("validation_failed", { fields: { cursor: ["invalid cursor"] } });
+  const [iso, id] = parsed.data;
+  return { createdAt: new Date(iso), id };
 }
 
 /** Rows strictly after the cursor in (createdAt desc, id desc) order; undefined on page one. */

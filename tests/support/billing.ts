@@ -20,13 +20,13 @@ export type BillingWorld = {
 };
 
 /** The app with payments on, talking to the fake Stripe, with the catalog synced into it. */
-export async function startBillingWorld(options: { runWorker?: boolean } = {}): Promise<BillingWorld> {
+export async function startBillingWorld(options: { runWorker?: boolean; env?: Record<string, string> } = {}): Promise<BillingWorld> {
   const stripe = await startFakeStripe();
   const server = await startTestServer({
     runWorker: options.runWorker ?? false,
     // Many sign-ups per file: each comes from its own (documentation-range) address behind a trusted proxy.
     env: {
-      TRUST_PROXY: "true", STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_BASE: stripe.url },
+      TRUST_PROXY: "true", STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_BASE: stripe.url, ...options.env },
   });
   await syncStripeCatalog(stripeClient(server.rt.env)!);
   return {

@@ -20,7 +20,8 @@ const smartCropInputs = z
     height: side.optional(),
   })
   // Width and height together fix the aspect: a different `aspect` beside them is a contradiction.
-  .refine((inputs) => !(inputs.aspect && inputs.width && inputs.height && !sameAspect(inputs.aspect, inputs.width, inputs.height)), {
+  // Zod runs this even when a field failed, so it must not trust `aspect` (parseAspect throws).
+  .refine((inputs) => !(inputs.aspect && isSaneAspect(inputs.aspect) && inputs.width && inputs.height && !sameAspect(inputs.aspect, inputs.width, inputs.height)), {
     message: "contradicts width and height: give either the aspect or both sides",
     path: ["aspect"],
   });

@@ -37,8 +37,8 @@ export function createImageRoutes(rt: Runtime, options: { deps?: Partial<Transfo
   images.get("/:id/:rest{.+}", (c) => {
     // The raw path keeps prompts' escapes; Hono has already decoded the parameter.
     const rest = new URL(c.req.url).pathname.split("/").slice(3).join("/");
-    const segment = safeDecode(rest);
-    if (segment === undefined || !segment.startsWith("tr:") || segment.includes("/")) throw notFound();
+    const segment = decodeSegment(rest);
+    if (!segment.startsWith("tr:") || segment.includes("/")) throw notFound();
     return serveImage(c, rt, deps, c.req.param("id"), segment);
   });
   return images;
@@ -126,11 +126,22 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
   });
 }
 
-function safeDecode(value: string): string | undefined {
+/** A broken %-escape (`tr:w-%ZZ`) is a bad parameter: 400 naming the token, like any other. */
+function decodeSegment(value: string): string {
   try {
     return decodeURIComponent(value);
   } catch {
-    return undefined;
+    const token = value.split(/[:,]/).find((part) => !canDecode(part)) ?? value;
+    throw invalidParam(token);
+  }
+}
+
+function canDecode(value: string): boolean {
+  try {
+    decodeURIComponent(value);
+    return true;
+  } catch {
+    return false;
   }
 }
 

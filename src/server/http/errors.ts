@@ -40,8 +40,13 @@ function toAppError(error: unknown): AppError | undefined {
   if (isAppError(error)) return error;
   if (error instanceof HTTPException) {
     if (error.status === 413) return new AppError("file_too_large", { params: { maxMegabytes: "?" } });
-    if (error.status === 400) return new AppError("bad_request");
     if (error.status === 401) return new AppError("unauthorized");
+    if (error.status === 403) return new AppError("forbidden");
+    if (error.status === 404) return new AppError("not_found");
+    // zod-openapi's content-type gate: a body the route does not take is the client's error.
+    if (error.status === 415) return new AppError("unsupported_media_type");
+    // Any other client error from Hono or a middleware (malformed JSON or form data, ...).
+    if (error.status >= 400 && error.status < 500) return new AppError("bad_request");
   }
   return undefined;
 }
