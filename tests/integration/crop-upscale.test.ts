@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLedgerTotals } from "@/features/credits/server/ledger";
+import { billingSubscriptions } from "@/server/db/schema";
 import { accountIdOf } from "../support/accounts";
 import { jsonBody, signUpAndIn, uploadBody, type TestUser } from "../support/client";
 import { waitForJob, type JobBody } from "../support/jobs";
@@ -100,10 +101,18 @@ describe("smart crop, upscale and headshot over HTTP", () => {
     expect(await account()).toEqual(before);
   });
 
-  it("fails an upscale past the size bound and gives the credits back", async () => {
+  it("fails an upscale past the tool's size bound and gives the credits back", async () => {
+    // Business makes 8000 px a side, so the plan lets this through: 7600x5600 is past the tool's 40 MP.
+    await server.rt.db.insert(billingSubscriptions).values({
+      id: "sub_upscale_bound",
+      accountId: await accountIdOf(user),
+      planId: "business",
+      status: "active",
+      currentPeriodEnd: new Date(Date.now() + 86_400_000),
+    });
     const before = await account();
-    const wide = await sharp({ create: { width: 2100, height: 300, channels: 3, background: "#406080" } }).png().toBuffer();
-    const job = await run("upscale", { image: await upload(wide, "wide.png"), scale: 4 });
+    const big = await sharp({ create: { width: 1900, height: 1400, channels: 3, background: "#406080" } }).png().toBuffer();
+    const job = await run("upscale", { image: await upload(big, "big.png"), scale: 4 });
     expect(job.status).toBe("failed");
     expect(job.error?.code).toBe("image_too_large");
     expect(await account()).toEqual(before);
