@@ -75,21 +75,3 @@ export async function createRuntime(env: Env, options: RuntimeOptions): Promise<
   }
   return rt;
 }
-
-const globalKey = Symbol.for("pixelwerk.runtime");
-type GlobalWithRuntime = typeof globalThis & { [globalKey]?: Promise<Runtime> };
-
-/**
- * The process-wide runtime. Kept on globalThis because Next.js bundles instrumentation and route
- * handlers separately: module-level singletons would otherwise open PGlite twice.
- */
-export function getRuntime(): Promise<Runtime> {
-  const g = globalThis as GlobalWithRuntime;
-  g[globalKey] ??= (async () => {
-    const env = getEnv();
-    const rt = await createRuntime(env, { runWorker: env.RUN_WORKER_IN_WEB });
-    logger.info({ mode: env.mode, url: env.APP_URL, worker: env.RUN_WORKER_IN_WEB }, "Pixelwerk is ready");
-    return rt;
-  })();
-  return g[globalKey];
-}
