@@ -58,7 +58,7 @@ describe("sessions and the session endpoint", () => {
     expect((await post(server.baseUrl, "/api/auth/sign-in/email", { email: user.email, password: newPassword })).status).toBe(200);
   });
 
-  it("does not put the session token in the get-session body", async () => {
+  it("does not put session tokens in the get-session and list-sessions bodies", async () => {
     const user = await signUpAndIn(server.baseUrl, newEmail("token"));
     const token = decodeURIComponent(/session_token=([^;]+)/.exec(user.cookie)![1]!).split(".")[0]!;
     const response = await fetch(`${server.baseUrl}/api/auth/get-session`, { headers: { cookie: user.cookie } });
@@ -69,6 +69,12 @@ describe("sessions and the session endpoint", () => {
     expect(body.session.userId).toBeTruthy();
     expect(body.session).not.toHaveProperty("token");
     expect(text).not.toContain(token);
+
+    const list = await fetch(`${server.baseUrl}/api/auth/list-sessions`, { headers: { cookie: user.cookie } });
+    expect(list.status).toBe(200);
+    const sessions = (await list.json()) as Record<string, unknown>[];
+    expect(sessions.length).toBeGreaterThan(0);
+    for (const session of sessions) expect(session).not.toHaveProperty("token");
   });
 
   it("limits names to 100 characters with a clear message", async () => {
