@@ -23,6 +23,8 @@ export function Dashboard() {
   const tg = useTranslations("generator");
   const session = useSession();
   const [asset, setAsset] = useState<Asset | null>(null);
+  // While a new file is on its way, the image on screen is about to be replaced: no job may start.
+  const [uploading, setUploading] = useState(false);
   const [generators, setGenerators] = useState<Generator[]>([]);
   const { jobs, setJobs, loadError, failLoad, addJob, updateJob } = useJobList();
 
@@ -70,11 +72,18 @@ export function Dashboard() {
       <div className={styles.workspace}>
         <section className="card" aria-labelledby="upload-heading">
           <h2 id="upload-heading">{tu("title")}</h2>
-          <Uploader asset={asset} onUploaded={setAsset} />
+          <Uploader asset={asset} onUploaded={setAsset} onBusyChange={setUploading} />
         </section>
         <section className="card" aria-labelledby="generator-heading">
           <h2 id="generator-heading">{tg("title")}</h2>
-          <GeneratorForm generators={generators} asset={asset} onJob={addJob} />
+          <GeneratorForm
+            generators={generators}
+            // No id at all while uploading: a stale one cannot reach a job even by a late click.
+            asset={uploading ? null : asset}
+            disabled={uploading}
+            disabledReason={tg("waitForUpload")}
+            onJob={addJob}
+          />
         </section>
       </div>
       <section aria-labelledby="jobs-heading">

@@ -28,8 +28,10 @@ type Props = {
   submitLabel?: (generator: Generator, price: number) => string;
   /** Uploads offered for other image inputs (a background image); loaded from the server when absent. */
   assetChoices?: Asset[];
-  /** Disabled for another reason (a step already running). */
+  /** Disabled for another reason (a step already running, an upload not yet stored). */
   disabled?: boolean;
+  /** Shown by the button while disabled: why the job cannot start yet. */
+  disabledReason?: string;
   /** Starting values that replace the schema's defaults (a calendar's year: next year). */
   defaults?: Record<string, unknown>;
   /** The generator's description above the fields; off where the page already shows it. */
@@ -60,6 +62,7 @@ export function GeneratorForm({
   submitLabel,
   assetChoices,
   disabled = false,
+  disabledReason,
   defaults,
   showDescription = true,
 }: Props) {
@@ -94,7 +97,8 @@ export function GeneratorForm({
       onInputs(generator, readInputs(new FormData(event.currentTarget), schema, ""));
       return;
     }
-    if (needsImage) return;
+    // Enter in a field submits even while the button is off: the same rule holds here.
+    if (needsImage || disabled) return;
     const inputs = readInputs(new FormData(event.currentTarget), schema, asset?.id ?? "");
     setPending(true);
     setError(null);
@@ -118,6 +122,7 @@ export function GeneratorForm({
       data-testid="generator-form"
       data-generator={generator.id}
       data-price={price}
+      data-asset-id={asset?.id}
     >
       {generators.length > 1 && (
         <div className="field">
@@ -153,7 +158,13 @@ export function GeneratorForm({
           />
         </fieldset>
       )}
-      {needsImage && <p className="hint">{t("needImage")}</p>}
+      {disabled && disabledReason ? (
+        <p className="hint" role="status" data-testid="run-blocked">
+          {disabledReason}
+        </p>
+      ) : (
+        needsImage && <p className="hint">{t("needImage")}</p>
+      )}
       <ProviderNote generator={generator} />
       <FormActions
         message={error}

@@ -36,9 +36,15 @@ type Props = {
   onUploaded: (asset: Asset) => void;
   /** Several files at once (the studio, batch mode): one progress bar per file, no preview. */
   multiple?: boolean;
+  /**
+   * True from the moment a file is chosen until it is stored (or failed): the page must not run
+   * a job meanwhile, since the image it shows is not the one the user just chose. Called from the
+   * event handlers, not an effect, so no click can fall between the choice and the lock.
+   */
+  onBusyChange?: (busy: boolean) => void;
 };
 
-export function Uploader({ asset, onUploaded, multiple = false }: Props) {
+export function Uploader({ asset, onUploaded, multiple = false, onBusyChange }: Props) {
   const t = useTranslations("upload");
   const errorMessage = useErrorMessage();
   const formatBytes = useFormatBytes();
@@ -48,18 +54,27 @@ export function Uploader({ asset, onUploaded, multiple = false }: Props) {
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [dragging, setDragging] = useState(false);
   const nextKey = useRef(0);
+  const inFlight = useRef(0);
+
+  const track = (delta: number) => {
+    inFlight.current += delta;
+    onBusyChange?.(inFlight.current > 0);
+  };
 
   const change = (key: number, patch: Partial<Upload>) =>
     setUploads((current) => current.map((u) => (u.key === key ? { ...u, ...patch } : u)));
 
   async function uploadOne(file: File, key: number) {
-    if (file.size > maxBytes) return change(key, { progress: null, error: t("tooLarge", { maxMegabytes }) });
     try {
+      if (file.size > maxBytes) return change(key, { progress: null, error: t("tooLarge", { maxMegabytes }) });
       const uploaded = await uploadFile(file, (progress) => change(key, { progress }));
       setUploads((current) => current.filter((u) => u.key !== key));
+      // The new image first, then the unlock: both land in one render.
       onUploaded(uploaded);
     } catch (e) {
       change(key, { progress: null, error: errorMessage(e) });
+    } finally {
+      track(-1);
     }
   }
 
@@ -71,6 +86,7 @@ export function Uploader({ asset, onUploaded, multiple = false }: Props) {
       ...current.filter((u) => u.progress !== null),
       ...started.map(({ file, key }) => ({ key, name: file.name, progress: 0, error: null })),
     ]);
+    track(started.length);
     for (const { file, key } of started) void uploadOne(file, key);
   }
 
@@ -106,6 +122,7 @@ export function Uploader({ asset, onUploaded, multiple = false }: Props) {
             src={asset.url}
             alt={t("previewAlt", { name: asset.name ?? "" })}
             className={styles.preview}
+            data-asset-id={asset.id}
             style={asset.width && asset.height ? { aspectRatio: `${asset.width} / ${asset.height}` } : undefined}
             data-testid="upload-preview"
           />
@@ -138,7 +155,12 @@ export function Uploader({ asset, onUploaded, multiple = false }: Props) {
         <div key={u.key} className="stack" role="status" data-testid="upload-progress">
           <ProgressBar value={u.progress ?? 0} label={multiple ? t("progressLabelFile", { name: u.name }) : t("progressLabel")} />
           <p className="hint">
-            {multiple ? t("uploadingFile", { name: u.name, percent: u.progress ?? 0 }) : t("uploading", { percent: u.progress ?? 0 })}
+            {multiple
+              ? t("uploadingFile", { name: u.name, percent: u.progress ?? 0 })
+              : // Every byte is sent; the server still decodes and stores the image.
+                u.progress === 100
+                ? t("processing")
+                : t("uploading", { percent: u.progress ?? 0 })}
           </p>
         </div>
       ))}
