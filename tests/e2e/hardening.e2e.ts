@@ -62,7 +62,8 @@ describe("the production server, as a fresh install runs it", () => {
       });
       statuses.push(response.status);
     }
-    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+    // The sign-ins of the test before count too: at most 50 from this address, whatever the email.
+    expect(statuses.slice(0, 45)).toEqual(Array(45).fill(401));
     expect(statuses.slice(50)).toEqual(Array(10).fill(429));
   });
 

@@ -30,7 +30,8 @@ export function bodyRuleFor(env: Pick<Env, "UPLOAD_MAX_BYTES">, method: string, 
 /**
  * Every request body is bounded before anything buffers it: a declared Content-Length over the
  * limit is refused at once, a chunked body is counted while it streams and cut at the limit
- * (hono/body-limit). The 413 closes the connection, so the rest of the body is never read.
+ * (hono/body-limit). What the client still sends after the 413 is discarded for a moment and then
+ * the connection is cut (node-server.ts), so the rest of the body is never read into memory.
  */
 export function limitRequestBodies(env: Pick<Env, "UPLOAD_MAX_BYTES">): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
@@ -45,7 +46,6 @@ export function limitRequestBodies(env: Pick<Env, "UPLOAD_MAX_BYTES">): Middlewa
   };
 }
 
-function refuseTooLarge(c: Context, maxBytes: number): never {
-  c.header("Connection", "close");
+function refuseTooLarge(_c: Context, maxBytes: number): never {
   throw new AppError("body_too_large", { params: { maxKilobytes: Math.floor(maxBytes / 1024) } });
 }

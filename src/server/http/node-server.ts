@@ -26,13 +26,14 @@ export function createNodeServer(options: NodeServerOptions): Server {
   const securityHeaders = baseSecurityHeaders({ https: options.https });
   return createServer((req, res) => {
     for (const [name, value] of securityHeaders) res.setHeader(name, value);
+    res.once("finish", () => lingerThenClose(req));
     if (isApiPath(req.url ?? "/")) {
       void api(req, res);
       return;
     }
     const refusal = pageBodyRefusal(req);
     if (refusal) {
-      res.writeHead(refusal, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" }).end();
+      res.writeHead(refusal, { "Content-Type": "text/plain; charset=utf-8" }).end();
       return;
     }
     const csp = pageContentSecurityPolicy(randomBytes(16).toString("base64"), { dev: options.dev });
@@ -45,6 +46,30 @@ export function createNodeServer(options: NodeServerOptions): Server {
       else res.destroy();
     });
   });
+}
+
+/** How long, and how much, an answered request's unread body is discarded before the cut. */
+const LINGER_MS = 1_000;
+const LINGER_BYTES = 4 * 1024 * 1024;
+
+/**
+ * An answer sent before its request body was read (a 413, a 401 before an upload): cutting the
+ * connection at once would reset it, and a reset can destroy the answer before the client reads
+ * it. So the rest of the body is discarded (never buffered) for a moment, then the connection is
+ * cut: a flood costs at most LINGER_BYTES of reading per request, and no memory.
+ */
+function lingerThenClose(req: IncomingMessage) {
+  if (req.complete || req.destroyed) return;
+  let discarded = 0;
+  const cut = () => req.socket.destroy();
+  const timer = setTimeout(cut, LINGER_MS);
+  timer.unref();
+  req.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > LINGER_BYTES) cut();
+  });
+  req.once("end", () => clearTimeout(timer));
+  req.resume();
 }
 
 export function isApiPath(url: string): boolean {
