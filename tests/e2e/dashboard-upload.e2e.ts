@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Request } from "playwright-core";
+import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { inContext, signUp, startEnv, translator } from "./steps";
 
@@ -71,6 +72,30 @@ describe("dashboard: a job runs on the image the user sees", () => {
       const jobs = await page.evaluate(() => fetch("/api/v1/jobs?limit=5").then((r) => r.json()));
       expect((jobs as { jobs: { inputs: { image: string } }[] }).jobs.map((j) => j.inputs.image)).toEqual([second]);
       await page.getByTestId("balance").filter({ hasText: /^49$/ }).waitFor();
+    });
+  });
+
+  it("in German: an image past the Free plan's size is refused before any credit moves, and the dialog says why", async () => {
+    const de = translator("de");
+    await inContext(env, "dashboard-plan-limit-de", async (page) => {
+      await page.goto("/");
+      await page.getByRole("button", { name: de("nav.languages.de"), exact: true }).click();
+      await page.getByRole("heading", { level: 1, name: de("landing.title") }).waitFor();
+      await signUp(page, de, `limit-${randomUUID()}@example.com`);
+      const wide = await sharp({ create: { width: 2400, height: 1000, channels: 3, background: "#406080" } }).png().toBuffer();
+      await page.locator('input[type="file"]').setInputFiles({ name: "wide.png", mimeType: "image/png", buffer: wide });
+      await page.getByTestId("upload-preview").waitFor();
+      await page.getByLabel(de("generator.pick"), { exact: true }).selectOption("grayscale");
+      await page.getByRole("button", { name: de("generator.run", { title: de("generators.grayscale.title"), price: 1 }), exact: true }).click();
+
+      const dialog = page.getByTestId("upgrade-dialog");
+      const explained = de("errors.plan_limit_exceeded", { limit: "maxSide", subject: "input", plan: "Free", max: 2048, requested: 2400 });
+      await dialog.getByText(explained).waitFor();
+      await dialog.getByRole("heading", { name: de("billing.upgrade.limitPlansTitle") }).waitFor();
+      // Starter makes 4096 px a side: it is offered.
+      await dialog.getByText(de("billing.limits.maxSide", { max: 4096 })).first().waitFor();
+      await page.getByTestId("balance").filter({ hasText: /^50$/ }).waitFor();
+      await page.getByTestId("held").filter({ hasText: /^0$/ }).waitFor();
     });
   });
 });

@@ -9,13 +9,15 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fields: Record<string, string[]> = {},
+    /** Sent with some codes (plan_limit_exceeded: which limit, max, requested). */
+    readonly params: Record<string, string | number> = {},
   ) {
     super(message);
     this.name = "ApiError";
   }
 }
 
-type ErrorBody = { error?: { code?: unknown; message?: unknown; fields?: unknown } };
+type ErrorBody = { error?: { code?: unknown; message?: unknown; fields?: unknown; params?: unknown } };
 
 /** Turns any error answer into an ApiError; fallbackMessage when the body says nothing useful. */
 export function toApiError(status: number, body: unknown, fallbackMessage: string): ApiError {
@@ -24,7 +26,8 @@ export function toApiError(status: number, body: unknown, fallbackMessage: strin
   const message = typeof error?.message === "string" && error.message ? error.message : fallbackMessage;
   const fields =
     error?.fields && typeof error.fields === "object" ? (error.fields as Record<string, string[]>) : {};
-  return new ApiError(status, code, message, fields);
+  const params = error?.params && typeof error.params === "object" ? (error.params as Record<string, string | number>) : {};
+  return new ApiError(status, code, message, fields, params);
 }
 
 function parseJson(text: string): unknown {

@@ -3,7 +3,7 @@
 import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
-import { packs, plans } from "@/catalog/pricing";
+import { packs, plans, type Plan } from "@/catalog/pricing";
 import { api, ApiError } from "../api/client";
 import { Notice } from "../ui/notice";
 import type { BillingBody } from "./billing-overview";
@@ -14,6 +14,15 @@ import { useMoney } from "./use-money";
 /** A job refused for credits (402: too few, or debt) or for the plan's limits (403). */
 export function isUpgradeError(error: unknown): error is ApiError {
   return error instanceof ApiError && (error.status === 402 || (error.status === 403 && error.code === "plan_limit_exceeded"));
+}
+
+/** Whether a plan lifts the limit a 403 named (its params: limit, requested); true for any other refusal. */
+function lifts(plan: Plan, params: Record<string, string | number>): boolean {
+  const requested = Number(params.requested);
+  if (!Number.isFinite(requested)) return true;
+  if (params.limit === "maxSide") return plan.limits.maxSide >= requested;
+  if (params.limit === "concurrentJobs") return plan.limits.concurrentJobs >= requested;
+  return true;
 }
 
 /**
@@ -42,8 +51,13 @@ export function UpgradeDialog({ error, onClose }: { error: ApiError | null; onCl
   const enabled = billing?.payments.enabled ?? false;
   const current = billing?.subscription.plan ?? "free";
   const currentIndex = plans.findIndex((plan) => plan.id === current);
-  const betterPlans = plans.filter((plan, index) => index > currentIndex && plan.priceCents > 0);
   const creditsShort = error?.status === 402;
+  // A plan limit (403): only the plans that lift it, or a plain word when none does.
+  const limitHit = error?.status === 403 ? error.params : undefined;
+  const betterPlans = plans.filter(
+    (plan, index) => index > currentIndex && plan.priceCents > 0 && (!limitHit || lifts(plan, limitHit)),
+  );
+  const largest = plans.at(-1)!;
 
   return (
     <dialog ref={dialog} className={styles.dialog} onClose={onClose} aria-labelledby="upgrade-title" data-testid="upgrade-dialog">
@@ -68,9 +82,14 @@ export function UpgradeDialog({ error, onClose }: { error: ApiError | null; onCl
               </ul>
             </>
           )}
+          {limitHit?.limit === "maxSide" && betterPlans.length === 0 && (
+            <p className="hint" data-testid="no-plan-lifts">
+              {t("upgrade.noPlanLifts", { max: largest.limits.maxSide })}
+            </p>
+          )}
           {betterPlans.length > 0 && (
             <>
-              <h3>{t("upgrade.plansTitle")}</h3>
+              <h3>{limitHit ? t("upgrade.limitPlansTitle") : t("upgrade.plansTitle")}</h3>
               <ul className={styles.optionList}>
                 {betterPlans.map((plan) => {
                   const label = t("choosePlan", { plan: t(`planNames.${plan.id}`), price: money(plan.priceCents) });
