@@ -115,18 +115,18 @@ export function createAuth(env: AuthEnv, db: Db, mailer: Mailer) {
     },
   });
 
-  return {
-    ...auth,
-    async handler(request: Request): Promise<Response> {
-      const started = performance.now();
-      const response = await auth.handler(request);
-      if (request.method === "POST" && new URL(request.url).pathname === "/api/auth/sign-up/email") {
-        await signUpTiming.settle(request, performance.now() - started);
-      }
-      await raiseKnownRefusal(response, env.APP_URL);
-      return response;
-    },
+  // better-auth's handler with our two additions: sign-up answers wait for the timing floor, and
+  // refusals a user can act on become our translated errors.
+  const handler = async (request: Request): Promise<Response> => {
+    const started = performance.now();
+    const response = await auth.handler(request);
+    if (request.method === "POST" && new URL(request.url).pathname === "/api/auth/sign-up/email") {
+      await signUpTiming.settle(request, performance.now() - started);
+    }
+    await raiseKnownRefusal(response, env.APP_URL);
+    return response;
   };
+  return { ...auth, handler, fetch: handler };
 }
 
 export type Auth = ReturnType<typeof createAuth>;
