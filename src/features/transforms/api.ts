@@ -41,6 +41,10 @@ export function createImageRoutes(rt: Runtime, options: { deps?: Partial<Transfo
     if (!segment.startsWith("tr:") || segment.includes("/")) throw notFound();
     return serveImage(c, rt, deps, c.req.param("id"), segment);
   });
+  // Anything else under /i (e.g. /i/ alone): a translated 404 like every other error.
+  images.all("*", () => {
+    throw notFound();
+  });
   return images;
 }
 

@@ -7,7 +7,7 @@ import { registerCreditRoutes } from "@/features/credits/api";
 import { registerGeneratorRoutes } from "@/features/generators/api";
 import { registerJobRoutes } from "@/features/jobs/api";
 import { registerProviderRoutes } from "@/features/providers/api";
-import { AppError } from "../errors";
+import { AppError, notFound } from "../errors";
 import type { Runtime } from "../runtime";
 import { zodFieldErrors } from "../validation";
 import type { ApiEnv } from "./types";
@@ -45,6 +45,10 @@ export function createApiV1(rt: Runtime): ApiApp {
     },
     servers: [{ url: `${rt.env.APP_URL}/api/v1` }],
     security: [{ session: [] }],
+  });
+  // Last: unknown paths answer through the one error mapping, so in the caller's language.
+  api.all("*", () => {
+    throw notFound();
   });
   return api;
 }
