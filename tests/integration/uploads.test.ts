@@ -74,7 +74,8 @@ describe("uploads over HTTP", () => {
     ["a 20000×20000 PNG", () => pngClaiming(20_000, 20_000), "bomb.png", "image/png", 413, "image_too_large"],
     ["a truncated JPEG", () => hubble.subarray(0, Math.floor(hubble.length * 0.6)), "cut.jpg", "image/jpeg", 422, "corrupt_image"],
     ["a text file named .png", () => Buffer.from("these are my notes, not a picture\n"), "notes.png", "image/png", 415, "unsupported_file_type"],
-    ["a 26 MB file", () => Buffer.concat([hubble, Buffer.alloc(26 * 1024 * 1024 - hubble.length)]), "huge.jpg", "image/jpeg", 413, "file_too_large"],
+    // Its declared length is over the request limit: refused by the global body limit, unread.
+    ["a 26 MB file", () => Buffer.concat([hubble, Buffer.alloc(26 * 1024 * 1024 - hubble.length)]), "huge.jpg", "image/jpeg", 413, "body_too_large"],
     // Under the request limit (which allows for multipart overhead) but over the file limit.
     ["a file just over 25 MB", () => Buffer.concat([hubble, Buffer.alloc(25 * 1024 * 1024 + 1 - hubble.length)]), "big.jpg", "image/jpeg", 413, "file_too_large"],
   ])("refuses %s and stores nothing", async (_name, make, name, type, status, code) => {
@@ -154,14 +155,73 @@ describe("uploads over HTTP", () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it("checks the session before the body: anonymous uploads get 401, even 26 MB ones", async () => {
+  it("answers 415 for a body that is not multipart/form-data, and stores nothing", async () => {
     const before = await snapshot();
-    const big = Buffer.concat([hubble, Buffer.alloc(26 * 1024 * 1024 - hubble.length)]);
-    for (const bytes of [chelsea, big]) {
+    for (const [type, body] of [
+      ["image/jpeg", new Uint8Array(hubble)],
+      ["application/json", JSON.stringify({ file: "x" })],
+      ["multipart/form-data", "no boundary here"],
+    ] as const) {
+      const response = await user.request("/api/v1/assets", { method: "POST", headers: { "content-type": type }, body });
+      expect(response.status).toBe(415);
+      expect((await response.json()).error.code).toBe("unsupported_media_type");
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("streams to a temporary file that is removed after success, refusal and a client that goes away", async () => {
+    const temp = path.join(server.dataDir, "tmp", "uploads");
+    expect((await upload(chelsea, "ok.png", "image/png")).status).toBe(201);
+    expect((await upload(Buffer.from("not an image"), "x.png", "image/png")).status).toBe(415);
+    expect(listFiles(temp)).toEqual([]);
+
+    // A client that sends 4 MB of a multipart body, then disappears.
+    const boundary = "----pixelwerk-abort";
+    const controller = new AbortController();
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(stream) {
+        if (sent === 0) stream.enqueue(new TextEncoder().encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`));
+        if (sent >= 4 * 1024 * 1024) {
+          // Give the server time to write what it got, then cut the connection.
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          controller.abort();
+          return;
+        }
+        sent += 256 * 1024;
+        stream.enqueue(new Uint8Array(256 * 1024));
+      },
+    });
+    const aborted = await user
+      .request("/api/v1/assets", {
+        method: "POST",
+        headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+        body,
+        signal: controller.signal,
+        duplex: "half",
+      } as RequestInit)
+      .then(
+        (response) => response.status,
+        (error: unknown) => (error as Error).name,
+      );
+    expect(aborted).toBe("AbortError");
+    for (let i = 0; i < 100 && listFiles(temp).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(listFiles(temp)).toEqual([]);
+    // The slot it held is free again: the account can still upload.
+    expect((await upload(chelsea, "after.png", "image/png")).status).toBe(201);
+  });
+
+  it("checks the session before the body: anonymous uploads get 401 (or 413 unread when declared too long)", async () => {
+    const before = await snapshot();
+    const fits = Buffer.concat([hubble, Buffer.alloc(20 * 1024 * 1024 - hubble.length)]);
+    for (const bytes of [chelsea, fits]) {
       const response = await fetch(`${server.baseUrl}/api/v1/assets`, uploadBody(bytes, "anon.png", "image/png"));
       expect(response.status).toBe(401);
       expect((await response.json()).error.code).toBe("unauthorized");
     }
+    const big = Buffer.concat([hubble, Buffer.alloc(26 * 1024 * 1024 - hubble.length)]);
+    const refused = await fetch(`${server.baseUrl}/api/v1/assets`, uploadBody(big, "anon.png", "image/png"));
+    expect(refused.status).toBe(413);
     expect(await snapshot()).toEqual(before);
   });
 
@@ -169,7 +229,8 @@ describe("uploads over HTTP", () => {
     const { status, body } = await upload(Buffer.from("hallo"), "notiz.png", "image/png", { "accept-language": "de" });
     expect(status).toBe(415);
     expect(body.error).toEqual({ code: "unsupported_file_type", message: de.errors.unsupported_file_type });
-    const big = Buffer.concat([hubble, Buffer.alloc(26 * 1024 * 1024 - hubble.length)]);
+    // Just over the file limit, so the upload route itself counts and refuses it.
+    const big = Buffer.concat([hubble, Buffer.alloc(25 * 1024 * 1024 + 1 - hubble.length)]);
     const tooBig = await upload(big, "riesig.jpg", "image/jpeg", { cookie: `${user.cookie}; NEXT_LOCALE=de` });
     expect(tooBig.body.error).toEqual({ code: "file_too_large", message: de.errors.file_too_large.replace("{maxMegabytes}", "25") });
   });

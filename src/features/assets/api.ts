@@ -1,16 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
-import { createMiddleware } from "hono/factory";
+import path from "node:path";
 import type { ApiApp } from "@/server/http/api-v1";
 import { requireCtx } from "@/server/http/require-ctx";
-import type { ApiEnv } from "@/server/http/types";
 import { AssetSchema, errorResponses, IdParam, PageQuery } from "@/server/http/schemas";
 import { AppError } from "@/server/errors";
 import type { Runtime } from "@/server/runtime";
+import { requireAccountId, systemCtx } from "@/server/context";
 import { getAsset, getAssetForSignedLink, listAssets, uploadAsset } from "./server/assets";
+import { receiveUpload, sweepStaleUploads, type ReceivedUpload } from "./server/receive-upload";
+import { createUploadSlots } from "./server/upload-slots";
 import { toAssetView } from "./server/asset-view";
 import { assetFilePath, verifySignedPath } from "./server/signed-url";
-import { systemCtx } from "@/server/context";
 import { registerImageSignRoute } from "@/features/transforms/sign-api";
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema } });
@@ -18,32 +18,27 @@ const json = (schema: z.ZodType) => ({ "application/json": { schema } });
 export function registerAssetRoutes(api: ApiApp, rt: Runtime) {
   const maxMegabytes = Math.round(rt.env.UPLOAD_MAX_BYTES / 1024 / 1024);
   const view = (row: Parameters<typeof toAssetView>[0]) => toAssetView(row, rt.env);
+  const uploadSlots = createUploadSlots({ perAccount: rt.env.UPLOAD_CONCURRENCY_PER_ACCOUNT, total: rt.env.UPLOAD_CONCURRENCY_TOTAL });
+  // On disk under the data folder, not os.tmpdir(), which is often a RAM-backed tmpfs.
+  const uploadDir = path.join(rt.env.dataDir, "tmp", "uploads");
+  void sweepStaleUploads(uploadDir);
 
   api.openapi(
     createRoute({
       method: "post",
       path: "/assets",
       summary: "Upload an image (JPEG, PNG, WebP, AVIF, GIF). Metadata is stripped, EXIF orientation applied.",
-      middleware: [
-        // Sign-in first: an anonymous client must not make the server read and parse a 25 MB body.
-        createMiddleware<ApiEnv>(async (c, next) => {
-          requireCtx(c);
-          await next();
-        }),
-        // Multipart overhead on top of the file limit; the exact file limit is checked after parsing.
-        bodyLimit({
-          maxSize: rt.env.UPLOAD_MAX_BYTES + 64 * 1024,
-          onError: () => {
-            throw new AppError("file_too_large", { params: { maxMegabytes } });
-          },
-        }),
-      ] as const,
+      description:
+        `multipart/form-data with the image in a part named \`file\` (at most ${maxMegabytes} MB). An account may send ` +
+        `${rt.env.UPLOAD_CONCURRENCY_PER_ACCOUNT} uploads at once (more: 429 with Retry-After); when the server is busy, 503 with Retry-After.`,
       request: {
         body: {
           required: true,
           content: {
+            // A plain schema, not Zod: the route streams the body itself instead of letting a
+            // validator parse (and buffer) the whole form.
             "multipart/form-data": {
-              schema: z.object({ file: z.instanceof(File).openapi({ type: "string", format: "binary" }) }),
+              schema: { type: "object", properties: { file: { type: "string", format: "binary" } }, required: ["file"] },
             },
           },
         },
@@ -51,19 +46,38 @@ export function registerAssetRoutes(api: ApiApp, rt: Runtime) {
       responses: { 201: { description: "Stored", content: json(z.object({ asset: AssetSchema })) }, ...errorResponses },
     }),
     async (c) => {
+      // Sign-in and a free slot first: a refused client must not make the server read 25 MB.
       const ctx = requireCtx(c);
-      const { file } = c.req.valid("form");
-      const asset = await uploadAsset({
-        ctx,
-        storage: rt.storage,
-        cpu: rt.cpu,
-        input: {
-          bytes: Buffer.from(await file.arrayBuffer()),
-          name: file.name,
-          limits: { maxBytes: rt.env.UPLOAD_MAX_BYTES, maxPixels: rt.env.UPLOAD_MAX_PIXELS },
-        },
-      });
-      return c.json({ asset: view(asset) }, 201);
+      let received: ReceivedUpload | undefined;
+      let release: (() => void) | undefined;
+      try {
+        release = uploadSlots.acquire(requireAccountId(ctx));
+        received = await receiveUpload({
+          headers: c.req.raw.headers,
+          body: c.req.raw.body,
+          dir: uploadDir,
+          maxBytes: rt.env.UPLOAD_MAX_BYTES,
+        });
+        const asset = await uploadAsset({
+          ctx,
+          storage: rt.storage,
+          cpu: rt.cpu,
+          input: {
+            source: { path: received.path },
+            name: received.name,
+            limits: { maxBytes: rt.env.UPLOAD_MAX_BYTES, maxPixels: rt.env.UPLOAD_MAX_PIXELS },
+          },
+        });
+        return c.json({ asset: view(asset) }, 201);
+      } catch (error) {
+        // Refused before the whole body was read: the rest is dropped, so the connection cannot
+        // carry another request.
+        if (!received) c.header("Connection", "close");
+        throw error;
+      } finally {
+        await received?.discard();
+        release?.();
+      }
     },
   );
 

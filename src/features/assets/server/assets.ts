@@ -7,7 +7,7 @@ import { notFound } from "@/server/errors";
 import { afterCursor, toPage } from "@/server/pagination";
 import type { Storage } from "@/server/storage/types";
 import type { CpuQueue } from "@/engine/cpu-queue";
-import { normalizeUpload } from "./normalize-upload";
+import { normalizeUpload, type UploadSource } from "./normalize-upload";
 
 export type AssetRow = typeof assets.$inferSelect;
 
@@ -24,10 +24,11 @@ export async function uploadAsset({
   ctx: Ctx;
   storage: Storage;
   cpu: CpuQueue;
-  input: { bytes: Buffer; name?: string; limits: { maxBytes: number; maxPixels: number } };
+  input: { source: UploadSource; name?: string; limits: { maxBytes: number; maxPixels: number } };
 }): Promise<AssetRow> {
   const accountId = requireAccountId(ctx);
-  const image = await cpu.run(() => normalizeUpload(input.bytes, input.limits));
+  // Decoding is the CPU-heavy part: it waits its account's fair turn in the shared queue.
+  const image = await cpu.run(accountId, () => normalizeUpload(input.source, input.limits));
   const id = randomUUID();
   const storageKey = `uploads/${id}.${image.ext}`;
   await storage.put(storageKey, image.data, image.mime);

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -245,5 +246,31 @@ describe("normalizeUpload output", () => {
     const expected = await topLeftPixel(await sharp(chelseaPng).rotate(90).png().toBuffer());
     const actual = await topLeftPixel(result.data);
     actual.forEach((value, i) => expect(Math.abs(value - expected[i]!)).toBeLessThan(30));
+  });
+});
+
+describe("normalizeUpload from a file (how uploads arrive: streamed to disk)", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "normalize-upload-"));
+  const fileOf = (name: string, bytes: Buffer) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, bytes);
+    return { path: file };
+  };
+
+  it("gives exactly what the same bytes in memory give", async () => {
+    for (const [name, bytes] of [["hubble.jpg", hubbleJpg], ["chelsea.png", chelseaPng]] as const) {
+      const fromFile = await normalizeUpload(fileOf(name, bytes), limits);
+      const fromMemory = await normalizeUpload(bytes, limits);
+      expect(fromFile).toEqual(fromMemory);
+    }
+  });
+
+  it("applies the same checks: type by content, size, pixels from the header, truncation", async () => {
+    expect((await rejection(normalizeUpload(fileOf("notes.png", Buffer.from("just notes\n")), limits))).code).toBe("unsupported_file_type");
+    expect((await rejection(normalizeUpload(fileOf("big.jpg", hubbleJpg), { ...limits, maxBytes: 1000 }))).code).toBe("file_too_large");
+    expect((await rejection(normalizeUpload(fileOf("bomb.png", pngClaiming(20_000, 20_000)), limits))).code).toBe("image_too_large");
+    const cut = hubbleJpg.subarray(0, Math.floor(hubbleJpg.length * 0.6));
+    expect((await rejection(normalizeUpload(fileOf("cut.jpg", cut), limits))).code).toBe("corrupt_image");
+    expect((await rejection(normalizeUpload(fileOf("empty.png", Buffer.alloc(0)), limits))).code).toBe("unsupported_file_type");
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { open } from "node:fs/promises";
 import type { Sharp } from "sharp";
 import { sharp } from "@/engine/sharp";
 import { AppError } from "@/server/errors";
@@ -13,6 +14,9 @@ export type NormalizedImage = {
 };
 
 export type UploadLimits = { maxBytes: number; maxPixels: number };
+
+/** The bytes, or a file holding them (uploads are streamed to disk, never buffered whole). */
+export type UploadSource = Buffer | { path: string };
 
 type SniffedFormat = "jpeg" | "png" | "gif" | "webp" | "avif";
 
@@ -94,16 +98,17 @@ function tooLarge(maxPixels: number, cause?: unknown): AppError {
  * ICC, XMP) dropped, first frame only, re-encoded in the same family.
  */
 export async function normalizeUpload(
-  input: Buffer,
+  source: UploadSource,
   limits: UploadLimits,
 ): Promise<NormalizedImage> {
-  if (input.length > limits.maxBytes) {
+  const { size, head, input } = await inspect(source);
+  if (size > limits.maxBytes) {
     throw new AppError("file_too_large", {
       params: { maxMegabytes: round1(limits.maxBytes / MEBIBYTE) },
     });
   }
 
-  const format = sniffImageFormat(input);
+  const format = sniffImageFormat(head);
   if (!format) throw new AppError("unsupported_file_type");
 
   // metadata() reads headers only, so a decompression bomb is refused before any pixel is decoded.
@@ -157,4 +162,18 @@ export async function normalizeUpload(
     height: result.info.height,
     sha256: createHash("sha256").update(result.data).digest("hex"),
   };
+}
+
+/** Size, the first bytes (enough for sniffing, AVIF's ftyp box included) and what sharp reads. */
+async function inspect(source: UploadSource): Promise<{ size: number; head: Buffer; input: Buffer | string }> {
+  if (Buffer.isBuffer(source)) return { size: source.length, head: source, input: source };
+  const handle = await open(source.path, "r");
+  try {
+    const { size } = await handle.stat();
+    const head = Buffer.alloc(Math.min(size, 4096));
+    await handle.read(head, 0, head.length, 0);
+    return { size, head, input: source.path };
+  } finally {
+    await handle.close();
+  }
 }

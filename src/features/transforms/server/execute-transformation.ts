@@ -3,6 +3,7 @@ import { sharp } from "@/engine/sharp";
 import { encodeAs, mimeOfFormat, white } from "./encode-output";
 import { attentionPoint, facePoint, fromRaw, type FaceLocator, type Point, type RawImage } from "./image-focus";
 import { assertOutputSize, offsetFor, planResize, windowAround, type ResizePlan, type Size } from "./plan-resize";
+import { assertRenderBudget, renderTimeout } from "./render-limits";
 import type { BasicStep, FocusPosition, ImageFormat, Rgba } from "./transformation-types";
 
 export type ExecuteOptions = {
@@ -10,7 +11,10 @@ export type ExecuteOptions = {
   steps: BasicStep[];
   format: ImageFormat;
   quality?: number;
-  limits: { maxInputPixels: number; maxOutputPixels: number };
+  /** maxRenderPixels: the sum over the steps (see render-limits); unlimited when not given. */
+  limits: { maxInputPixels: number; maxOutputPixels: number; maxRenderPixels?: number };
+  /** Seconds the whole render may take; each sharp pipeline gets what is left of it. */
+  timeoutSeconds?: number;
   /** For fo-face; without it (or without a face) the focus is libvips' attention. */
   locateFaces?: FaceLocator;
 };
@@ -26,7 +30,11 @@ export type ExecuteResult = {
 };
 
 type Current = { image: Sharp; size: Size };
-type StepContext = Omit<ExecuteOptions, "input" | "steps" | "format" | "quality"> & { focus?: "face" | "attention" };
+type StepContext = Omit<ExecuteOptions, "input" | "steps" | "format" | "quality"> & {
+  focus?: "face" | "attention";
+  /** When the render must end (ms since the epoch). */
+  deadline?: number;
+};
 
 const transparent: Rgba = { r: 0, g: 0, b: 0, alpha: 0 };
 const gravity: Record<FocusPosition, string> = {
@@ -51,20 +59,49 @@ export async function executeTransformation(options: ExecuteOptions): Promise<Ex
   // The header alone, unlimited, so an oversized input is a clear 413 rather than sharp's bare error.
   const meta = await sharp(options.input, { limitInputPixels: false }).metadata();
   if (meta.width * meta.height > options.limits.maxInputPixels) assertOutputSize(meta, options.limits.maxInputPixels);
+  const { maxRenderPixels } = options.limits;
+  if (maxRenderPixels !== undefined) assertRenderBudget(options.steps, meta, { ...options.limits, maxRenderPixels });
+  const context: StepContext = {
+    limits: options.limits,
+    locateFaces: options.locateFaces,
+    deadline: options.timeoutSeconds === undefined ? undefined : Date.now() + options.timeoutSeconds * 1000,
+  };
+  try {
+    return await run(options, meta, context);
+  } catch (error) {
+    // libvips stops a pipeline past its timeout with "timeout: N% complete".
+    if (options.timeoutSeconds !== undefined && error instanceof Error && /^timeout: /.test(error.message)) {
+      throw renderTimeout(options.timeoutSeconds, error);
+    }
+    throw error;
+  }
+}
+
+async function run(options: ExecuteOptions, meta: Size, context: StepContext): Promise<ExecuteResult> {
   const encoded = sharp(options.input, { limitInputPixels: options.limits.maxInputPixels, failOn: "error" });
   let current: Current = { image: encoded, size: { width: meta.width, height: meta.height } };
-  const context: StepContext = { limits: options.limits, locateFaces: options.locateFaces };
   for (const [index, step] of options.steps.entries()) {
+    checkDeadline(context, options.timeoutSeconds);
     current = await applyStep(current, step, context);
-    if (index < options.steps.length - 1) current = await settle(current);
+    if (index < options.steps.length - 1) current = await settle(current, context);
   }
   const background = options.steps.findLast((s) => s.bg)?.bg ?? white;
   // sharp flattens before compositing and rotating, so alpha made by those needs its own pass.
-  if (options.format === "jpg" && options.steps.some(makesAlpha)) current = await settle(current);
-  const { data, info } = await encodeAs(current.image, options.format, options.quality, background).toBuffer({
-    resolveWithObject: true,
-  });
+  if (options.format === "jpg" && options.steps.some(makesAlpha)) current = await settle(current, context);
+  checkDeadline(context, options.timeoutSeconds);
+  const encoder = withTimeout(encodeAs(current.image, options.format, options.quality, background), context);
+  const { data, info } = await encoder.toBuffer({ resolveWithObject: true });
   return { data, format: options.format, mime: mimeOfFormat[options.format], width: info.width, height: info.height, focus: context.focus };
+}
+
+function checkDeadline(context: StepContext, seconds: number | undefined): void {
+  if (context.deadline !== undefined && Date.now() >= context.deadline) throw renderTimeout(seconds ?? 0);
+}
+
+/** The time left of the render for one pipeline (sharp counts whole seconds, at least one). */
+function withTimeout(image: Sharp, context: StepContext): Sharp {
+  if (context.deadline === undefined) return image;
+  return image.timeout({ seconds: Math.max(1, Math.ceil((context.deadline - Date.now()) / 1000)) });
 }
 
 async function applyStep(start: Current, step: BasicStep, context: StepContext): Promise<Current> {
@@ -72,8 +109,8 @@ async function applyStep(start: Current, step: BasicStep, context: StepContext):
   const rightAngle = typeof step.rt === "number" && step.rt % 90 === 0;
   if (step.t !== undefined || (step.rt !== undefined && !rightAngle)) {
     // Trim, EXIF and free rotation change the size in ways only the result tells.
-    current = await settle({ ...current, image: orient(current.image, step) });
-    if (step.t !== undefined) current = await settle({ ...current, image: current.image.trim({ threshold: step.t }) });
+    current = await settle({ ...current, image: orient(current.image, step) }, context);
+    if (step.t !== undefined) current = await settle({ ...current, image: current.image.trim({ threshold: step.t }) }, context);
   } else if (step.rt !== undefined || step.fl) {
     const turned = step.rt === 90 || step.rt === 270;
     const size = turned ? { width: current.size.height, height: current.size.width } : current.size;
@@ -87,9 +124,9 @@ async function applyStep(start: Current, step: BasicStep, context: StepContext):
   if (step.bl) current.image = current.image.blur(Math.max(0.3, step.bl / 2));
   if (step.sharpen) current.image = current.image.sharpen({ sigma: 0.5 + step.sharpen / 25 });
   if (step.grayscale) current.image = current.image.grayscale();
-  if (step.radius !== undefined) current = await roundCorners(await settle(current), step.radius);
+  if (step.radius !== undefined) current = await roundCorners(await settle(current, context), step.radius);
   if (step.border) {
-    if (step.radius !== undefined) current = await settle(current);
+    if (step.radius !== undefined) current = await settle(current, context);
     const { width, color } = step.border;
     const size = { width: current.size.width + 2 * width, height: current.size.height + 2 * width };
     assertOutputSize(size, context.limits.maxOutputPixels);
@@ -131,7 +168,7 @@ async function applyPlan(start: Current, plan: ResizePlan, step: BasicStep, cont
         return { image: start.image.resize({ ...size, fit: "cover", position: gravity[plan.focus] }), size };
       }
       if (plan.focus === "auto") return { image: start.image.resize({ ...size, fit: "cover", position: "attention" }), size };
-      const settled = await settle(start);
+      const settled = await settle(start, context);
       const point = await findFace(settled, context);
       if (!point) return { image: settled.image.resize({ ...size, fit: "cover", position: "attention" }), size };
       // Scale to cover, then cut the window around the face.
@@ -159,7 +196,7 @@ async function extractRegion(start: Current, plan: Extract<ResizePlan, { kind: "
       top: plan.y === undefined ? centred.top : Math.min(plan.y, current.size.height - region.height),
     };
   } else if (focus === "auto" || focus === "face") {
-    const settled = await settle(current);
+    const settled = await settle(current, context);
     const point: Point = (focus === "face" ? await findFace(settled, context) : undefined) ?? (await attentionPoint(settled.raw));
     offset = windowAround(point, settled.size, region);
     current = settled;
@@ -203,8 +240,8 @@ export function makesAlpha(step: BasicStep): boolean {
 }
 
 /** Runs the pipeline so far into raw pixels; the next operations start from a known size. */
-async function settle(current: Current): Promise<Current & { raw: RawImage }> {
-  const { data, info } = await current.image.raw().toBuffer({ resolveWithObject: true });
+async function settle(current: Current, context: StepContext): Promise<Current & { raw: RawImage }> {
+  const { data, info } = await withTimeout(current.image.raw(), context).toBuffer({ resolveWithObject: true });
   const raw: RawImage = { data, info: { width: info.width, height: info.height, channels: info.channels } };
   return { image: fromRaw(raw), size: { width: info.width, height: info.height }, raw };
 }

@@ -9,6 +9,7 @@ import {
   parsePrompt,
   parseSize,
 } from "./parse-values";
+import { maxChainSteps, tooManySteps } from "./render-limits";
 import {
   cropModes,
   cropStrategies,
@@ -43,6 +44,7 @@ export function parseTransformation(raw: string): Transformation {
     .map((step) => step.split(",").map((token) => token.trim()).filter(Boolean))
     .filter((tokens) => tokens.length > 0)
     .map(parseStep);
+  if (parsed.length > maxChainSteps) throw tooManySteps(parsed.length);
   const steps = parsed.map((p) => p.step);
   const basics = steps.filter((s): s is BasicStep => s.kind === "basic");
   return {

@@ -3,7 +3,9 @@ import type { Rgba } from "./transformation-types";
 
 /** Every grammar error is a 400 that names the parameter as the client wrote it. */
 export function invalidParam(param: string): AppError {
-  return new AppError("invalid_transformation", { params: { param: param.slice(0, 80) } });
+  // The message names limits by these two words; a token spelled like them must not look like one.
+  const shown = param === "steps_limit" || param === "pixels_limit" ? `${param} ` : param.slice(0, 80);
+  return new AppError("invalid_transformation", { params: { param: shown } });
 }
 
 /** Largest output side in pixels; bigger requests are refused before any decoding. */

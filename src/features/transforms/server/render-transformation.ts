@@ -12,6 +12,7 @@ import { formatOfMime, mimeOfFormat } from "./encode-output";
 import { derivedKey, singleFlight, stepHash } from "./derived-key";
 import { executeTransformation, makesAlpha } from "./execute-transformation";
 import type { FaceLocator } from "./image-focus";
+import { assertRenderBudget, maxRenderPixels } from "./render-limits";
 import { runAiStep } from "./run-ai-step";
 import type { BasicStep, ImageFormat, Transformation } from "./transformation-types";
 
@@ -48,6 +49,11 @@ export async function renderTransformation({
 }): Promise<RenderResult> {
   const { asset, transformation, format } = input;
   const { key, hash } = derivedKey({ assetId: asset.id, canonical: transformation.canonical, format, purpose: "final" });
+  // The steps up to the first AI step, sized from the asset row: a chain over budget is refused
+  // before its bytes are read or a CPU slot is waited for (the executor checks again from the header).
+  const leading = transformation.steps.findIndex((step) => step.kind === "ai");
+  const basics = transformation.steps.slice(0, leading < 0 ? undefined : leading) as BasicStep[];
+  if (asset.width && asset.height) assertRenderBudget(basics, { width: asset.width, height: asset.height }, renderLimits(deps.env));
   return singleFlight(key, async (): Promise<RenderResult> => {
     const segments = transformation.canonical.split(":");
     let source: AssetRow = asset;
@@ -76,7 +82,7 @@ export async function renderTransformation({
     const data =
       pending.length === 0 && formatOfMime(source.mime) === format
         ? bytes
-        : (await deps.cpu.run(() => execute(deps, bytes, pending, format, transformation.quality))).data;
+        : (await deps.cpu.run(asset.accountId, () => execute(deps, bytes, pending, format, transformation.quality))).data;
     await deps.storage.put(key, data, mimeOfFormat[format]);
     return { kind: "ready", data, mime: mimeOfFormat[format], etag: `"${hash}"` };
   });
@@ -87,9 +93,14 @@ function changesPixels(step: BasicStep): boolean {
   return Object.keys(step).some((key) => key !== "kind" && key !== "f" && key !== "q");
 }
 
+function renderLimits(env: Env) {
+  return { maxInputPixels: env.UPLOAD_MAX_PIXELS, maxOutputPixels: env.UPLOAD_MAX_PIXELS, maxRenderPixels: maxRenderPixels(env.UPLOAD_MAX_PIXELS) };
+}
+
+/** Runs inside a CPU slot: the time limit counts from here, not from the wait for the slot. */
 function execute(deps: TransformDeps, input: Buffer, steps: BasicStep[], format: ImageFormat, quality?: number) {
-  const limits = { maxInputPixels: deps.env.UPLOAD_MAX_PIXELS, maxOutputPixels: deps.env.UPLOAD_MAX_PIXELS };
-  return executeTransformation({ input, steps, format, quality, limits, locateFaces: deps.locateFaces });
+  const limits = renderLimits(deps.env);
+  return executeTransformation({ input, steps, format, quality, limits, timeoutSeconds: deps.env.TRANSFORM_TIMEOUT_SECONDS, locateFaces: deps.locateFaces });
 }
 
 /**
@@ -113,7 +124,7 @@ async function materializeInput({
   if (existing) return existing;
 
   const bytes = await deps.storage.get(input.source.storageKey);
-  const image = await deps.cpu.run(() => execute(deps, bytes, input.steps, format, opaque ? 95 : undefined));
+  const image = await deps.cpu.run(input.asset.accountId, () => execute(deps, bytes, input.steps, format, opaque ? 95 : undefined));
   await deps.storage.put(key, image.data, image.mime);
   await deps.db
     .insert(assets)
