@@ -175,3 +175,19 @@ describe("/api/v1 with a session cookie", () => {
     expect((await other.request("/api/v1/me")).status).toBe(200);
   });
 });
+
+describe("unknown paths", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ runWorker: false });
+  });
+  afterAll(() => server?.close());
+
+  it("answer 404 {error} in the caller's language outside /api/v1 too", async () => {
+    const response = await fetch(`${server.baseUrl}/api/nope`, { headers: { "accept-language": "de" } });
+    expect(response.status).toBe(404);
+    const body = await response.json();
+    expect(body.error.code).toBe("not_found");
+    expect(body.error.message).not.toBe("Not found.");
+  });
+});

@@ -7,6 +7,7 @@ import type { Runtime } from "../runtime";
 import { negotiateLocale } from "../i18n";
 import { readCookie } from "./cookies";
 import { errorResponse } from "./errors";
+import { notFound } from "../errors";
 import { limitRequestBodies } from "./body-limit";
 import { clientAddress } from "./client-address";
 import { checkRequestOrigin } from "./origin-check";
@@ -78,6 +79,8 @@ export function createHttpApp(rt: Runtime): Hono<ApiEnv> {
   app.route("/api/v1", createApiV1(rt));
   // ImageKit-style image URLs: /i/<asset>/tr:<steps> (signed or with the owner's session).
   app.route("/i", createImageRoutes(rt));
-  app.notFound((c) => c.json({ error: { code: "not_found", message: "Not found." } }, 404));
+  app.notFound(() => {
+    throw notFound();
+  });
   return app;
 }
