@@ -120,8 +120,14 @@ describe("subscriptions: plan, period and credits whatever order Stripe's events
       );
     const refused = await resize(3000);
     expect(refused.status).toBe(403);
-    expect(refused.body.error).toEqual({ code: "plan_limit_exceeded", message: "Your Free plan makes images up to 2048 px a side; you asked for 3000 px." });
-    expect((await resize(3000, "de")).body.error?.message).toBe("Dein Plan Free erzeugt Bilder bis 2048 px pro Seite; du hast 3000 px angefragt.");
+    expect(refused.body.error).toEqual({
+      code: "plan_limit_exceeded",
+      message: "Your Free plan makes images up to 2048 px a side; this job would make one of 3000 px. Choose a smaller size or scale, or upgrade.",
+      params: { limit: "maxSide", subject: "output", plan: "Free", max: 2048, requested: 3000 },
+    });
+    expect((await resize(3000, "de")).body.error?.message).toBe(
+      "Dein Plan Free erzeugt Bilder bis 2048 px pro Seite; dieser Auftrag ergäbe 3000 px. Wähle eine kleinere Größe oder Skalierung oder wechsle den Plan.",
+    );
     expect(await creditState(world.server.rt.db, buyer.accountId)).toMatchObject({ balance: 50, held: 0, entriesSum: 50 });
     expect((await resize(2048)).status).toBe(202);
 
