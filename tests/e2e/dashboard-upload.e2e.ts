@@ -30,7 +30,7 @@ describe("dashboard: a job runs on the image the user sees", () => {
 
       await page.getByLabel(t("generator.pick"), { exact: true }).selectOption("grayscale");
       const run = page.getByRole("button", { name: t("generator.run", { title: t("generators.grayscale.title"), price: 1 }), exact: true });
-      await expect.poll(() => run.isEnabled()).toBe(true);
+      await expect.poll(() => run.isEnabled(), { timeout: 15_000 }).toBe(true);
 
       // The second upload's answer is held back, as a slow connection or a large image would.
       let release!: () => void;
@@ -59,7 +59,7 @@ describe("dashboard: a job runs on the image the user sees", () => {
       await expect.poll(() => preview.getAttribute("data-asset-id"), { timeout: 30_000 }).not.toBe(first);
       const second = await preview.getAttribute("data-asset-id");
       expect(await page.getByTestId("generator-form").getAttribute("data-asset-id")).toBe(second);
-      await expect.poll(() => run.isEnabled()).toBe(true);
+      await expect.poll(() => run.isEnabled(), { timeout: 15_000 }).toBe(true);
 
       const request = page.waitForRequest(isJobSubmit);
       await run.click();
