@@ -3,6 +3,7 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { findPlan, plans, type Plan } from "@/catalog/pricing";
 import { requireAccountId, type Ctx } from "@/server/context";
 import { accountDebts, accounts, billingSubscriptions, jobs } from "@/server/db/schema";
+import { retryTransaction } from "@/server/db/retry-transaction";
 import type { Db, DbOrTx, Tx } from "@/server/db/types";
 import { AppError } from "@/server/errors";
 import { settleDebt } from "./debt";
@@ -96,7 +97,7 @@ export async function assertOutputsWithinPlan({ db, accountId, outputs }: { db: 
 
 /** Credits that came back since (a released hold) pay the debt first; what is left blocks spending. */
 async function assertDebtPaid(ctx: Ctx & { db: Db }, accountId: string) {
-  const left = await ctx.db.transaction((tx) =>
+  const left = await retryTransaction(ctx.db, (tx) =>
     settleDebt(tx, accountId, { referenceType: "user", referenceId: accountId, idempotencyKey: `settle:${randomUUID()}` }),
   );
   if (left > 0) throw new AppError("account_in_debt", { params: { debt: left } });
