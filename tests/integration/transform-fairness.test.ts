@@ -23,7 +23,7 @@ describe("one account flooding /i/ with chained renders", () => {
     server = await startTestServer({ runWorker: false });
     flooder = await signUpAndIn(server.baseUrl);
     other = await signUpAndIn(server.baseUrl);
-    const photo = await sharp({ create: { width: 2400, height: 1600, channels: 3, noise: { type: "gaussian", mean: 128, sigma: 40 } } })
+    const photo = await sharp({ create: { width: 2400, height: 1600, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 40 } } })
       .jpeg({ quality: 90 })
       .toBuffer();
     const upload = await flooder.json<{ asset: { id: string } }>("/api/v1/assets", uploadBody(photo, "noise.jpg", "image/jpeg"));
