@@ -31,8 +31,8 @@ function missingFile(): AppError {
 /**
  * Streams a multipart/form-data body to a temporary file in `dir`, counting bytes: nothing of the
  * file is held in memory, and past `maxBytes` it stops with 413 at once (the rest of the body is
- * read and dropped by busboy, never kept). Only the part named `file` is stored; other parts are
- * skipped. On any failure, including the client going away, the temporary file is removed.
+ * read and dropped chunk by chunk, never kept). Only the part named `file` is stored; other parts
+ * are skipped. On any failure, including the client going away, the temporary file is removed.
  */
 export async function receiveUpload(input: {
   headers: Headers;
