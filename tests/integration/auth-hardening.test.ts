@@ -137,7 +137,8 @@ describe("sign-up timing", () => {
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
     const [a, b] = [median(fresh.slice(2)), median(existing.slice(2))];
     console.info(`sign-up median: new email ${a.toFixed(1)} ms, registered email ${b.toFixed(1)} ms`);
-    expect(Math.max(a, b) / Math.min(a, b)).toBeLessThan(1.15);
+    // Before the floor the ratio was 1.41-1.62; room above 1 for a shared, noisy machine.
+    expect(Math.max(a, b) / Math.min(a, b)).toBeLessThan(1.25);
   });
 });
 
