@@ -155,6 +155,17 @@ describe("uploads over HTTP", () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("documents the upload in OpenAPI as multipart/form-data with a `file` part", async () => {
+    const doc = (await (await fetch(`${server.baseUrl}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, { post?: { requestBody?: { content: Record<string, { schema: unknown }> } } }>;
+    };
+    expect(doc.paths["/assets"]!.post!.requestBody!.content["multipart/form-data"]!.schema).toEqual({
+      type: "object",
+      properties: { file: { type: "string", format: "binary" } },
+      required: ["file"],
+    });
+  });
+
   it("answers 415 for a body that is not multipart/form-data, and stores nothing", async () => {
     const before = await snapshot();
     for (const [type, body] of [
