@@ -51,6 +51,7 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
       }
     },
     async close() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.stdin!.end();
       await exited;

@@ -18,7 +18,7 @@ const scenarios: Scenario[] = [
   { name: "within bounds: 4 x 4 accounts", perAccount: [4, 4, 4, 4] },
 ];
 
-type Row = { scenario: string; sent: number; stored: number; r429: number; r503: number; other: number; rssBefore: number; peakRss: number; healthP50: number; healthMax: number; seconds: number };
+type Row = { scenario: string; sent: number; stored: number; r429: number; r503: number; other: number; healthFailed: number; rssBefore: number; peakRss: number; healthP50: number; healthMax: number; seconds: number };
 
 export async function run({ imagesDir }: BenchOptions) {
   const input = biggestJpeg(imagesDir);
@@ -54,10 +54,15 @@ function biggestJpeg(imagesDir: string): string {
   return files.sort((a, b) => readFileSync(b).length - readFileSync(a).length)[0]!;
 }
 
+/** The answer's status, or 0 when the connection failed (a server that fell over). */
 async function upload(user: TestUser, body: Uint8Array): Promise<number> {
-  const response = await user.request("/api/v1/assets", streamedUpload(body, "big.jpg"));
-  await response.arrayBuffer();
-  return response.status;
+  try {
+    const response = await user.request("/api/v1/assets", streamedUpload(body, "big.jpg"));
+    await response.arrayBuffer();
+    return response.status;
+  } catch {
+    return 0;
+  }
 }
 
 async function measure(scenario: Scenario, users: TestUser[], body: Uint8Array, server: Awaited<ReturnType<typeof startServerProcess>>): Promise<Row> {
@@ -65,12 +70,17 @@ async function measure(scenario: Scenario, users: TestUser[], body: Uint8Array, 
   const rssBefore = server.rssMb();
   server.resetPeak();
   const health: number[] = [];
+  let healthFailed = 0;
   let running = true;
   const pinger = (async () => {
     while (running) {
       const started = performance.now();
-      await fetch(`${server.baseUrl}/api/health`).then((r) => r.arrayBuffer());
-      health.push(performance.now() - started);
+      const ok = await fetch(`${server.baseUrl}/api/health`).then(
+        (r) => r.arrayBuffer().then(() => r.ok),
+        () => false,
+      );
+      if (ok) health.push(performance.now() - started);
+      else healthFailed += 1;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
@@ -88,6 +98,7 @@ async function measure(scenario: Scenario, users: TestUser[], body: Uint8Array, 
     r429: count(429),
     r503: count(503),
     other: statuses.filter((s) => ![201, 429, 503].includes(s)).length,
+    healthFailed,
     rssBefore,
     peakRss: server.peakRssMb(),
     healthP50: health[Math.floor(health.length / 2)] ?? Number.NaN,
@@ -97,7 +108,7 @@ async function measure(scenario: Scenario, users: TestUser[], body: Uint8Array, 
 }
 
 function printTable(rows: Row[]) {
-  const header = ["scenario", "sent", "201", "429", "503", "other", "RSS before MB", "peak RSS MB", "health p50 ms", "health max ms", "wall s"];
+  const header = ["scenario", "sent", "201", "429", "503", "other", "RSS before MB", "peak RSS MB", "health p50 ms", "health max ms", "health failed", "wall s"];
   const cells = rows.map((r) => [
     r.scenario,
     String(r.sent),
@@ -109,6 +120,7 @@ function printTable(rows: Row[]) {
     r.peakRss.toFixed(0),
     r.healthP50.toFixed(0),
     r.healthMax.toFixed(0),
+    String(r.healthFailed),
     r.seconds.toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
