@@ -46,13 +46,13 @@ describe("dashboard: a job runs on the image the user sees", () => {
 
       await fileInput.setInputFiles(fixture("horse.png"));
       await page.getByTestId("upload-progress").waitFor();
-      await page.getByTestId("run-blocked").filter({ hasText: t("generator.waitForUpload") }).waitFor();
-      expect(await run.isDisabled()).toBe(true);
       // Neither a click nor Enter in the form may start a job on the old image meanwhile.
       await run.click({ force: true, timeout: 2_000 }).catch(() => undefined);
       await page.getByTestId("generator-form").evaluate((form: HTMLFormElement) => form.requestSubmit());
       await page.waitForTimeout(1_000);
       expect(submitted).toEqual([]);
+      expect(await run.isDisabled()).toBe(true);
+      await page.getByTestId("run-blocked").filter({ hasText: t("generator.waitForUpload") }).waitFor();
       await page.getByTestId("balance").filter({ hasText: /^50$/ }).waitFor();
 
       release();
