@@ -44,6 +44,9 @@ type Props = {
   onBusyChange?: (busy: boolean) => void;
 };
 
+/** Uploads one browser sends at once; below the server's per-account bound. */
+const UPLOADS_AT_ONCE = 2;
+
 export function Uploader({ asset, onUploaded, multiple = false, onBusyChange }: Props) {
   const t = useTranslations("upload");
   const errorMessage = useErrorMessage();
@@ -87,7 +90,12 @@ export function Uploader({ asset, onUploaded, multiple = false, onBusyChange }: 
       ...started.map(({ file, key }) => ({ key, name: file.name, progress: 0, error: null })),
     ]);
     track(started.length);
-    for (const { file, key } of started) void uploadOne(file, key);
+    // A few at a time: the server takes only a few uploads per account at once (429 beyond).
+    const waiting = [...started];
+    const lane = async () => {
+      for (let next = waiting.shift(); next; next = waiting.shift()) await uploadOne(next.file, next.key);
+    };
+    for (let i = 0; i < Math.min(UPLOADS_AT_ONCE, waiting.length); i++) void lane();
   }
 
   function pick(list: FileList | null | undefined): File[] {
