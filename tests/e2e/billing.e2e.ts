@@ -125,7 +125,7 @@ describe("billing", () => {
       await page.getByLabel(t("fields.width"), { exact: true }).fill("3000");
       await page.getByRole("button", { name: t("generator.run", { title: t("generators.resize.title"), price: 1 }), exact: true }).click();
       const dialog = page.getByTestId("upgrade-dialog");
-      await dialog.getByText(t("errors.plan_limit_exceeded", { limit: "maxSide", plan: "Free", max: 2048, requested: 3000 })).waitFor();
+      await dialog.getByText(t("errors.plan_limit_exceeded", { limit: "maxSide", subject: "output", plan: "Free", max: 2048, requested: 3000 })).waitFor();
       const starter = dialog.getByRole("button", { name: t("billing.choosePlan", { plan: "Starter", price: money(900) }), exact: true });
       await starter.waitFor();
       expect(await starter.isDisabled()).toBe(true);
