@@ -75,7 +75,7 @@ describe("dashboard: a job runs on the image the user sees", () => {
     });
   });
 
-  it("in German: an image past the Free plan's size is refused before any credit moves, and the dialog says why", async () => {
+  it("in German: a job whose result would be past the Free plan's size is refused before any credit moves, and the dialog says why", async () => {
     const de = translator("de");
     await inContext(env, "dashboard-plan-limit-de", async (page) => {
       await page.goto("/");
@@ -85,11 +85,12 @@ describe("dashboard: a job runs on the image the user sees", () => {
       const wide = await sharp({ create: { width: 2400, height: 1000, channels: 3, background: "#406080" } }).png().toBuffer();
       await page.locator('input[type="file"]').setInputFiles({ name: "wide.png", mimeType: "image/png", buffer: wide });
       await page.getByTestId("upload-preview").waitFor();
-      await page.getByLabel(de("generator.pick"), { exact: true }).selectOption("grayscale");
-      await page.getByRole("button", { name: de("generator.run", { title: de("generators.grayscale.title"), price: 1 }), exact: true }).click();
+      // Worked on at 2048 px (Free's size), then upscaled twice: 4096 px.
+      await page.getByLabel(de("generator.pick"), { exact: true }).selectOption("upscale");
+      await page.getByRole("button", { name: de("generator.run", { title: de("generators.upscale.title"), price: 2 }), exact: true }).click();
 
       const dialog = page.getByTestId("upgrade-dialog");
-      const explained = de("errors.plan_limit_exceeded", { limit: "maxSide", subject: "input", plan: "Free", max: 2048, requested: 2400 });
+      const explained = de("errors.plan_limit_exceeded", { limit: "maxSide", subject: "output", plan: "Free", max: 2048, requested: 4096 });
       await dialog.getByText(explained).waitFor();
       await dialog.getByRole("heading", { name: de("billing.upgrade.limitPlansTitle") }).waitFor();
       // Starter makes 4096 px a side: it is offered.

@@ -47,7 +47,8 @@ let buyers = 0;
 /** A new user signed in over HTTP, like signUpAndIn, from an address of its own (sign-ups are throttled per address). */
 export async function newBuyer(world: BillingWorld): Promise<Buyer> {
   const { baseUrl } = world.server;
-  const headers = { "x-forwarded-for": `2001:db8::${(++buyers).toString(16)}` };
+  // A /64 of its own per buyer: addresses are limited per /64, as one subscriber gets a whole one.
+  const headers = { "x-forwarded-for": `2001:db8:${(++buyers).toString(16)}::1` };
   const email = `buyer-${randomUUID()}@example.com`;
   const signUp = await post(baseUrl, "/api/auth/sign-up/email", { name: "Buyer", email, password: testPassword }, headers);
   if (signUp.status !== 200) throw new Error(`sign-up failed: ${signUp.status} ${await signUp.text()}`);

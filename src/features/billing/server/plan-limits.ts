@@ -40,25 +40,33 @@ function maxSideExceeded(plan: Plan, subject: "input" | "output", side: number):
 const sideOf = (size: Size) => Math.max(size.width, size.height);
 
 /**
- * Called by submitJob before its transaction: an account in debt cannot spend (402); an input image
- * or an expected output past the plan's "px a side" is refused (403, params say which). Returns the
- * plan for the jobs-at-once check inside the transaction (assertJobSlotFree).
+ * The size an image is worked on under a plan: larger inputs are scaled down to fit the plan's
+ * "px a side" (the worker does the same when it loads them), so a phone photo still works on the
+ * Free plan and its result stays within what the plan promises.
+ */
+export function fitToPlan(size: Size, plan: Plan): Size {
+  const scale = Math.min(1, plan.limits.maxSide / sideOf(size));
+  return { width: Math.max(1, Math.round(size.width * scale)), height: Math.max(1, Math.round(size.height * scale)) };
+}
+
+/**
+ * Called by submitJob before its transaction: an account in debt cannot spend (402); a job whose
+ * output (foretold from its inputs, fitted to the plan) would be past the plan's "px a side" is
+ * refused (403, params say which). Returns the plan for the jobs-at-once check inside the
+ * transaction (assertJobSlotFree).
  */
 export async function assertWithinPlan({
   ctx,
   input,
 }: {
   ctx: Ctx & { db: Db };
-  input: { images: Size[]; expectedOutput: Size | undefined };
+  input: { expectedOutput: (plan: Plan) => Size | undefined };
 }): Promise<Plan> {
   const accountId = requireAccountId(ctx);
   const { plan, debt } = await readSpendingState(ctx.db, accountId);
   if (debt > 0) await assertDebtPaid(ctx, accountId);
-  const largestInput = Math.max(0, ...input.images.map(sideOf));
-  if (largestInput > plan.limits.maxSide) throw maxSideExceeded(plan, "input", largestInput);
-  if (input.expectedOutput && sideOf(input.expectedOutput) > plan.limits.maxSide) {
-    throw maxSideExceeded(plan, "output", sideOf(input.expectedOutput));
-  }
+  const expected = input.expectedOutput(plan);
+  if (expected && sideOf(expected) > plan.limits.maxSide) throw maxSideExceeded(plan, "output", sideOf(expected));
   return plan;
 }
 

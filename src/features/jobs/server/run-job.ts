@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { assertOutputsWithinPlan } from "@/features/billing/server/plan-limits";
+import { readPlanState } from "@/features/billing/server/subscriptions";
+import { fitInputToSide } from "./fit-input";
 import { retentionDeadline } from "@/features/billing/server/retention";
 import { resolveHold } from "@/features/credits/server/holds";
 import { findGenerator } from "@/features/generators/server/registry";
@@ -57,10 +59,11 @@ export async function runJob(deps: JobRunnerDeps, jobId: string, attempt: Attemp
     const generator = findGenerator(job.generator);
     if (!generator) throw new Error(`generator ${job.generator} is not registered`);
     const allowed = new Set(assetIdsOf(job.inputs, generator.assetInputs));
-    const loadAsset = (assetId: string) => {
+    const { plan } = await readPlanState(deps.db, job.accountId);
+    const loadAsset = async (assetId: string) => {
       // Tools may only read the assets the job was accepted with (ownership was checked then).
       if (!allowed.has(assetId)) throw new Error(`asset ${assetId} is not an input of this job`);
-      return loadAssetBytes(deps, job.accountId, assetId);
+      return fitInputToSide(await loadAssetBytes(deps, job.accountId, assetId), plan.limits.maxSide);
     };
     const imageId = generator.imageInput ? job.inputs[generator.imageInput] : undefined;
     const result = await runPipeline(stepsOf(generator, job.inputs), {

@@ -3,7 +3,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { priceOf } from "@/catalog/price-of";
-import { assertJobSlotFree, assertWithinPlan } from "@/features/billing/server/plan-limits";
+import { assertJobSlotFree, assertWithinPlan, fitToPlan } from "@/features/billing/server/plan-limits";
 import { placeHold } from "@/features/credits/server/holds";
 import type { ProviderDirectory } from "@/engine/providers/directory";
 import { availabilityOf, withDefaultModel } from "@/features/generators/server/availability";
@@ -63,12 +63,10 @@ export async function submitJob({
   await assertPromptsAllowed(ctx, env, generator, inputs);
   assertProvidersConfigured(directory, generator, inputs);
   const imageId = generator.imageInput ? inputs[generator.imageInput] : undefined;
+  const imageSize = typeof imageId === "string" ? sizes.get(imageId) : undefined;
   const plan = await assertWithinPlan({
     ctx,
-    input: {
-      images: [...sizes.values()],
-      expectedOutput: expectedOutputSize(generator.id, inputs, typeof imageId === "string" ? sizes.get(imageId) : undefined),
-    },
+    input: { expectedOutput: (plan) => expectedOutputSize(generator.id, inputs, imageSize && fitToPlan(imageSize, plan)) },
   });
   const price = priceOf(generator.pricing ?? { base: generator.price }, inputs);
 
