@@ -7,7 +7,7 @@ import { JobEvents } from "@/features/jobs/server/job-events";
 import { startJobWorkers } from "@/features/jobs/server/worker";
 import { openDatabase, type DatabaseHandle } from "./db/client";
 import type { Db } from "./db/types";
-import { getEnv, type Env } from "./env";
+import type { Env } from "./env";
 import type { ApiEnv } from "./http/types";
 import { createHttpApp } from "./http/app";
 import { logger } from "./logger";
