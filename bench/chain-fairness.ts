@@ -2,12 +2,13 @@
 // big photo (issue 9: three 60-step chains on a 25 MP image made a 718-byte upload wait 50 s).
 // Chains are 10 steps now (the cap); the server runs in a child process.
 // `npm run bench -- [images-folder] chain-fairness`.
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { signUpAndIn, uploadBody } from "../tests/support/client";
 import type { BenchOptions } from "./run";
 import { startServerProcess } from "./server-process";
+import { biggestJpeg } from "./bench-images";
 
 const floods = [0, 3, 6];
 const repeats = 2;
@@ -72,14 +73,6 @@ export async function run({ imagesDir }: BenchOptions) {
   } finally {
     await server.close();
   }
-}
-
-function biggestJpeg(imagesDir: string): string {
-  const files = readdirSync(imagesDir)
-    .filter((file) => /\.jpe?g$/i.test(file))
-    .map((file) => path.join(imagesDir, file));
-  if (files.length === 0) throw new Error(`no JPEGs in ${imagesDir}`);
-  return files.sort((a, b) => readFileSync(b).length - readFileSync(a).length)[0]!;
 }
 
 function printTable(rows: Row[]) {

@@ -2,12 +2,13 @@
 // 40 uploads of ~24 MB by one account and 4 by each of five others arrive at once (the flood of
 // issue 9), and while 16 within the bounds are all accepted. The server runs in a child process,
 // so the figures are its own. `npm run bench -- [images-folder] upload-flood`.
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { signUpAndIn, type TestUser } from "../tests/support/client";
 import { streamedUpload } from "../tests/support/streamed-upload";
 import type { BenchOptions } from "./run";
 import { startServerProcess } from "./server-process";
+import { biggestJpeg } from "./bench-images";
 
 const mebibyte = 1024 * 1024;
 const uploadBytes = 24 * mebibyte;
@@ -44,14 +45,6 @@ export async function run({ imagesDir }: BenchOptions) {
   } finally {
     await server.close();
   }
-}
-
-function biggestJpeg(imagesDir: string): string {
-  const files = readdirSync(imagesDir)
-    .filter((file) => /\.jpe?g$/i.test(file))
-    .map((file) => path.join(imagesDir, file));
-  if (files.length === 0) throw new Error(`no JPEGs in ${imagesDir}`);
-  return files.sort((a, b) => readFileSync(b).length - readFileSync(a).length)[0]!;
 }
 
 /** The answer's status, or 0 when the connection failed (a server that fell over). */
