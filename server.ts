@@ -1,6 +1,7 @@
 // Web process: `npm start` (production build) or `npm run dev`. One Node HTTP server: /api and /i
 // go to the Hono app with the real socket behind them, pages go to Next.js.
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import next from "next";
 import { ConfigError, getEnv } from "@/server/env";
 import { DataFolderInUseError } from "@/server/db/data-folder-lock";
@@ -13,7 +14,7 @@ const dev = process.argv.includes("--dev");
 async function main() {
   const env = getEnv();
   const rt = await createRuntime(env, { runWorker: env.RUN_WORKER_IN_WEB });
-  const pages = next({ dev, dir: path.dirname(new URL(import.meta.url).pathname), hostname: env.HOST, port: env.PORT });
+  const pages = next({ dev, dir: path.dirname(fileURLToPath(import.meta.url)), hostname: env.HOST, port: env.PORT });
   await pages.prepare();
   const handlePage = pages.getRequestHandler();
   const server = createNodeServer({
