@@ -24,7 +24,7 @@ describe("POST /api/webhooks/stripe: signed, recorded once, applied once", () =>
 
   const seconds = () => Math.floor(Date.now() / 1000);
 
-  it("refuses a bad signature, a changed byte, a missing header and timestamps 301 s off: 400, nothing written", async () => {
+  it("refuses a bad signature, a changed byte, a missing header and timestamps past the 300 s tolerance: 400, nothing written", async () => {
     const { accountId, event } = await paidPack();
     const payload = JSON.stringify(event, null, 2);
     const sign = (timestamp: number, secret = world.stripe.webhookSecret) =>
@@ -37,8 +37,9 @@ describe("POST /api/webhooks/stripe: signed, recorded once, applied once", () =>
       "a changed byte": world.deliver(payload, { header: sign(seconds()), body: changedByte }),
       "no header": world.deliver(payload, { header: null }),
       "garbage header": world.deliver(payload, { header: "t=abc,v1=00" }),
-      "301 s old": world.deliver(payload, { header: sign(seconds() - 301) }),
-      "301 s ahead": world.deliver(payload, { header: sign(seconds() + 301) }),
+      // 20 s past the tolerance: a slow machine may check the "ahead" one seconds after signing.
+      "320 s old": world.deliver(payload, { header: sign(seconds() - 320) }),
+      "320 s ahead": world.deliver(payload, { header: sign(seconds() + 320) }),
     };
     for (const [name, attempt] of Object.entries(attempts)) {
       const answer = await attempt;
