@@ -1,18 +1,20 @@
 import path from "node:path";
 import type PgBoss from "pg-boss";
 import type { Hono } from "hono";
-import { createCpuQueue, type CpuQueue } from "@/engine/cpu-queue";
+import { createCpuQueue, type CpuQueue } from "@/server/cpu-queue";
 import { createAuth, type Auth } from "@/features/auth/server/auth";
-import { JobEvents } from "@/features/jobs/server/job-events";
 import { startJobWorkers } from "@/features/jobs/server/worker";
 import { openDatabase, type DatabaseHandle } from "./db/client";
+import type { Services } from "./context";
 import type { Db } from "./db/types";
 import type { Env } from "./env";
+import { createKeyedEvents, type KeyedEvents } from "./events";
 import type { ApiEnv } from "./http/types";
 import { createHttpApp } from "./http/app";
 import { logger } from "./logger";
 import { createMailer, type Mailer } from "./mail/mailer";
 import { startBoss } from "./queue/boss";
+import { createQueueSender } from "./queue/registry";
 import { createDatabaseRateLimiter, createMemoryRateLimiter, type RateLimiter } from "./rate-limit";
 import { createStorage } from "./storage";
 import type { Storage } from "./storage/types";
@@ -29,7 +31,8 @@ export type Runtime = {
   rateLimiter: RateLimiter;
   /** Bounds CPU-heavy work on the request path (upload decoding). */
   cpu: CpuQueue;
-  jobEvents: JobEvents;
+  jobEvents: KeyedEvents;
+  services: Services;
   logger: typeof logger;
   app: Hono<ApiEnv>;
   close(): Promise<void>;
@@ -46,7 +49,18 @@ export async function createRuntime(env: Env, options: RuntimeOptions): Promise<
   const db = database.db;
   const storage = createStorage(env);
   const mailer = createMailer(env, db, (msg) => logger.info(msg));
-  const jobEvents = new JobEvents();
+  const jobEvents = createKeyedEvents();
+  const cpu = createCpuQueue({ concurrency: env.CPU_QUEUE_CONCURRENCY, maxWaiting: env.CPU_QUEUE_MAX_WAITING });
+  const services: Services = {
+    env,
+    db,
+    queue: createQueueSender(boss),
+    storage,
+    cpu,
+    events: jobEvents,
+    clock: { now: () => new Date() },
+    logger,
+  };
   const rt: Runtime = {
     env,
     database,
@@ -56,8 +70,9 @@ export async function createRuntime(env: Env, options: RuntimeOptions): Promise<
     mailer,
     auth: createAuth(env, db, mailer),
     rateLimiter: env.mode === "production" ? createDatabaseRateLimiter(db) : createMemoryRateLimiter(),
-    cpu: createCpuQueue({ concurrency: env.CPU_QUEUE_CONCURRENCY, maxWaiting: env.CPU_QUEUE_MAX_WAITING }),
+    cpu,
     jobEvents,
+    services,
     logger,
     app: undefined as unknown as Hono<ApiEnv>,
     async close() {

@@ -113,6 +113,7 @@ describe("accepting jobs: one transaction, exactly the credits there are", () =>
       db: server.rt.db,
       locale: "en",
       requestId: "test",
+      services: server.rt.services,
     };
     const before = (await moneyState(server.rt.db, accountId)).queueRows;
     // The queue write succeeds, then the transaction fails afterwards: everything must roll back.

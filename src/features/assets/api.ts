@@ -144,7 +144,7 @@ export function registerAssetRoutes(api: ApiApp, rt: Runtime) {
       const { id } = c.req.valid("param");
       const query = c.req.valid("query");
       if (!verifySignedPath(rt.env.APP_SECRET, assetFilePath(id), query)) throw new AppError("forbidden");
-      const asset = await getAssetForSignedLink({ ctx: systemCtx(rt.db, "signed-link"), input: { id } });
+      const asset = await getAssetForSignedLink({ ctx: systemCtx(rt.services, "signed-link"), input: { id } });
       const file = await rt.storage.stream(asset.storageKey);
       const headers = new Headers({
         "Content-Type": asset.mime,

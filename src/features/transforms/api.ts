@@ -54,7 +54,7 @@ async function serveImage(c: Context<ApiEnv>, rt: Runtime, deps: TransformDeps, 
   if (pathTr !== undefined && queryTr !== undefined) throw invalidParam("tr");
   const transformation = parseTransformation(pathTr ?? queryTr ?? "");
   const access = await authorizeImage({
-    ctx: { db: rt.db, locale: c.get("locale"), requestId: c.get("requestId") },
+    ctx: { db: rt.db, locale: c.get("locale"), requestId: c.get("requestId"), services: rt.services },
     input: {
       secret: rt.env.APP_SECRET,
       assetId,
@@ -161,5 +161,6 @@ async function resolveSession(c: Context<ApiEnv>, rt: Runtime): Promise<Ctx | un
     db: rt.db,
     locale: c.get("locale"),
     requestId: c.get("requestId"),
+    services: rt.services,
   };
 }

@@ -67,6 +67,7 @@ export function createHttpApp(rt: Runtime): Hono<ApiEnv> {
           db: rt.db,
           locale: c.get("locale"),
           requestId: c.get("requestId"),
+          services: rt.services,
         });
       }
     }

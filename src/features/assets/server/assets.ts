@@ -6,7 +6,7 @@ import { assets, type AssetKind } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
 import { afterCursor, toPage } from "@/server/pagination";
 import type { Storage } from "@/server/storage/types";
-import type { CpuQueue } from "@/engine/cpu-queue";
+import type { CpuQueue } from "@/server/cpu-queue";
 import { normalizeUpload, type UploadSource } from "./normalize-upload";
 
 export type AssetRow = typeof assets.$inferSelect;

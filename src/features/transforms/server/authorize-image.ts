@@ -27,7 +27,7 @@ export async function authorizeImage({
   input,
 }: {
   /** The request's ctx (locale, request id, db); resolveSession adds the signed-in user, lazily. */
-  ctx: Pick<Ctx, "db" | "locale" | "requestId">;
+  ctx: Pick<Ctx, "db" | "locale" | "requestId" | "services">;
   input: {
     secret: string;
     assetId: string;
@@ -47,6 +47,7 @@ export async function authorizeImage({
       db: ctx.db,
       locale: ctx.locale,
       requestId: ctx.requestId,
+      services: ctx.services,
     };
     return { asset, mode: "signed", ctx: ownerCtx, expiresAt: Number(query.expires) };
   }

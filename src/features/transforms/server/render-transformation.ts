@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type PgBoss from "pg-boss";
-import type { CpuQueue } from "@/engine/cpu-queue";
+import type { CpuQueue } from "@/server/cpu-queue";
 import { retentionDeadline } from "@/features/billing/server/retention";
 import type { Ctx } from "@/server/context";
 import { assets, jobs } from "@/server/db/schema";
