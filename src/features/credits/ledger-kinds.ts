@@ -1,4 +1,8 @@
-/** Ledger entry kinds; shared by the schema, the API and the statement UI (no server imports). */
+/**
+ * Ledger entry kinds; shared by the schema (a CHECK in the database), the API and the statement UI
+ * (no server imports). Two are reserved, not posted yet: they are part of the domain (DESIGN.md),
+ * the API enum and both languages already carry them, so adding the feature needs no migration.
+ */
 export const ledgerKinds = [
   "signup_bonus",
   "purchase",
@@ -6,9 +10,11 @@ export const ledgerKinds = [
   "hold",
   "capture",
   "release",
+  /** Reserved: credits given back for a captured job (support); a Stripe refund posts a clawback. */
   "refund",
   "clawback",
   "admin_adjustment",
+  /** Reserved: credits that expire, off until an operator asks for it (ADR 0009). */
   "expiry",
 ] as const;
 export type LedgerKind = (typeof ledgerKinds)[number];

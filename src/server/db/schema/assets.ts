@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { accounts } from "./credits";
 import { jobs } from "./jobs";
+import { oneOf } from "./one-of";
 
 export const assetKinds = ["upload", "output", "derived"] as const;
 export type AssetKind = (typeof assetKinds)[number];
@@ -30,6 +31,7 @@ export const assets = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    check("assets_kind_known", oneOf(t.kind, assetKinds)),
     index("assets_account_created_idx").on(t.accountId, t.createdAt),
     uniqueIndex("assets_job_output_idx").on(t.jobId, t.outputIndex),
     // The retention sweep's lookup: only rows with a deadline.

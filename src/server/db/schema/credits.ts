@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { ledgerKinds, type LedgerKind } from "@/features/credits/ledger-kinds";
 import { users } from "./auth";
+import { oneOf } from "./one-of";
 
 /** Who pays. `balance` caches the sum of ledger entries; `held` caches the sum of open holds. */
 export const accounts = pgTable(
@@ -43,7 +44,11 @@ export const ledgerEntries = pgTable(
     meta: jsonb("meta").$type<Record<string, unknown>>(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("ledger_entries_account_idx").on(t.accountId, t.createdAt)],
+  (t) => [
+    // The database refuses a kind the code does not know, whoever writes the row.
+    check("ledger_entries_kind_known", oneOf(t.kind, ledgerKinds)),
+    index("ledger_entries_account_idx").on(t.accountId, t.createdAt),
+  ],
 );
 
 export const holds = pgTable(

@@ -1,0 +1,2 @@
+ALTER TABLE "ledger_entries" ADD CONSTRAINT "ledger_entries_kind_known" CHECK ("ledger_entries"."kind" IN ('signup_bonus', 'purchase', 'subscription_grant', 'hold', 'capture', 'release', 'refund', 'clawback', 'admin_adjustment', 'expiry'));--> statement-breakpoint
+ALTER TABLE "assets" ADD CONSTRAINT "assets_kind_known" CHECK ("assets"."kind" IN ('upload', 'output', 'derived'));
