@@ -4,6 +4,7 @@ import type { Env } from "./env";
 import type { KeyedEvents } from "./events";
 import type { Locale } from "./i18n";
 import type { logger } from "./logger";
+import type { Mailer } from "./mail/mailer";
 import type { QueueSender } from "./queue/registry";
 import type { Storage } from "./storage/types";
 
@@ -27,6 +28,7 @@ export type Services = {
   events: KeyedEvents;
   clock: Clock;
   logger: typeof logger;
+  mailer: Mailer;
 };
 
 /**

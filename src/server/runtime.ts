@@ -60,6 +60,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions): Promise<
     events: jobEvents,
     clock: { now: () => new Date() },
     logger,
+    mailer,
   };
   const rt: Runtime = {
     env,
