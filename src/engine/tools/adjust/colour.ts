@@ -1,17 +1,3 @@
-/** Colours as the API takes them: "#rgb", "#rgba", "#rrggbb", "#rrggbbaa" or "transparent". */
-export const colourPattern = /^(#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})|transparent)$/i;
-
-export type Rgba = { r: number; g: number; b: number; alpha: number };
-
-export function parseColour(value: string): Rgba {
-  if (!colourPattern.test(value)) throw new Error(`not a colour: ${value}`);
-  if (value.toLowerCase() === "transparent") return { r: 0, g: 0, b: 0, alpha: 0 };
-  let hex = value.slice(1);
-  if (hex.length <= 4) hex = [...hex].map((digit) => digit + digit).join("");
-  const byte = (index: number) => parseInt(hex.slice(index * 2, index * 2 + 2), 16);
-  return { r: byte(0), g: byte(1), b: byte(2), alpha: hex.length === 8 ? byte(3) / 255 : 1 };
-}
-
-export function isOpaque(colour: Rgba): boolean {
-  return colour.alpha >= 1;
-}
+// Colours moved into the image-operation library; kept here for the code that imports them.
+export { colourPattern, isOpaque, parseColour } from "../../image-ops/colour";
+export type { Rgba } from "../../image-ops/types";

@@ -1,10 +1,17 @@
+import { z } from "zod";
 import { sharp } from "../../sharp";
-import type { OutputFormat } from "../encode";
+import { colourSchema, parseColour } from "../../image-ops/colour";
+import { encodeImage, outputFormats } from "../../image-ops/encode";
+import { blurOp, grayscaleOp, sharpenOp } from "../../image-ops/filters";
+import { runImageOp } from "../../image-ops/run-op";
 import type { ToolOutput } from "../types";
-import { parseColour } from "./colour";
-import { encodeImage, keptFormat } from "../encode";
 
-export type ConvertOptions = { format: OutputFormat; quality?: number; background?: string };
+export const convertOptions = z.object({
+  format: z.enum(outputFormats),
+  quality: z.number().int().min(1).max(100).optional(),
+  background: colourSchema.optional(),
+});
+export type ConvertOptions = z.input<typeof convertOptions>;
 
 /** Changes the format (and quality); transparency flattened onto the background for JPEG. */
 export async function convertImage(input: Buffer, options: ConvertOptions): Promise<ToolOutput> {
@@ -13,31 +20,21 @@ export async function convertImage(input: Buffer, options: ConvertOptions): Prom
   return encodeImage(pipeline, options.format, { quality: options.quality });
 }
 
-export type BlurOptions = { sigma?: number };
+export type BlurOptions = z.input<typeof blurOp.options>;
 
-/** Gaussian blur; sigma is the radius-like strength in pixels (0.3 to 100). */
-export async function blurImage(input: Buffer, options: BlurOptions): Promise<ToolOutput> {
-  const pipeline = sharp(input, { failOn: "error" });
-  const meta = await pipeline.metadata();
-  return encodeImage(pipeline.blur(options.sigma ?? 2), keptFormat(meta.format));
+/** Gaussian blur (see blurOp). */
+export function blurImage(input: Buffer, options: BlurOptions): Promise<ToolOutput> {
+  return runImageOp(input, blurOp, blurOp.options.parse(options));
 }
 
-export type SharpenOptions = { sigma?: number; amount?: number };
+export type SharpenOptions = z.input<typeof sharpenOp.options>;
 
-/**
- * Unsharp masking on lightness. `amount` (0-10) drives how hard edges are sharpened; flat areas
- * get half of it so noise is not amplified as much.
- */
-export async function sharpenImage(input: Buffer, options: SharpenOptions): Promise<ToolOutput> {
-  const pipeline = sharp(input, { failOn: "error" });
-  const meta = await pipeline.metadata();
-  const amount = options.amount ?? 2;
-  return encodeImage(pipeline.sharpen({ sigma: options.sigma ?? 1, m1: amount / 2, m2: amount }), keptFormat(meta.format));
+/** Unsharp masking on lightness (see sharpenOp). */
+export function sharpenImage(input: Buffer, options: SharpenOptions): Promise<ToolOutput> {
+  return runImageOp(input, sharpenOp, sharpenOp.options.parse(options));
 }
 
 /** Black and white, keeping transparency. */
-export async function grayscaleImage(input: Buffer): Promise<ToolOutput> {
-  const pipeline = sharp(input, { failOn: "error" });
-  const meta = await pipeline.metadata();
-  return encodeImage(pipeline.greyscale(), keptFormat(meta.format));
+export function grayscaleImage(input: Buffer): Promise<ToolOutput> {
+  return runImageOp(input, grayscaleOp, {});
 }
