@@ -16,8 +16,8 @@ export function fromRaw(raw: RawImage): Sharp {
 }
 
 /** A fresh pipeline; `size` from the header (or unknown, then the first operation settles it). */
-export function startWorking(image: Sharp, size: Size | undefined): Working {
-  return { image, size, stage: 0 };
+export function startWorking(image: Sharp, size: Size | undefined, opaque?: boolean): Working {
+  return { image, size, stage: 0, opaque };
 }
 
 /**
@@ -27,7 +27,8 @@ export function startWorking(image: Sharp, size: Size | undefined): Working {
 export async function settle(current: Working, prepare: (image: Sharp) => Sharp = (image) => image): Promise<Settled> {
   const { data, info } = await prepare(current.image.raw()).toBuffer({ resolveWithObject: true });
   const raw: RawImage = { data, info: { width: info.width, height: info.height, channels: info.channels } };
-  return { image: fromRaw(raw), size: { width: info.width, height: info.height }, stage: 0, raw };
+  const opaque = info.channels === 1 || info.channels === 3;
+  return { image: fromRaw(raw), size: { width: info.width, height: info.height }, stage: 0, opaque, raw };
 }
 
 function hasSize(current: Working): current is Working & { size: Size } {
@@ -47,5 +48,5 @@ export async function applyOp<Schema extends z.ZodType>(
 ): Promise<Working> {
   const ready = hasSize(current) && op.stage > current.stage ? current : await settleWith(current);
   const next = await op.apply(ready, options);
-  return { ...next, stage: op.stage };
+  return { ...next, stage: op.stage, opaque: next.opaque && !op.makesAlpha?.(options) };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { colourSchema, parseColour } from "./colour";
+import { colourSchema, isOpaque, parseColour } from "./colour";
 import { defineOp, stages } from "./types";
 
 export const resizeFits = ["cover", "contain", "fill", "inside", "outside"] as const;
@@ -40,4 +40,5 @@ export const resizeOp = defineOp({
     const exact = width !== undefined && height !== undefined && (fit === "fill" || fit === "cover" || fit === "contain");
     return { ...current, image, size: exact ? { width, height } : undefined };
   },
+  makesAlpha: (options) => options.fit === "contain" && !isOpaque(parseColour(options.background)),
 });

@@ -26,7 +26,7 @@ export async function runImageOp<Schema extends z.ZodType>(
   const source = sharp(input, { failOn: "error" });
   const header = await source.metadata();
   const size = { width: header.width, height: header.height };
-  const working = await applyOp(startWorking(source, size), op, options);
+  const working = await applyOp(startWorking(source, size, !header.hasAlpha), op, options);
   const kept = keptFormat(header.format);
   const format = encoding.format?.(kept) ?? (op.makesAlpha?.(options) ? formatWithAlpha(kept) : kept);
   const quality = typeof encoding.quality === "function" ? encoding.quality(format) : encoding.quality;

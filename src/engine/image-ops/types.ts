@@ -12,6 +12,8 @@ export type Working = {
   image: Sharp;
   size: Size | undefined;
   stage: number;
+  /** Known to have no alpha channel (an operation that composites can then leave none). */
+  opaque?: boolean;
   /** A rotation queued in this pipeline, which a following flip must turn around (see flipOp). */
   rotation?: { angle: number; background: Rgba };
 };

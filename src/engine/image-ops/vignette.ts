@@ -23,7 +23,9 @@ export const vignetteOp = defineOp({
         `</radialGradient></defs><rect x="0" y="0" width="${width}" height="${height}" fill="url(#v)"/></svg>`,
     );
     // Black "atop" the image: each pixel keeps its own alpha and is scaled by (1 - shade opacity).
-    return { ...current, image: current.image.composite([{ input: shade, blend: "atop" }]) };
+    const image = current.image.composite([{ input: shade, blend: "atop" }]);
+    // Compositing adds an alpha channel; an opaque image need not carry one.
+    return { ...current, image: current.opaque ? image.removeAlpha() : image };
   },
 });
 
