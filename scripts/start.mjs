@@ -29,7 +29,8 @@ if (stale) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const server = spawn(process.execPath, ["--import", "tsx", path.join(root, "server.ts"), ...process.argv.slice(2)], {
+const nodeArgs = ["--import", "tsx", "--import", path.join(root, "scripts", "register-server-only.mjs")];
+const server = spawn(process.execPath, [...nodeArgs, path.join(root, "server.ts"), ...process.argv.slice(2)], {
   cwd: root,
   stdio: "inherit",
   env: { ...process.env, NODE_ENV: "production" },

@@ -44,7 +44,7 @@ export async function startAppServer(
   const baseUrl = `http://127.0.0.1:${port}`;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "pixelwerk-e2e-"));
   let log = "";
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server.ts")], {
+  const child = spawn(process.execPath, ["--import", "tsx", "--import", path.join(root, "scripts/register-server-only.mjs"), path.join(root, "server.ts")], {
     cwd: root,
     // Own process group, so stop() also ends anything the server started.
     detached: true,

@@ -1,3 +1,4 @@
+import "server-only";
 import nodemailer from "nodemailer";
 import { mailOutbox } from "../db/schema";
 import type { Db } from "../db/types";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { creditValueMicros } from "@/catalog/pricing";
 import { assertAdmin } from "@/features/providers/server/assert-admin";

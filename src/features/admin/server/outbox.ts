@@ -1,3 +1,4 @@
+import "server-only";
 import { desc } from "drizzle-orm";
 import type { Ctx } from "@/server/context";
 import { mailOutbox } from "@/server/db/schema";

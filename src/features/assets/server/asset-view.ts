@@ -1,3 +1,4 @@
+import "server-only";
 import type { Env } from "@/server/env";
 import type { AssetRow } from "./assets";
 import { signAssetUrl } from "./signed-url";

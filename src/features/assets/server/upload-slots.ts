@@ -1,3 +1,4 @@
+import "server-only";
 import { AppError } from "@/server/errors";
 
 /** Seconds a refused client should wait: one upload of a few MB is usually through by then. */

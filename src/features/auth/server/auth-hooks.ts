@@ -1,3 +1,4 @@
+import "server-only";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { isNameTooLong } from "../name-rules";
 import { nameTooLongCode } from "./auth-refusals";

@@ -1,3 +1,4 @@
+import "server-only";
 import { eq } from "drizzle-orm";
 import { getAccountSummary } from "@/features/credits/server/accounts";
 import { requireAccountId, requireUserId, type Ctx } from "@/server/context";

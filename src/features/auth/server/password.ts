@@ -1,3 +1,4 @@
+import "server-only";
 import { hash, verify } from "@node-rs/argon2";
 
 // argon2id (Algorithm.Argon2id = 2; a const enum, so not importable under isolatedModules) with

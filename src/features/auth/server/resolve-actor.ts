@@ -1,3 +1,4 @@
+import "server-only";
 import { eq } from "drizzle-orm";
 import { ensurePersonalAccount } from "@/features/credits/server/accounts";
 import { users } from "@/server/db/schema";

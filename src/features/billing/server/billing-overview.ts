@@ -1,3 +1,4 @@
+import "server-only";
 import { eq } from "drizzle-orm";
 import { billingCurrency, packs, plans } from "@/catalog/pricing";
 import { getAccountSummary } from "@/features/credits/server/accounts";

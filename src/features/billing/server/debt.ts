@@ -1,3 +1,4 @@
+import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { postLedgerEntry, type PostEntryInput } from "@/features/credits/server/ledger";
 import { accountDebts, accounts } from "@/server/db/schema";

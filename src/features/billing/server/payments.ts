@@ -1,3 +1,4 @@
+import "server-only";
 import { eq, or, type SQL } from "drizzle-orm";
 import type { LedgerKind } from "@/features/credits/ledger-kinds";
 import { billingPayments } from "@/server/db/schema";

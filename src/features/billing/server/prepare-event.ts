@@ -1,3 +1,4 @@
+import "server-only";
 import { eq } from "drizzle-orm";
 import { findPack } from "@/catalog/pricing";
 import { accounts, billingPayments } from "@/server/db/schema";

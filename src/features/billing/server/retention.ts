@@ -1,3 +1,4 @@
+import "server-only";
 import { asc, inArray, lt } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import { assets } from "@/server/db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import { billingCurrency, findPack, findPlan, packs, plans, type Pack, type Plan } from "@/catalog/pricing";
 import { AppError } from "@/server/errors";
 import type { StripeApi, StripePrice } from "./stripe-client";

@@ -1,3 +1,4 @@
+import "server-only";
 import Stripe from "stripe";
 import type { Env } from "@/server/env";
 import { AppError } from "@/server/errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { findPlan, plans, type Plan } from "@/catalog/pricing";
 import { billingCustomers, billingSubscriptions } from "@/server/db/schema";

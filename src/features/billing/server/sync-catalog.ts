@@ -1,3 +1,4 @@
+import "server-only";
 import { billingCurrency } from "@/catalog/pricing";
 import { lookupKeyOf, productIdOf, sellableItems, type CatalogItem } from "./stripe-catalog";
 import { isMissingResource, type StripeApi, type StripePrice } from "./stripe-client";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq } from "drizzle-orm";
 import { starterCredits } from "@/catalog/pricing";
 import { accounts } from "@/server/db/schema";

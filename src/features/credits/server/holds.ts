@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq } from "drizzle-orm";
 import { holds } from "@/server/db/schema";
 import type { Tx } from "@/server/db/types";

@@ -1,3 +1,4 @@
+import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { accounts, ledgerEntries, type LedgerKind } from "@/server/db/schema";
 import type { DbOrTx, Tx } from "@/server/db/types";

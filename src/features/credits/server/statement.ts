@@ -1,3 +1,4 @@
+import "server-only";
 import { and, desc, eq } from "drizzle-orm";
 import { ledgerEntries } from "@/server/db/schema";
 import { requireAccountId, type Ctx } from "@/server/context";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { ProviderDirectory } from "@/engine/providers/directory";
 import { stepsOf, type GeneratorDefinition } from "../types";
 

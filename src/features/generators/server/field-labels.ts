@@ -1,3 +1,4 @@
+import "server-only";
 import { hasMessage, locales, translate, type Locale } from "@/server/i18n";
 
 // Localized labels for a generator's inputs, set on the JSON Schema that GET /api/v1/generators

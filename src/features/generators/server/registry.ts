@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { generators as catalog } from "@/catalog/generators";
 import type { ProviderDirectory } from "@/engine/providers/directory";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
 import { resolveHold } from "@/features/credits/server/holds";
 import { requireAccountId, type Ctx } from "@/server/context";

@@ -1,4 +1,5 @@
 /** Width and height in pixels. */
+import "server-only";
 export type ImageSize = { width: number; height: number };
 
 type Inputs = Record<string, unknown>;

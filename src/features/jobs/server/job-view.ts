@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, desc, eq } from "drizzle-orm";
 import { toAssetView } from "@/features/assets/server/asset-view";
 import { requireAccountId, type Ctx } from "@/server/context";

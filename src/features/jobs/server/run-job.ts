@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { assertOutputsWithinPlan } from "@/features/billing/server/plan-limits";

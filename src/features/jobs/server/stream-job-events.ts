@@ -1,3 +1,4 @@
+import "server-only";
 import type { SSEStreamingApi } from "hono/streaming";
 import type { Ctx } from "@/server/context";
 import type { Env } from "@/server/env";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Ctx } from "@/server/context";
 import type { JobEvents } from "./job-events";
 import { getJob } from "./job-view";

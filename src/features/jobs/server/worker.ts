@@ -1,3 +1,4 @@
+import "server-only";
 import type PgBoss from "pg-boss";
 import { startRetentionSweep } from "@/features/billing/server/retention";
 import { queues } from "@/server/queue/boss";

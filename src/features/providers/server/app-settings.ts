@@ -1,3 +1,4 @@
+import "server-only";
 import { appSettings } from "@/server/db/schema";
 import type { DbOrTx } from "@/server/db/types";
 

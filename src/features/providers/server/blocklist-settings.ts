@@ -1,3 +1,4 @@
+import "server-only";
 import type { Ctx } from "@/server/context";
 import type { Env } from "@/server/env";
 import { writeAppSetting } from "./app-settings";

@@ -1,3 +1,4 @@
+import "server-only";
 import { eq } from "drizzle-orm";
 import { createDirectory, type DirectoryEntry, type ProviderDirectory } from "@/engine/providers/directory";
 import { listAdapters } from "@/engine/providers/registry";

@@ -1,3 +1,4 @@
+import "server-only";
 import { serves } from "@/engine/providers/directory";
 import { findAdapter, listAdapters } from "@/engine/providers/registry";
 import type { Ctx } from "@/server/context";

@@ -1,3 +1,4 @@
+import "server-only";
 import { eq } from "drizzle-orm";
 import { isConfigured } from "@/engine/providers/directory";
 import { toProviderError } from "@/engine/providers/errors";

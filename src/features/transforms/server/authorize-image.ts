@@ -1,3 +1,4 @@
+import "server-only";
 import { eq } from "drizzle-orm";
 import { getAsset } from "@/features/assets/server/assets";
 import type { Ctx } from "@/server/context";

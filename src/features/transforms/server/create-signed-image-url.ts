@@ -1,3 +1,4 @@
+import "server-only";
 import { getAsset } from "@/features/assets/server/assets";
 import type { Ctx } from "@/server/context";
 import { expiryFor, signImageUrl } from "./image-url";

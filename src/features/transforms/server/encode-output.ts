@@ -1,3 +1,4 @@
+import "server-only";
 import type { Sharp } from "sharp";
 import type { ImageFormat, Rgba } from "./transformation-types";
 

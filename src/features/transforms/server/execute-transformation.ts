@@ -1,3 +1,4 @@
+import "server-only";
 import type { Sharp } from "sharp";
 import { sharp } from "@/engine/sharp";
 import { encodeAs, mimeOfFormat, white } from "./encode-output";

@@ -1,3 +1,4 @@
+import "server-only";
 import { fromRaw, type FaceBox, type FaceLocator } from "./image-focus";
 
 /** The detector works at 640 px at most; a smaller copy is all it needs to see. */

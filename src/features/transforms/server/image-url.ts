@@ -1,3 +1,4 @@
+import "server-only";
 import { signatureFor, verifySignedPath } from "@/features/assets/server/signed-url";
 
 /**

@@ -1,3 +1,4 @@
+import "server-only";
 import { formatOfMime } from "./encode-output";
 import type { ImageFormat, Transformation } from "./transformation-types";
 

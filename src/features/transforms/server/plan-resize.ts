@@ -1,3 +1,4 @@
+import "server-only";
 import { AppError } from "@/server/errors";
 import { invalidParam, maxSide } from "./parse-values";
 import type { BasicStep, Focus, FocusPosition } from "./transformation-types";

@@ -1,3 +1,4 @@
+import "server-only";
 import { AppError } from "@/server/errors";
 import { planResize, type Size } from "./plan-resize";
 import type { BasicStep } from "./transformation-types";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import type { Env } from "@/server/env";

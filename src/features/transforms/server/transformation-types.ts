@@ -1,5 +1,6 @@
 /** The parsed form of an ImageKit-style transformation (`tr:w-400,h-300:f-webp`). */
 
+import "server-only";
 export const cropStrategies = ["maintain_ratio", "force", "at_max", "at_max_enlarge", "at_least"] as const;
 export type CropStrategy = (typeof cropStrategies)[number];
 
