@@ -70,11 +70,11 @@ describe("npm run stripe:sync: products and prices found by lookup key, idempote
 
   it("the npm script runs against the configured API and says when nothing changed; without a key it says what to set", async () => {
     const base = { ...process.env, DATA_DIR: dataDir, APP_SECRET: "sync-test-secret-sync-test-secret-0123", LOG_LEVEL: "warn" };
-    const { stdout } = await run("npx", ["tsx", "scripts/stripe-sync.ts"], { env: { ...base, ...env() } });
+    const { stdout } = await run("npm", ["run", "-s", "stripe:sync"], { env: { ...base, ...env() } });
     expect(stdout).toContain("pixelwerk_plan_business_monthly");
     expect(stdout).toContain("Stripe already matches the catalog.");
 
-    const failed = await run("npx", ["tsx", "scripts/stripe-sync.ts"], { env: { ...base, STRIPE_SECRET_KEY: "", STRIPE_WEBHOOK_SECRET: "" } }).catch(
+    const failed = await run("npm", ["run", "-s", "stripe:sync"], { env: { ...base, STRIPE_SECRET_KEY: "", STRIPE_WEBHOOK_SECRET: "" } }).catch(
       (error: { code: number; stderr: string }) => error,
     );
     expect(failed).toMatchObject({ code: 1 });

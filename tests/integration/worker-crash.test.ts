@@ -91,7 +91,7 @@ describe("a worker killed mid-job", () => {
 });
 
 function startWorker(env: Record<string, string | undefined>): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "tests/support/worker-process.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "--import", "./scripts/register-server-only.mjs", "tests/support/worker-process.ts"], {
     env: { PATH: process.env.PATH, ...env } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -4,9 +4,10 @@ import type { ApiApp } from "@/server/http/api-v1";
 import { requireCtx } from "@/server/http/require-ctx";
 import { errorResponses } from "@/server/http/schemas";
 import type { ApiEnv } from "@/server/http/types";
-import type { Runtime } from "@/server/runtime";
+import type { Core } from "@/features/core";
+import { systemCtx } from "@/server/context";
 import { grantCreditsByHand, grantCreditsInput, listAdminAdjustments } from "./server/admin-credits";
-import { getBillingOverview, priceList } from "./server/billing-overview";
+import { getBillingOverview, listPrices } from "./server/billing-overview";
 import { checkoutInput, createCheckoutSession, createPortalSession } from "./server/checkout";
 import { handleStripeWebhook } from "./server/handle-webhook";
 
@@ -43,7 +44,7 @@ const UrlBody = { "application/json": { schema: z.object({ url: z.string() }) } 
 const Errors = (codes: Record<number, string>) =>
   Object.fromEntries(Object.entries(codes).map(([status, description]) => [status, { description }]));
 
-export function registerBillingRoutes(api: ApiApp, rt: Runtime) {
+export function registerBillingRoutes(api: ApiApp, rt: Core) {
   api.openapi(
     createRoute({
       method: "get",
@@ -52,7 +53,7 @@ export function registerBillingRoutes(api: ApiApp, rt: Runtime) {
       security: [],
       responses: { 200: { description: "The price list", content: { "application/json": { schema: PriceListSchema } } } },
     }),
-    (c) => c.json(priceList(rt.env), 200),
+    (c) => c.json(listPrices(rt.env), 200),
   );
 
   api.openapi(
@@ -62,7 +63,7 @@ export function registerBillingRoutes(api: ApiApp, rt: Runtime) {
       summary: "Your plan, its renewal, balance and debt, and what can be bought",
       responses: { 200: { description: "Billing overview", content: { "application/json": { schema: BillingSchema } } }, ...errorResponses },
     }),
-    async (c) => c.json(await getBillingOverview({ ctx: requireCtx(c), env: rt.env }), 200),
+    async (c) => c.json(await getBillingOverview({ ctx: requireCtx(c) }), 200),
   );
 
   api.openapi(
@@ -77,7 +78,7 @@ export function registerBillingRoutes(api: ApiApp, rt: Runtime) {
         ...errorResponses,
       },
     }),
-    async (c) => c.json(await createCheckoutSession({ ctx: requireCtx(c), env: rt.env, input: c.req.valid("json") }), 200),
+    async (c) => c.json(await createCheckoutSession({ ctx: requireCtx(c), input: c.req.valid("json") }), 200),
   );
 
   api.openapi(
@@ -87,7 +88,7 @@ export function registerBillingRoutes(api: ApiApp, rt: Runtime) {
       summary: "Open Stripe's Customer Portal: cards, invoices, plan changes, cancelling",
       responses: { 200: { description: "Send the browser to `url`", content: UrlBody }, ...Errors({ 503: "payments_disabled" }), ...errorResponses },
     }),
-    async (c) => c.json(await createPortalSession({ ctx: requireCtx(c), env: rt.env }), 200),
+    async (c) => c.json(await createPortalSession({ ctx: requireCtx(c) }), 200),
   );
 
   api.openapi(
@@ -139,22 +140,18 @@ export function registerBillingRoutes(api: ApiApp, rt: Runtime) {
     }),
     async (c) => {
       const input = { ...c.req.valid("json"), idempotencyKey: c.req.valid("header")["idempotency-key"] };
-      return c.json(await grantCreditsByHand({ ctx: { ...requireCtx(c), db: rt.db }, input }), 200);
+      return c.json(await grantCreditsByHand({ ctx: requireCtx(c), input }), 200);
     },
   );
 }
 
 /** POST /api/webhooks/stripe, outside /api/v1: no session, the raw body goes to the signature check untouched. */
-export function registerStripeWebhook(app: Hono<ApiEnv>, rt: Runtime) {
+export function registerStripeWebhook(app: Hono<ApiEnv>, rt: Core) {
   app.post("/api/webhooks/stripe", async (c) => {
     const payload = new Uint8Array(await c.req.arrayBuffer());
     const result = await handleStripeWebhook({
-      db: rt.db,
-      env: rt.env,
-      mailer: rt.mailer,
-      payload,
-      signature: c.req.header("stripe-signature"),
-      log: (msg, extra) => rt.logger.error(extra, msg),
+      ctx: systemCtx(rt.services, "stripe-webhook"),
+      input: { payload, signature: c.req.header("stripe-signature") },
     });
     return c.json({ received: true, ...result }, 200);
   });

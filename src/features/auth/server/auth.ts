@@ -3,11 +3,10 @@ import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { count } from "drizzle-orm";
 import { ensurePersonalAccount, grantStarterCredits } from "@/features/credits/server/accounts";
+import { systemCtx, type Services } from "@/server/context";
 import { identities, sessions, users, verifications } from "@/server/db/schema";
-import type { Db } from "@/server/db/types";
 import type { Env } from "@/server/env";
 import { negotiateLocale, translate } from "@/server/i18n";
-import type { Mailer } from "@/server/mail/mailer";
 import { readCookie } from "@/server/http/cookies";
 import { nameMax } from "../name-rules";
 import { afterAuthEndpoint, beforeAuthEndpoint } from "./auth-hooks";
@@ -28,7 +27,9 @@ export type AuthEnv = Pick<
   | "GITHUB_CLIENT_SECRET"
 >;
 
-export function createAuth(env: AuthEnv, db: Db, mailer: Mailer) {
+/** better-auth with our hooks. Its user hooks are system work: they run with systemCtx(services, ...). */
+export function createAuth(services: Services) {
+  const { env, db, mailer } = services;
   const localeOf = (request?: Request) =>
     negotiateLocale(readCookie(request?.headers.get("cookie"), "NEXT_LOCALE"), request?.headers.get("accept-language"));
 
@@ -104,12 +105,15 @@ export function createAuth(env: AuthEnv, db: Db, mailer: Mailer) {
             // With REQUIRE_EMAIL_VERIFICATION the starter credits wait for a verified email (else
             // every throwaway address is free credits); a provider that vouches for it counts.
             const withStarterCredits = !env.REQUIRE_EMAIL_VERIFICATION || user.emailVerified;
-            await ensurePersonalAccount({ db, userId: user.id, withStarterCredits });
+            const ctx = systemCtx(services, "sign-up");
+            await ensurePersonalAccount({ ctx, input: { userId: user.id, withStarterCredits } });
           },
         },
         update: {
           after: async (user) => {
-            if (env.REQUIRE_EMAIL_VERIFICATION && user.emailVerified) await grantStarterCredits({ db, userId: user.id });
+            if (env.REQUIRE_EMAIL_VERIFICATION && user.emailVerified) {
+              await grantStarterCredits({ ctx: systemCtx(services, "email-verified"), input: { userId: user.id } });
+            }
           },
         },
       },

@@ -8,7 +8,7 @@ import { notFound } from "@/server/errors";
 export async function getMe({ ctx }: { ctx: Ctx }) {
   const [user] = await ctx.db.select().from(users).where(eq(users.id, requireUserId(ctx)));
   if (!user) throw notFound();
-  const account = await getAccountSummary({ db: ctx.db, accountId: requireAccountId(ctx) });
+  const account = await getAccountSummary({ ctx, input: { accountId: requireAccountId(ctx) } });
   return {
     user: {
       id: user.id,

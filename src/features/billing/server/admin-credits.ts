@@ -6,7 +6,6 @@ import { ensurePersonalAccount, getAccountSummary } from "@/features/credits/ser
 import { postLedgerEntry } from "@/features/credits/server/ledger";
 import type { Ctx } from "@/server/context";
 import { accounts, ledgerEntries, users } from "@/server/db/schema";
-import type { Db } from "@/server/db/types";
 import { AppError } from "@/server/errors";
 import { creditAccount, readDebt } from "./debt";
 
@@ -32,11 +31,11 @@ function assertAdmin(ctx: Ctx): string {
  * the memo, who did it, and an idempotency key so a double submit grants once. Works with payments
  * off. Added credits pay any debt first; a correction cannot take more than the balance.
  */
-export async function grantCreditsByHand({ ctx, input }: { ctx: Ctx & { db: Db }; input: GrantCreditsInput }) {
+export async function grantCreditsByHand({ ctx, input }: { ctx: Ctx; input: GrantCreditsInput }) {
   const adminId = assertAdmin(ctx);
   const [user] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, input.email.toLowerCase()));
   if (!user) throw new AppError("validation_failed", { fields: { email: ["no user with this email"] } });
-  const accountId = await ensurePersonalAccount({ db: ctx.db, userId: user.id });
+  const accountId = await ensurePersonalAccount({ ctx, input: { userId: user.id } });
   const entry = {
     accountId,
     amount: input.amount,
@@ -48,13 +47,13 @@ export async function grantCreditsByHand({ ctx, input }: { ctx: Ctx & { db: Db }
   };
   await ctx.db.transaction(async (tx) => {
     if (input.amount > 0) return creditAccount(tx, entry);
-    const { balance } = await getAccountSummary({ db: tx, accountId });
+    const { balance } = await getAccountSummary({ ctx: { ...ctx, db: tx }, input: { accountId } });
     if (balance + input.amount < 0) {
       throw new AppError("validation_failed", { fields: { amount: [`at most ${balance} can be removed`] } });
     }
     return postLedgerEntry(tx, entry);
   });
-  const account = await getAccountSummary({ db: ctx.db, accountId });
+  const account = await getAccountSummary({ ctx, input: { accountId } });
   return { accountId, email: input.email.toLowerCase(), balance: account.balance, debt: await readDebt(ctx.db, accountId) };
 }
 

@@ -9,8 +9,8 @@ import { readDebt } from "./debt";
 import { paymentsEnabled } from "./stripe-client";
 import { readPlanState } from "./subscriptions";
 
-/** The public price list: the same data the pricing page, checkout and admin read. */
-export function priceList(env: Env) {
+/** The public price list: the same data the pricing page, checkout and admin read (no account, no ctx). */
+export function listPrices(env: Env) {
   return {
     payments: { enabled: paymentsEnabled(env) },
     currency: billingCurrency,
@@ -20,16 +20,17 @@ export function priceList(env: Env) {
 }
 
 /** GET /billing: the account's plan, its renewal, balance and debt, and what can be bought. */
-export async function getBillingOverview({ ctx, env }: { ctx: Ctx; env: Env }) {
+export async function getBillingOverview({ ctx }: { ctx: Ctx }) {
+  const { env } = ctx.services;
   const accountId = requireAccountId(ctx);
   const [account, debt, state, customer] = await Promise.all([
-    getAccountSummary({ db: ctx.db, accountId }),
+    getAccountSummary({ ctx, input: { accountId } }),
     readDebt(ctx.db, accountId),
-    readPlanState(ctx.db, accountId),
+    readPlanState({ ctx, input: { accountId } }),
     ctx.db.select({ id: billingCustomers.stripeCustomerId }).from(billingCustomers).where(eq(billingCustomers.accountId, accountId)),
   ]);
   return {
-    ...priceList(env),
+    ...listPrices(env),
     account: { id: account.id, balance: account.balance, held: account.held, debt },
     subscription: {
       plan: state.plan.id,

@@ -4,10 +4,9 @@ import { z } from "zod";
 import { packs, plans } from "@/catalog/pricing";
 import { requireAccountId, requireUserId, type Ctx } from "@/server/context";
 import { billingCustomers, users } from "@/server/db/schema";
-import type { Env } from "@/server/env";
 import { AppError, isAppError } from "@/server/errors";
 import { findCatalogItem, findPriceId } from "./stripe-catalog";
-import { requireStripe, type StripeApi, type StripeCheckoutCreateParams } from "./stripe-client";
+import { requireStripe, type StripeCheckoutCreateParams } from "./stripe-client";
 import { hasLiveSubscription } from "./subscriptions";
 
 const paidPlanIds = plans.filter((plan) => plan.priceCents > 0).map((plan) => plan.id) as [string, ...string[]];
@@ -18,8 +17,6 @@ export const checkoutInput = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("plan"), id: z.enum(paidPlanIds) }),
 ]);
 export type CheckoutInput = z.infer<typeof checkoutInput>;
-
-type BillingDeps = { ctx: Ctx; env: Env };
 
 /** Stripe failures that are not ours to explain become one clear "payments unavailable" answer. */
 async function callStripe<T>(run: () => Promise<T>): Promise<T> {
@@ -35,7 +32,8 @@ async function callStripe<T>(run: () => Promise<T>): Promise<T> {
  * The account's Stripe customer, created once. Stripe's idempotency key makes two concurrent first
  * checkouts create one customer; the unique row keeps it for good.
  */
-export async function ensureStripeCustomer({ ctx, stripe }: { ctx: Ctx; stripe: StripeApi }): Promise<string> {
+export async function ensureStripeCustomer({ ctx }: { ctx: Ctx }): Promise<string> {
+  const stripe = requireStripe(ctx.services.env);
   const accountId = requireAccountId(ctx);
   const existing = await ctx.db.select().from(billingCustomers).where(eq(billingCustomers.accountId, accountId));
   if (existing[0]) return existing[0].stripeCustomerId;
@@ -50,16 +48,17 @@ export async function ensureStripeCustomer({ ctx, stripe }: { ctx: Ctx; stripe: 
 }
 
 /** POST /billing/checkout: a Stripe Checkout page for a pack (payment) or a plan (subscription). */
-export async function createCheckoutSession({ ctx, env, input }: BillingDeps & { input: CheckoutInput }): Promise<{ url: string }> {
+export async function createCheckoutSession({ ctx, input }: { ctx: Ctx; input: CheckoutInput }): Promise<{ url: string }> {
+  const { env } = ctx.services;
   const stripe = requireStripe(env);
   const accountId = requireAccountId(ctx);
   const item = findCatalogItem(input.kind, input.id);
   if (!item) throw new AppError("validation_failed", { fields: { id: ["unknown"] } });
-  if (item.kind === "plan" && (await hasLiveSubscription(ctx.db, accountId))) throw new AppError("subscription_exists");
+  if (item.kind === "plan" && (await hasLiveSubscription({ ctx, input: { accountId } }))) throw new AppError("subscription_exists");
 
   return callStripe(async () => {
     const price = await findPriceId(stripe, item);
-    const customer = await ensureStripeCustomer({ ctx, stripe });
+    const customer = await ensureStripeCustomer({ ctx });
     const metadata = { accountId, kind: item.kind, item: item.id, credits: String(item.credits) };
     const params: StripeCheckoutCreateParams = {
       customer,
@@ -80,10 +79,11 @@ export async function createCheckoutSession({ ctx, env, input }: BillingDeps & {
 }
 
 /** POST /billing/portal: Stripe's Customer Portal for cards, invoices, plan changes and cancelling. */
-export async function createPortalSession({ ctx, env }: BillingDeps): Promise<{ url: string }> {
+export async function createPortalSession({ ctx }: { ctx: Ctx }): Promise<{ url: string }> {
+  const { env } = ctx.services;
   const stripe = requireStripe(env);
   return callStripe(async () => {
-    const customer = await ensureStripeCustomer({ ctx, stripe });
+    const customer = await ensureStripeCustomer({ ctx });
     const session = await stripe.billingPortal.sessions.create({ customer, return_url: `${env.APP_URL}/billing`, locale: ctx.locale });
     return { url: session.url };
   });

@@ -1,11 +1,14 @@
 import "server-only";
 import { eq, or, type SQL } from "drizzle-orm";
 import type { LedgerKind } from "@/features/credits/ledger-kinds";
+import type { Ctx } from "@/server/context";
 import { billingPayments } from "@/server/db/schema";
 import type { Tx } from "@/server/db/types";
 import { creditAccount, takeBackCredits } from "./debt";
 
 type PaymentRow = typeof billingPayments.$inferSelect;
+/** These run inside the transaction that records the Stripe event: the payment row stays locked. */
+type TxCtx = Ctx & { db: Tx };
 type PaymentKeys = { objectId?: string | null; paymentIntentId?: string | null };
 
 /**
@@ -50,7 +53,8 @@ export type PaidPayment = PaymentKeys & {
 };
 
 /** Grants a paid payment's credits once, then applies any refund that arrived before it. */
-export async function grantPayment(tx: Tx, input: PaidPayment): Promise<void> {
+export async function grantPayment({ ctx, input }: { ctx: TxCtx; input: PaidPayment }): Promise<void> {
+  const tx = ctx.db;
   const row = await lockPayment(tx, input);
   if (row.status === "paid") return;
   const [paid] = await tx
@@ -82,7 +86,15 @@ export async function grantPayment(tx: Tx, input: PaidPayment): Promise<void> {
 }
 
 /** A payment that has not (or not yet) succeeded: no credits. */
-export async function markPayment(tx: Tx, keys: PaymentKeys & { accountId: string; kind: "pack" | "plan"; itemId: string }, status: "pending" | "failed") {
+export async function markPayment({
+  ctx,
+  input,
+}: {
+  ctx: TxCtx;
+  input: PaymentKeys & { accountId: string; kind: "pack" | "plan"; itemId: string; status: "pending" | "failed" };
+}) {
+  const { status, ...keys } = input;
+  const tx = ctx.db;
   const row = await lockPayment(tx, keys);
   if (row.status === "paid") return;
   await tx
@@ -101,7 +113,8 @@ export type Reversal = PaymentKeys & {
 };
 
 /** Records a refund or dispute (cumulative amounts, as Stripe reports them) and takes credits back. */
-export async function recordReversal(tx: Tx, input: Reversal): Promise<void> {
+export async function recordReversal({ ctx, input }: { ctx: TxCtx; input: Reversal }): Promise<void> {
+  const tx = ctx.db;
   const row = await lockPayment(tx, input);
   const [updated] = await tx
     .update(billingPayments)

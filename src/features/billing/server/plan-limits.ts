@@ -5,7 +5,7 @@ import { findPlan, plans, type Plan } from "@/catalog/pricing";
 import { requireAccountId, type Ctx } from "@/server/context";
 import { accountDebts, accounts, billingSubscriptions, jobs } from "@/server/db/schema";
 import { retryTransaction } from "@/server/db/retry-transaction";
-import type { Db, DbOrTx, Tx } from "@/server/db/types";
+import type { Tx } from "@/server/db/types";
 import { AppError } from "@/server/errors";
 import { settleDebt } from "./debt";
 import { planStatuses, readPlanState } from "./subscriptions";
@@ -16,7 +16,8 @@ const planName = (id: string) => id[0]!.toUpperCase() + id.slice(1);
 type Size = { width: number; height: number };
 
 /** Debt and plan in one round trip: this runs before every job. */
-async function readSpendingState(db: Db, accountId: string) {
+async function readSpendingState(ctx: Ctx, accountId: string) {
+  const { db } = ctx;
   const planId = db
     .select({ planId: billingSubscriptions.planId })
     .from(billingSubscriptions)
@@ -60,11 +61,11 @@ export async function assertWithinPlan({
   ctx,
   input,
 }: {
-  ctx: Ctx & { db: Db };
+  ctx: Ctx;
   input: { expectedOutput: (plan: Plan) => Size | undefined };
 }): Promise<Plan> {
   const accountId = requireAccountId(ctx);
-  const { plan, debt } = await readSpendingState(ctx.db, accountId);
+  const { plan, debt } = await readSpendingState(ctx, accountId);
   if (debt > 0) await assertDebtPaid(ctx, accountId);
   const expected = input.expectedOutput(plan);
   if (expected && sideOf(expected) > plan.limits.maxSide) throw maxSideExceeded(plan, "output", sideOf(expected));
@@ -76,7 +77,8 @@ export async function assertWithinPlan({
  * account pass here one at a time, so the count of open jobs cannot be outrun. The count stops at
  * the limit, so a busy account costs no more than that.
  */
-export async function assertJobSlotFree(tx: Tx, input: { accountId: string; plan: Plan }) {
+export async function assertJobSlotFree({ ctx, input }: { ctx: Ctx & { db: Tx }; input: { accountId: string; plan: Plan } }) {
+  const tx = ctx.db;
   const max = input.plan.limits.concurrentJobs;
   const open = tx
     .select({ one: sql`1` })
@@ -97,16 +99,23 @@ export async function assertJobSlotFree(tx: Tx, input: { accountId: string; plan
  * The worker's last line before storing a result: an output past the account's plan (one the
  * inputs could not foretell, or a plan changed since the job was accepted) fails the job.
  */
-export async function assertOutputsWithinPlan({ db, accountId, outputs }: { db: DbOrTx; accountId: string; outputs: Size[] }) {
-  const largest = Math.max(0, ...outputs.map(sideOf));
+export async function assertOutputsWithinPlan({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { accountId: string; outputs: Size[] };
+}) {
+  const largest = Math.max(0, ...input.outputs.map(sideOf));
   if (largest === 0) return;
-  const { plan } = await readPlanState(db, accountId);
+  const { plan } = await readPlanState({ ctx, input: { accountId: input.accountId } });
   if (largest > plan.limits.maxSide) throw maxSideExceeded(plan, "output", largest);
 }
 
 /** Credits that came back since (a released hold) pay the debt first; what is left blocks spending. */
-async function assertDebtPaid(ctx: Ctx & { db: Db }, accountId: string) {
-  const left = await retryTransaction(ctx.db, (tx) =>
+async function assertDebtPaid(ctx: Ctx, accountId: string) {
+  // In a transaction of its own (retried on deadlock), whatever ctx.db is.
+  const left = await retryTransaction(ctx.services.db, (tx) =>
     settleDebt(tx, accountId, { referenceType: "user", referenceId: accountId, idempotencyKey: `settle:${randomUUID()}` }),
   );
   if (left > 0) throw new AppError("account_in_debt", { params: { debt: left } });

@@ -1,12 +1,21 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import { findPack } from "@/catalog/pricing";
+import type { Ctx } from "@/server/context";
 import { accounts, billingPayments } from "@/server/db/schema";
-import type { Db, Tx } from "@/server/db/types";
+import type { Tx } from "@/server/db/types";
 import { grantPayment, markPayment, recordReversal } from "./payments";
 import { catalogItemOfPriceId } from "./stripe-catalog";
-import type { StripeApi, StripeCharge, StripeCheckoutSession, StripeDispute, StripeEvent, StripeInvoice } from "./stripe-client";
-import { accountOfCustomer, storeSubscription } from "./subscriptions";
+import {
+  requireStripe,
+  type StripeApi,
+  type StripeCharge,
+  type StripeCheckoutSession,
+  type StripeDispute,
+  type StripeEvent,
+  type StripeInvoice,
+} from "./stripe-client";
+import { findAccountOfCustomer, storeSubscription } from "./subscriptions";
 
 /**
  * What one event does, split in two: reads from Stripe's API happen first (never inside a
@@ -16,16 +25,20 @@ import { accountOfCustomer, storeSubscription } from "./subscriptions";
  */
 export type PreparedEvent = {
   accountId: string | null;
-  apply?: (tx: Tx) => Promise<void>;
+  /** Runs with `{ ...ctx, db: tx }`: the transaction that records the event. */
+  apply?: (ctx: Ctx & { db: Tx }) => Promise<void>;
   /** After the commit: effects outside the database (mail). */
   after?: { paymentFailed: { accountId: string } };
 };
 
-type Deps = { db: Db; stripe: StripeApi };
+/** What the steps below share: the caller's ctx (outside any transaction) and the Stripe client. */
+type Deps = { ctx: Ctx; stripe: StripeApi };
 
 const ignored: PreparedEvent = { accountId: null };
 
-export async function prepareEvent(deps: Deps, event: StripeEvent): Promise<PreparedEvent> {
+export async function prepareEvent({ ctx, input }: { ctx: Ctx; input: { event: StripeEvent } }): Promise<PreparedEvent> {
+  const { event } = input;
+  const deps: Deps = { ctx, stripe: requireStripe(ctx.services.env) };
   switch (event.type) {
     case "checkout.session.completed":
     case "checkout.session.async_payment_succeeded":
@@ -50,14 +63,17 @@ export async function prepareEvent(deps: Deps, event: StripeEvent): Promise<Prep
   }
 }
 
-async function existingAccount(db: Db, candidate: unknown): Promise<string | undefined> {
+const accountOfCustomer = (deps: Deps, customer: unknown) => findAccountOfCustomer({ ctx: deps.ctx, input: { customer } });
+
+async function existingAccount(ctx: Ctx, candidate: unknown): Promise<string | undefined> {
   if (typeof candidate !== "string" || !/^[0-9a-f-]{36}$/i.test(candidate)) return undefined;
-  const [row] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, candidate));
+  const [row] = await ctx.db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, candidate));
   return row?.id;
 }
 
 async function prepareCheckout(deps: Deps, eventId: string, type: string, session: StripeCheckoutSession): Promise<PreparedEvent> {
-  const accountId = (await accountOfCustomer(deps.db, session.customer)) ?? (await existingAccount(deps.db, session.metadata?.accountId));
+  const accountId =
+    (await accountOfCustomer(deps, session.customer)) ?? (await existingAccount(deps.ctx, session.metadata?.accountId));
   if (!accountId) return ignored;
 
   if (session.mode === "subscription") {
@@ -78,22 +94,26 @@ async function prepareCheckout(deps: Deps, eventId: string, type: string, sessio
   const failed = type === "checkout.session.async_payment_failed";
   return {
     accountId,
-    apply: async (tx) => {
+    apply: async (ctx) => {
       if (paid) {
-        await grantPayment(tx, {
-          ...keys,
-          eventId,
-          accountId,
-          kind: "pack",
-          itemId: pack.id,
-          amount: session.amount_total ?? 0,
-          currency: session.currency ?? "",
-          credits: Number.isInteger(promised) && promised > 0 ? promised : pack.credits,
-          ledgerKind: "purchase",
-          meta: { pack: pack.id, session: session.id },
+        await grantPayment({
+          ctx,
+          input: {
+            ...keys,
+            eventId,
+            accountId,
+            kind: "pack",
+            itemId: pack.id,
+            amount: session.amount_total ?? 0,
+            currency: session.currency ?? "",
+            credits: Number.isInteger(promised) && promised > 0 ? promised : pack.credits,
+            ledgerKind: "purchase",
+            meta: { pack: pack.id, session: session.id },
+          },
         });
       } else {
-        await markPayment(tx, { ...keys, accountId, kind: "pack", itemId: pack.id }, failed ? "failed" : "pending");
+        const status = failed ? "failed" : "pending";
+        await markPayment({ ctx, input: { ...keys, accountId, kind: "pack", itemId: pack.id, status } });
       }
     },
   };
@@ -103,10 +123,10 @@ async function prepareSubscription(deps: Deps, subscriptionId: string, knownAcco
   const subscription = await deps.stripe.subscriptions.retrieve(subscriptionId);
   const accountId =
     knownAccount ??
-    (await accountOfCustomer(deps.db, subscription.customer)) ??
-    (await existingAccount(deps.db, subscription.metadata?.accountId));
+    (await accountOfCustomer(deps, subscription.customer)) ??
+    (await existingAccount(deps.ctx, subscription.metadata?.accountId));
   if (!accountId) return ignored;
-  return { accountId, apply: (tx) => storeSubscription(tx, accountId, subscription) };
+  return { accountId, apply: (ctx) => storeSubscription({ ctx, input: { accountId, subscription } }) };
 }
 
 function subscriptionOf(invoice: Pick<StripeInvoice, "parent">): string | undefined {
@@ -149,19 +169,22 @@ async function prepareInvoicePaid(deps: Deps, eventId: string, invoiceId: string
   const { credits, planId } = await invoiceCredits(deps.stripe, invoice);
   return {
     accountId,
-    apply: async (tx) => {
-      await subscription.apply?.(tx);
-      await grantPayment(tx, {
-        objectId: invoice.id,
-        eventId,
-        accountId,
-        kind: "plan",
-        itemId: planId ?? "unknown",
-        amount: invoice.amount_paid,
-        currency: invoice.currency,
-        credits,
-        ledgerKind: "subscription_grant",
-        meta: { plan: planId, invoice: invoice.id, periodEnd: invoice.lines.data[0]?.period.end ?? null },
+    apply: async (ctx) => {
+      await subscription.apply?.(ctx);
+      await grantPayment({
+        ctx,
+        input: {
+          objectId: invoice.id,
+          eventId,
+          accountId,
+          kind: "plan",
+          itemId: planId ?? "unknown",
+          amount: invoice.amount_paid,
+          currency: invoice.currency,
+          credits,
+          ledgerKind: "subscription_grant",
+          meta: { plan: planId, invoice: invoice.id, periodEnd: invoice.lines.data[0]?.period.end ?? null },
+        },
       });
     },
   };
@@ -176,7 +199,7 @@ async function prepareInvoiceFailed(deps: Deps, invoice: StripeInvoice): Promise
 
 /** The payment a charge paid: a pack's session row already knows its payment intent; an invoice is asked for. */
 async function paymentOfIntent(deps: Deps, paymentIntentId: string): Promise<{ objectId: string | null }> {
-  const [known] = await deps.db
+  const [known] = await deps.ctx.db
     .select({ objectId: billingPayments.stripeObjectId })
     .from(billingPayments)
     .where(eq(billingPayments.paymentIntentId, paymentIntentId));
@@ -194,17 +217,20 @@ async function prepareRefund(deps: Deps, eventId: string, charge: StripeCharge):
   const paymentIntentId = intentOf(charge.payment_intent);
   if (!paymentIntentId) return ignored;
   const { objectId } = await paymentOfIntent(deps, paymentIntentId);
-  const accountId = (await accountOfCustomer(deps.db, charge.customer)) ?? null;
+  const accountId = (await accountOfCustomer(deps, charge.customer)) ?? null;
   return {
     accountId,
-    apply: (tx) =>
-      recordReversal(tx, {
-        eventId,
-        objectId,
-        paymentIntentId,
-        accountId: accountId ?? undefined,
-        chargeAmount: charge.amount,
-        amountRefunded: charge.amount_refunded,
+    apply: (ctx) =>
+      recordReversal({
+        ctx,
+        input: {
+          eventId,
+          objectId,
+          paymentIntentId,
+          accountId: accountId ?? undefined,
+          chargeAmount: charge.amount,
+          amountRefunded: charge.amount_refunded,
+        },
       }),
   };
 }
@@ -216,6 +242,10 @@ async function prepareDispute(deps: Deps, eventId: string, dispute: StripeDisput
   return {
     accountId: null,
     // Without the charge at hand the disputed amount stands for the whole payment: take it all back.
-    apply: (tx) => recordReversal(tx, { eventId, objectId, paymentIntentId, chargeAmount: dispute.amount, amountDisputed: dispute.amount }),
+    apply: (ctx) =>
+      recordReversal({
+        ctx,
+        input: { eventId, objectId, paymentIntentId, chargeAmount: dispute.amount, amountDisputed: dispute.amount },
+      }),
   };
 }

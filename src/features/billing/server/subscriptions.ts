@@ -1,8 +1,8 @@
 import "server-only";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { findPlan, plans, type Plan } from "@/catalog/pricing";
+import type { Ctx } from "@/server/context";
 import { billingCustomers, billingSubscriptions } from "@/server/db/schema";
-import type { DbOrTx, Tx } from "@/server/db/types";
 import { catalogItemOfPrice } from "./stripe-catalog";
 import type { StripeSubscription } from "./stripe-client";
 
@@ -21,8 +21,9 @@ export type PlanState = {
 const freePlan = plans[0];
 
 /** The account's plan now: its live subscription's, else Free. */
-export async function readPlanState(db: DbOrTx, accountId: string): Promise<PlanState> {
-  const [row] = await db
+export async function readPlanState({ ctx, input }: { ctx: Ctx; input: { accountId: string } }): Promise<PlanState> {
+  const { accountId } = input;
+  const [row] = await ctx.db
     .select()
     .from(billingSubscriptions)
     .where(and(eq(billingSubscriptions.accountId, accountId), inArray(billingSubscriptions.status, planStatuses)))
@@ -43,8 +44,9 @@ export async function readPlanState(db: DbOrTx, accountId: string): Promise<Plan
 }
 
 /** Whether the account already has a subscription that a new checkout would duplicate. */
-export async function hasLiveSubscription(db: DbOrTx, accountId: string): Promise<boolean> {
-  const rows = await db
+export async function hasLiveSubscription({ ctx, input }: { ctx: Ctx; input: { accountId: string } }): Promise<boolean> {
+  const { accountId } = input;
+  const rows = await ctx.db
     .select({ id: billingSubscriptions.id })
     .from(billingSubscriptions)
     .where(and(eq(billingSubscriptions.accountId, accountId), inArray(billingSubscriptions.status, [...planStatuses, "incomplete"])))
@@ -53,10 +55,11 @@ export async function hasLiveSubscription(db: DbOrTx, accountId: string): Promis
 }
 
 /** The account a Stripe customer belongs to (we create every customer, with the account id). */
-export async function accountOfCustomer(db: DbOrTx, customer: unknown): Promise<string | undefined> {
+export async function findAccountOfCustomer({ ctx, input }: { ctx: Ctx; input: { customer: unknown } }): Promise<string | undefined> {
+  const { customer } = input;
   const customerId = typeof customer === "string" ? customer : (customer as { id?: string } | null)?.id;
   if (!customerId) return undefined;
-  const [row] = await db
+  const [row] = await ctx.db
     .select({ accountId: billingCustomers.accountId })
     .from(billingCustomers)
     .where(eq(billingCustomers.stripeCustomerId, customerId));
@@ -67,7 +70,14 @@ export async function accountOfCustomer(db: DbOrTx, customer: unknown): Promise<
  * Stores the subscription as Stripe has it now (read from the API, not from the event), so the
  * result does not depend on the order events arrive in: the last write is always the latest state.
  */
-export async function storeSubscription(tx: Tx, accountId: string, subscription: StripeSubscription): Promise<void> {
+export async function storeSubscription({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { accountId: string; subscription: StripeSubscription };
+}): Promise<void> {
+  const { accountId, subscription } = input;
   const items = subscription.items.data;
   const planId = items.map((item) => catalogItemOfPrice(item.price)).find((item) => item?.kind === "plan")?.id ?? "free";
   const periodEnds = items.map((item) => item.current_period_end).filter((end): end is number => typeof end === "number");
@@ -80,7 +90,7 @@ export async function storeSubscription(tx: Tx, accountId: string, subscription:
     cancelAtPeriodEnd: subscription.cancel_at_period_end,
     updatedAt: new Date(),
   };
-  await tx
+  await ctx.db
     .insert(billingSubscriptions)
     .values({ id: subscription.id, ...values })
     .onConflictDoUpdate({ target: billingSubscriptions.id, set: values });

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { starterCredits } from "@/catalog/pricing";
+import type { Ctx } from "@/server/context";
 import { accounts } from "@/server/db/schema";
 import type { DbOrTx, Tx } from "@/server/db/types";
 import { postLedgerEntry } from "./ledger";
@@ -12,17 +13,16 @@ import { postLedgerEntry } from "./ledger";
  * double-granting.
  */
 export async function ensurePersonalAccount({
-  db,
-  userId,
-  withStarterCredits = true,
+  ctx,
+  input,
 }: {
-  db: DbOrTx;
-  userId: string;
-  withStarterCredits?: boolean;
+  ctx: Ctx;
+  input: { userId: string; withStarterCredits?: boolean };
 }): Promise<string> {
-  const existing = await findPersonalAccountId(db, userId);
+  const { userId, withStarterCredits = true } = input;
+  const existing = await findPersonalAccountId(ctx.db, userId);
   if (existing) return existing;
-  return db.transaction(async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     await tx.insert(accounts).values({ ownerUserId: userId, kind: "personal" }).onConflictDoNothing();
     const accountId = await findPersonalAccountId(tx, userId);
     if (!accountId) throw new Error("personal account was not created");
@@ -32,9 +32,9 @@ export async function ensurePersonalAccount({
 }
 
 /** The starter credits on their own, once a user earns them (a verified email). Idempotent. */
-export async function grantStarterCredits({ db, userId }: { db: DbOrTx; userId: string }): Promise<void> {
-  const accountId = await ensurePersonalAccount({ db, userId, withStarterCredits: false });
-  await db.transaction((tx) => postStarterCredits(tx, accountId, userId));
+export async function grantStarterCredits({ ctx, input }: { ctx: Ctx; input: { userId: string } }): Promise<void> {
+  const accountId = await ensurePersonalAccount({ ctx, input: { userId: input.userId, withStarterCredits: false } });
+  await ctx.db.transaction((tx) => postStarterCredits(tx, accountId, input.userId));
 }
 
 async function postStarterCredits(tx: Tx, accountId: string, userId: string): Promise<void> {
@@ -58,11 +58,12 @@ async function findPersonalAccountId(db: DbOrTx, userId: string): Promise<string
   return row?.id;
 }
 
-export async function getAccountSummary({ db, accountId }: { db: DbOrTx; accountId: string }) {
-  const [row] = await db
+/** An account's balance and held credits (not scoped to ctx.accountId: callers name the account they may read). */
+export async function getAccountSummary({ ctx, input }: { ctx: Ctx; input: { accountId: string } }) {
+  const [row] = await ctx.db
     .select({ id: accounts.id, balance: accounts.balance, held: accounts.held, kind: accounts.kind })
     .from(accounts)
-    .where(eq(accounts.id, accountId));
-  if (!row) throw new Error(`account ${accountId} is missing`);
+    .where(eq(accounts.id, input.accountId));
+  if (!row) throw new Error(`account ${input.accountId} is missing`);
   return row;
 }

@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accounts, ledgerEntries, users } from "@/server/db/schema";
 import { openTestDatabase } from "../../../../tests/support/database";
+import { testSystemCtx } from "../../../../tests/support/system-ctx";
 import { ensurePersonalAccount } from "./accounts";
 import { placeHold, resolveHold } from "./holds";
 import { postLedgerEntry, readLedgerTotals } from "./ledger";
@@ -18,13 +19,14 @@ describe("the ledger", () => {
   async function newAccount(): Promise<string> {
     const userId = randomUUID();
     await database.db.insert(users).values({ id: userId, name: "U", email: `${userId}@example.com` });
-    return ensurePersonalAccount({ db: database.db, userId });
+    return ensurePersonalAccount({ ctx: testSystemCtx(database.db), input: { userId } });
   }
 
   it("grants starter credits once, however often the account is ensured", async () => {
     const userId = randomUUID();
     await database.db.insert(users).values({ id: userId, name: "U", email: `${userId}@example.com` });
-    const ids = await Promise.all([1, 2, 3].map(() => ensurePersonalAccount({ db: database.db, userId })));
+    const ctx = testSystemCtx(database.db);
+    const ids = await Promise.all([1, 2, 3].map(() => ensurePersonalAccount({ ctx, input: { userId } })));
     expect(new Set(ids).size).toBe(1);
     expect(await readLedgerTotals(database.db, ids[0]!)).toEqual({ balance: 50, held: 0, entriesSum: 50 });
   });

@@ -18,7 +18,7 @@ export async function listLedgerEntries({ ctx, input }: { ctx: Ctx; input: ListL
     .orderBy(desc(ledgerEntries.createdAt), desc(ledgerEntries.id))
     .limit(input.limit + 1);
   const { page, nextCursor } = toPage(rows, input.limit);
-  return { entries: page, nextCursor, account: await getAccountSummary({ db: ctx.db, accountId }) };
+  return { entries: page, nextCursor, account: await getAccountSummary({ ctx, input: { accountId } }) };
 }
 
 export async function getLedgerEntry({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
