@@ -2,9 +2,11 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { retentionDeadline, sweepExpiredAssets, sweepRetentionQueue } from "@/features/billing/server/retention";
+import { sweepExpiredAssets, sweepRetentionQueue } from "@/features/assets/server/sweep-expired-assets";
+import { readRetentionDeadline } from "@/features/billing/server/retention";
 import { derivedKey } from "@/features/transforms/server/derived-key";
 import { parseTransformation } from "@/features/transforms/server/parse-transformation";
+import { systemCtx } from "@/server/context";
 import { assets, billingSubscriptions } from "@/server/db/schema";
 import { accountIdOf } from "../support/accounts";
 import { jsonBody, signUpAndIn, uploadBody, type TestUser } from "../support/client";
@@ -28,6 +30,8 @@ describe("plan retention: deadlines at creation, an hourly sweep deletes what is
     expect(job.status).toBe("succeeded");
     return job.outputs[0]!;
   };
+  const sweepCtx = () => systemCtx(server.rt.services, "test");
+  const deadlineOf = (accountId: string) => readRetentionDeadline({ ctx: sweepCtx(), input: { accountId } });
   const expire = (id: string) => server.rt.db.update(assets).set({ retentionUntil: new Date(Date.now() - 60_000) }).where(eq(assets.id, id));
 
   beforeAll(async () => {
@@ -61,17 +65,17 @@ describe("plan retention: deadlines at creation, an hourly sweep deletes what is
     await server.rt.db
       .insert(billingSubscriptions)
       .values({ id: `sub_${randomUUID()}`, accountId: otherAccount, planId: "starter", status: "active" });
-    const deadline = await retentionDeadline({ db: server.rt.db, accountId: otherAccount });
+    const deadline = await deadlineOf(otherAccount);
     expect(Math.abs(deadline.getTime() - Date.now() - 30 * dayMs)).toBeLessThan(5000);
     // A canceled subscription no longer counts: back to Free's 7 days.
     await server.rt.db.update(billingSubscriptions).set({ status: "canceled" }).where(eq(billingSubscriptions.accountId, otherAccount));
-    const freeDeadline = await retentionDeadline({ db: server.rt.db, accountId: otherAccount });
+    const freeDeadline = await deadlineOf(otherAccount);
     expect(Math.abs(freeDeadline.getTime() - Date.now() - 7 * dayMs)).toBeLessThan(5000);
   });
 
   it("the sweep is scheduled hourly on the worker", async () => {
     const schedules = await server.rt.boss.getSchedules();
-    expect(schedules.find((s) => s.name === sweepRetentionQueue)?.cron).toBe("0 * * * *");
+    expect(schedules.find((s) => s.name === sweepRetentionQueue.name)?.cron).toBe("0 * * * *");
   });
 
   it("an expired output is deleted from storage and the database; /i/, the API and the gallery stop serving it", async () => {
@@ -89,7 +93,7 @@ describe("plan retention: deadlines at creation, an hourly sweep deletes what is
     expect((await user.json<{ assets: { id: string }[] }>("/api/v1/assets?kind=output&limit=50")).body.assets.map((a) => a.id)).toContain(doomed);
 
     await expire(doomed);
-    const deleted = await sweepExpiredAssets({ db: server.rt.db, storage: server.rt.storage });
+    const deleted = await sweepExpiredAssets({ ctx: sweepCtx() });
     expect(deleted).toBe(1);
 
     expect(await server.rt.storage.exists(doomedRow.storageKey)).toBe(false);
@@ -111,7 +115,7 @@ describe("plan retention: deadlines at creation, an hourly sweep deletes what is
     expect(await assetRow(upload)).toBeDefined();
 
     // Nothing left to do: a second run deletes nothing.
-    expect(await sweepExpiredAssets({ db: server.rt.db, storage: server.rt.storage })).toBe(0);
+    expect(await sweepExpiredAssets({ ctx: sweepCtx() })).toBe(0);
   });
 
   it("two sweeps at once delete each expired asset exactly once, in batches, missing files included", async () => {
@@ -137,8 +141,8 @@ describe("plan retention: deadlines at creation, an hourly sweep deletes what is
       .returning({ id: assets.id });
 
     const results = await Promise.all([
-      sweepExpiredAssets({ db: server.rt.db, storage: server.rt.storage, batchSize: 2 }),
-      sweepExpiredAssets({ db: server.rt.db, storage: server.rt.storage, batchSize: 2 }),
+      sweepExpiredAssets({ ctx: sweepCtx(), input: { batchSize: 2 } }),
+      sweepExpiredAssets({ ctx: sweepCtx(), input: { batchSize: 2 } }),
     ]);
     expect(results[0] + results[1]).toBe(count);
     const left = await server.rt.db.select().from(assets).where(inArray(assets.id, rows.map((row) => row.id)));

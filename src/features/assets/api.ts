@@ -4,7 +4,7 @@ import type { ApiApp } from "@/server/http/api-v1";
 import { requireCtx } from "@/server/http/require-ctx";
 import { AssetSchema, errorResponses, IdParam, PageQuery } from "@/server/http/schemas";
 import { AppError } from "@/server/errors";
-import type { Runtime } from "@/server/runtime";
+import type { Core } from "@/features/core";
 import { requireAccountId, systemCtx } from "@/server/context";
 import { getAsset, getAssetForSignedLink, listAssets, uploadAsset } from "./server/assets";
 import { receiveUpload, sweepStaleUploads, type ReceivedUpload } from "./server/receive-upload";
@@ -15,7 +15,7 @@ import { registerImageSignRoute } from "@/features/transforms/sign-api";
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema } });
 
-export function registerAssetRoutes(api: ApiApp, rt: Runtime) {
+export function registerAssetRoutes(api: ApiApp, rt: Core) {
   const maxMegabytes = Math.round(rt.env.UPLOAD_MAX_BYTES / 1024 / 1024);
   const view = (row: Parameters<typeof toAssetView>[0]) => toAssetView(row, rt.env);
   const uploadSlots = createUploadSlots({ perAccount: rt.env.UPLOAD_CONCURRENCY_PER_ACCOUNT, total: rt.env.UPLOAD_CONCURRENCY_TOTAL });
@@ -60,8 +60,6 @@ export function registerAssetRoutes(api: ApiApp, rt: Runtime) {
         });
         const asset = await uploadAsset({
           ctx,
-          storage: rt.storage,
-          cpu: rt.cpu,
           input: {
             source: { path: received.path },
             name: received.name,

@@ -1,17 +1,18 @@
 import { Hono, type Context } from "hono";
-import { resolveSessionActor } from "@/features/auth/server/resolve-actor";
+import { resolveSessionCtx } from "@/features/auth/server/resolve-actor";
 import type { Ctx } from "@/server/context";
 import { AppError, isAppError, notFound } from "@/server/errors";
 import type { ApiEnv } from "@/server/http/types";
-import type { Runtime } from "@/server/runtime";
+import type { Core } from "@/features/core";
 import { authorizeImage, isAssetId, type ImageAccess } from "./server/authorize-image";
 import { derivedKey } from "./server/derived-key";
 import { createFaceLocator } from "./server/face-locator";
+import type { FaceLocator } from "./server/image-focus";
 import { mimeOfFormat } from "./server/encode-output";
 import { chooseFormat } from "./server/negotiate-format";
 import { invalidParam } from "./server/parse-values";
 import { parseTransformation } from "./server/parse-transformation";
-import { renderTransformation, type TransformDeps } from "./server/render-transformation";
+import { renderTransformation } from "./server/render-transformation";
 
 const oneYear = 31_536_000;
 /** How long a client should wait before asking again for an image whose AI step is still running. */
@@ -21,25 +22,18 @@ const pendingRetrySeconds = 2;
  * `GET /i/<asset>`, `/i/<asset>/tr:<steps>` and `/i/<asset>?tr=<steps>`: the original or a derived
  * image, ImageKit-style. Mounted at /i by the HTTP app; errors are the app's JSON errors.
  */
-export function createImageRoutes(rt: Runtime, options: { deps?: Partial<TransformDeps> } = {}): Hono<ApiEnv> {
-  const deps: TransformDeps = {
-    db: rt.db,
-    storage: rt.storage,
-    boss: rt.boss,
-    cpu: rt.cpu,
-    env: rt.env,
-    locateFaces: createFaceLocator((error) => rt.logger.warn({ err: error }, "face detection unavailable; fo-face uses attention")),
-    ...options.deps,
-  };
+export function createImageRoutes(rt: Core): Hono<ApiEnv> {
+  // The face model loads on first use and stays for the process.
+  const locateFaces = createFaceLocator((error) => rt.logger.warn({ err: error }, "face detection unavailable; fo-face uses attention"));
   const images = new Hono<ApiEnv>();
 
-  images.get("/:id", (c) => serveImage(c, rt, deps, c.req.param("id"), undefined));
+  images.get("/:id", (c) => serveImage(c, rt, locateFaces, c.req.param("id"), undefined));
   images.get("/:id/:rest{.+}", (c) => {
     // The raw path keeps prompts' escapes; Hono has already decoded the parameter.
     const rest = new URL(c.req.url).pathname.split("/").slice(3).join("/");
     const segment = decodeSegment(rest);
     if (!segment.startsWith("tr:") || segment.includes("/")) throw notFound();
-    return serveImage(c, rt, deps, c.req.param("id"), segment);
+    return serveImage(c, rt, locateFaces, c.req.param("id"), segment);
   });
   // Anything else under /i (e.g. /i/ alone): a translated 404 like every other error.
   images.all("*", () => {
@@ -48,7 +42,7 @@ export function createImageRoutes(rt: Runtime, options: { deps?: Partial<Transfo
   return images;
 }
 
-async function serveImage(c: Context<ApiEnv>, rt: Runtime, deps: TransformDeps, assetId: string, pathTr: string | undefined) {
+async function serveImage(c: Context<ApiEnv>, rt: Core, locateFaces: FaceLocator, assetId: string, pathTr: string | undefined) {
   if (!isAssetId(assetId)) throw notFound();
   const queryTr = c.req.query("tr");
   if (pathTr !== undefined && queryTr !== undefined) throw invalidParam("tr");
@@ -56,7 +50,6 @@ async function serveImage(c: Context<ApiEnv>, rt: Runtime, deps: TransformDeps, 
   const access = await authorizeImage({
     ctx: { db: rt.db, locale: c.get("locale"), requestId: c.get("requestId"), services: rt.services },
     input: {
-      secret: rt.env.APP_SECRET,
       assetId,
       canonical: transformation.canonical,
       query: { expires: c.req.query("expires"), signature: c.req.query("signature") },
@@ -87,7 +80,7 @@ async function serveImage(c: Context<ApiEnv>, rt: Runtime, deps: TransformDeps, 
   });
   if (cached) return cached;
 
-  const result = await renderTransformation({ ctx: access.ctx, deps, input: { asset, transformation, format } });
+  const result = await renderTransformation({ ctx: access.ctx, input: { asset, transformation, format, locateFaces } });
   if (result.kind === "pending") {
     const { job } = result;
     return c.json(
@@ -100,7 +93,7 @@ async function serveImage(c: Context<ApiEnv>, rt: Runtime, deps: TransformDeps, 
   return new Response(new Uint8Array(result.data), { status: 200, headers });
 }
 
-async function streamStored(rt: Runtime, key: string, headers: Headers): Promise<Response> {
+async function streamStored(rt: Core, key: string, headers: Headers): Promise<Response> {
   const file = await rt.storage.stream(key);
   headers.set("Content-Length", String(file.size));
   return new Response(file.body, { status: 200, headers });
@@ -150,17 +143,7 @@ function canDecode(value: string): boolean {
 }
 
 /** The signed-in user, resolved only when no signature decides (signed requests skip the lookup). */
-async function resolveSession(c: Context<ApiEnv>, rt: Runtime): Promise<Ctx | undefined> {
-  if (!c.req.header("cookie")) return undefined;
-  const session = await rt.auth.api.getSession({ headers: c.req.raw.headers });
-  if (!session) return undefined;
-  const { role, accountId } = await resolveSessionActor({ db: rt.db, env: rt.env, userId: session.user.id });
-  return {
-    actor: { type: "user", userId: session.user.id, role },
-    accountId,
-    db: rt.db,
-    locale: c.get("locale"),
-    requestId: c.get("requestId"),
-    services: rt.services,
-  };
+function resolveSession(c: Context<ApiEnv>, rt: Core): Promise<Ctx | undefined> {
+  const input = { headers: c.req.raw.headers, locale: c.get("locale"), requestId: c.get("requestId") };
+  return resolveSessionCtx({ auth: rt.auth, services: rt.services, input });
 }

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiApp } from "@/server/http/api-v1";
 import { requireCtx } from "@/server/http/require-ctx";
 import { errorResponses, ErrorSchema, IdParam } from "@/server/http/schemas";
-import type { Runtime } from "@/server/runtime";
+import type { Core } from "@/features/core";
 import { createSignedImageUrl, defaultSignedImageTtl } from "./server/create-signed-image-url";
 
 const SignBody = z.object({
@@ -28,7 +28,7 @@ const SignedUrl = z
   .openapi("SignedImageUrl");
 
 /** `POST /assets/{id}/sign`: registered by the asset routes. */
-export function registerImageSignRoute(api: ApiApp, rt: Runtime) {
+export function registerImageSignRoute(api: ApiApp, rt: Core) {
   api.openapi(
     createRoute({
       method: "post",
@@ -48,7 +48,7 @@ export function registerImageSignRoute(api: ApiApp, rt: Runtime) {
       const body = c.req.valid("json");
       const signed = await createSignedImageUrl({
         ctx: requireCtx(c),
-        input: { id: c.req.valid("param").id, tr: body.tr, expiresIn: body.expiresIn, secret: rt.env.APP_SECRET, appUrl: rt.env.APP_URL },
+        input: { id: c.req.valid("param").id, tr: body.tr, expiresIn: body.expiresIn },
       });
       return c.json(signed, 200);
     },

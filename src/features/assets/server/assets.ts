@@ -1,61 +1,44 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, desc, eq } from "drizzle-orm";
-import { retentionDeadline } from "@/features/billing/server/retention";
 import { requireAccountId, type Ctx } from "@/server/context";
-import { assets, type AssetKind } from "@/server/db/schema";
+import { assets, type AssetKind, type AssetRow } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
 import { afterCursor, toPage } from "@/server/pagination";
-import type { Storage } from "@/server/storage/types";
-import type { CpuQueue } from "@/server/cpu-queue";
+import { createAsset } from "./create-asset";
 import { normalizeUpload, type UploadSource } from "./normalize-upload";
 
-export type AssetRow = typeof assets.$inferSelect;
+export type { AssetRow };
 
 /**
- * Stores an upload: validated and re-encoded first (nothing is written for a bad file), bytes put
- * in storage, then the row. If the row cannot be written the file is removed again.
+ * Stores an upload: validated and re-encoded first (nothing is written for a bad file), then kept
+ * through createAsset (bytes, then the row; the file is removed again if the row cannot be written).
  */
 export async function uploadAsset({
   ctx,
-  storage,
-  cpu,
   input,
 }: {
   ctx: Ctx;
-  storage: Storage;
-  cpu: CpuQueue;
   input: { source: UploadSource; name?: string; limits: { maxBytes: number; maxPixels: number } };
 }): Promise<AssetRow> {
   const accountId = requireAccountId(ctx);
   // Decoding is the CPU-heavy part: it waits its account's fair turn in the shared queue.
-  const image = await cpu.run(accountId, () => normalizeUpload(input.source, input.limits));
+  const image = await ctx.services.cpu.run(accountId, () => normalizeUpload(input.source, input.limits));
   const id = randomUUID();
-  const storageKey = `uploads/${id}.${image.ext}`;
-  await storage.put(storageKey, image.data, image.mime);
-  try {
-    const [row] = await ctx.db
-      .insert(assets)
-      .values({
-        id,
-        accountId,
-        userId: ctx.actor.type === "user" ? ctx.actor.userId : null,
-        kind: "upload",
-        storageKey,
-        mime: image.mime,
-        bytes: image.data.length,
-        width: image.width,
-        height: image.height,
-        sha256: image.sha256,
-        name: sanitizeName(input.name),
-        retentionUntil: await retentionDeadline({ db: ctx.db, accountId }),
-      })
-      .returning();
-    return row!;
-  } catch (error) {
-    await storage.delete(storageKey).catch(() => undefined);
-    throw error;
-  }
+  return createAsset({
+    ctx,
+    input: {
+      id,
+      kind: "upload",
+      storageKey: `uploads/${id}.${image.ext}`,
+      data: image.data,
+      mime: image.mime,
+      width: image.width,
+      height: image.height,
+      sha256: image.sha256,
+      name: sanitizeName(input.name),
+    },
+  });
 }
 
 export async function getAsset({ ctx, input }: { ctx: Ctx; input: { id: string } }): Promise<AssetRow> {

@@ -2,11 +2,9 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { getAsset } from "@/features/assets/server/assets";
 import type { Ctx } from "@/server/context";
-import { assets } from "@/server/db/schema";
+import { assets, type AssetRow } from "@/server/db/schema";
 import { AppError, notFound } from "@/server/errors";
 import { verifyImageSignature } from "./image-url";
-
-type AssetRow = typeof assets.$inferSelect;
 
 export type ImageAccess = {
   asset: AssetRow;
@@ -30,7 +28,6 @@ export async function authorizeImage({
   /** The request's ctx (locale, request id, db); resolveSession adds the signed-in user, lazily. */
   ctx: Pick<Ctx, "db" | "locale" | "requestId" | "services">;
   input: {
-    secret: string;
     assetId: string;
     canonical: string;
     query: { expires?: string; signature?: string };
@@ -39,7 +36,7 @@ export async function authorizeImage({
 }): Promise<ImageAccess> {
   const { query } = input;
   if (query.signature !== undefined || query.expires !== undefined) {
-    if (!verifyImageSignature(input.secret, input.assetId, input.canonical, query)) throw new AppError("forbidden");
+    if (!verifyImageSignature(ctx.services.env.APP_SECRET, input.assetId, input.canonical, query)) throw new AppError("forbidden");
     const [asset] = await ctx.db.select().from(assets).where(eq(assets.id, input.assetId));
     if (!asset) throw notFound();
     const ownerCtx: Ctx = {

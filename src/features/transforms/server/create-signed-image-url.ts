@@ -17,11 +17,12 @@ export async function createSignedImageUrl({
   input,
 }: {
   ctx: Ctx;
-  input: { id: string; tr?: string; expiresIn?: number; secret: string; appUrl: string };
+  input: { id: string; tr?: string; expiresIn?: number };
 }): Promise<{ url: string; expiresAt: string }> {
   const transformation = parseTransformation(input.tr ?? "");
   const asset = await getAsset({ ctx, input: { id: input.id } });
   const expiresAt = expiryFor(input.expiresIn ?? defaultSignedImageTtl);
-  const path = signImageUrl({ secret: input.secret, assetId: asset.id, canonical: transformation.canonical, expiresAt });
-  return { url: `${input.appUrl}${path}`, expiresAt: new Date(expiresAt * 1000).toISOString() };
+  const { APP_SECRET: secret, APP_URL: appUrl } = ctx.services.env;
+  const path = signImageUrl({ secret, assetId: asset.id, canonical: transformation.canonical, expiresAt });
+  return { url: `${appUrl}${path}`, expiresAt: new Date(expiresAt * 1000).toISOString() };
 }

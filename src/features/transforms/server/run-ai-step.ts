@@ -1,16 +1,12 @@
 import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
-import type PgBoss from "pg-boss";
-import type { Env } from "@/server/env";
 import { findGenerator } from "@/features/generators/server/registry";
 import { submitJob } from "@/features/jobs/server/submit-job";
-import type { Ctx } from "@/server/context";
-import { assets, jobs } from "@/server/db/schema";
-import type { Db } from "@/server/db/types";
+import { requireAccountId, type Ctx } from "@/server/context";
+import { assets, jobs, type AssetRow } from "@/server/db/schema";
 import { AppError } from "@/server/errors";
 import type { AiOperation, AiStep } from "./transformation-types";
 
-type AssetRow = typeof assets.$inferSelect;
 type JobRow = typeof jobs.$inferSelect;
 
 /**
@@ -45,13 +41,9 @@ export type AiStepOutcome = { kind: "done"; asset: AssetRow } | { kind: "pending
  */
 export async function runAiStep({
   ctx,
-  env,
-  boss,
   input,
 }: {
-  ctx: Ctx & { db: Db };
-  env: Env;
-  boss: PgBoss;
+  ctx: Ctx;
   input: { step: AiStep; imageAssetId: string; stepHash: string };
 }): Promise<AiStepOutcome> {
   const { step } = input;
@@ -67,15 +59,13 @@ export async function runAiStep({
   const previous = await ctx.db
     .select()
     .from(jobs)
-    .where(and(eq(jobs.accountId, ctx.accountId!), inArray(jobs.idempotencyKey, keys)))
+    .where(and(eq(jobs.accountId, requireAccountId(ctx)), inArray(jobs.idempotencyKey, keys)))
     .orderBy(asc(jobs.createdAt));
   let job = previous.find((row) => !ended.has(row.status));
   if (!job) {
     if (previous.length >= maxAttempts) throw new AppError("transformation_failed", { params: { step: step.token } });
     const submitted = await submitJob({
       ctx,
-      env,
-      boss,
       input: { generator: generator.id, inputs, idempotencyKey: keys[previous.length] },
     });
     job = submitted.job;

@@ -38,3 +38,5 @@ export const assets = pgTable(
     index("assets_retention_idx").on(t.retentionUntil).where(sql`${t.retentionUntil} IS NOT NULL`),
   ],
 );
+
+export type AssetRow = typeof assets.$inferSelect;
