@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadProviderDirectory, providerConfigPurpose } from "@/features/providers/server/load-directory";
+import { systemCtx } from "@/server/context";
 import { providerSettings } from "@/server/db/schema";
 import { openJson } from "@/server/secret-box";
 import { sendJson, startLoopback, type Loopback } from "../fakes/loopback";
@@ -278,10 +279,10 @@ describe("admin: providers, order, blocklist", () => {
 
     // Both configured and enabled: the directory a job loads tries them in the admin's order.
     await patch("webhook", { enabled: true });
-    const directory = await loadProviderDirectory({ env: server.rt.env, db: server.rt.db });
+    const directory = await loadProviderDirectory({ ctx: systemCtx(server.rt.services, "test") });
     expect(directory.candidates("text-to-image", { family: "flux-schnell" }).map((c) => c.providerId)).toEqual(["webhook", "comfyui"]);
     await put("/api/v1/admin/provider-order", { order: { "text-to-image": ["comfyui", "webhook"] } });
-    const reordered = await loadProviderDirectory({ env: server.rt.env, db: server.rt.db });
+    const reordered = await loadProviderDirectory({ ctx: systemCtx(server.rt.services, "test") });
     expect(reordered.candidates("text-to-image", { family: "flux-schnell" }).map((c) => c.providerId)).toEqual(["comfyui", "webhook"]);
   });
 

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiApp } from "@/server/http/api-v1";
 import type { Runtime } from "@/server/runtime";
 import { loadProviderDirectory } from "@/features/providers/server/load-directory";
+import { systemCtx } from "@/server/context";
 import { listGenerators } from "./server/registry";
 
 const GeneratorSchema = z
@@ -45,7 +46,7 @@ export function registerGeneratorRoutes(api: ApiApp, rt: Runtime) {
       responses: { 200: { description: "Generators", content: { "application/json": { schema: z.object({ generators: z.array(GeneratorSchema) }) } } } },
     }),
     async (c) => {
-      const directory = await loadProviderDirectory({ env: rt.env, db: rt.db });
+      const directory = await loadProviderDirectory({ ctx: systemCtx(rt.services, "list-generators") });
       return c.json({ generators: listGenerators({ ctx: { locale: c.get("locale") }, directory }) }, 200);
     },
   );

@@ -89,7 +89,7 @@ export function registerProviderRoutes(api: ApiApp, rt: Runtime) {
       summary: "Admins: every AI provider with its settings (secrets as hints), models and costs",
       responses: { 200: { description: "Providers", content: json(z.object({ providers: z.array(ProviderSchema) })) }, ...forbidden, ...errorResponses },
     }),
-    async (c) => c.json({ providers: await listProviderSettings({ ctx: requireCtx(c), env: rt.env }) }, 200),
+    async (c) => c.json({ providers: await listProviderSettings({ ctx: requireCtx(c) }) }, 200),
   );
 
   api.openapi(
@@ -103,7 +103,6 @@ export function registerProviderRoutes(api: ApiApp, rt: Runtime) {
     async (c) => {
       const provider = await updateProviderSettings({
         ctx: requireCtx(c),
-        env: rt.env,
         input: { id: c.req.valid("param").id, ...c.req.valid("json") },
       });
       return c.json({ provider }, 200);
@@ -118,7 +117,7 @@ export function registerProviderRoutes(api: ApiApp, rt: Runtime) {
       request: { params: ProviderIdParam },
       responses: { 200: { description: "How the call went", content: json(ConnectionSchema) }, ...forbidden, ...errorResponses },
     }),
-    async (c) => c.json(await testProviderConnection({ ctx: requireCtx(c), env: rt.env, input: c.req.valid("param") }), 200),
+    async (c) => c.json(await testProviderConnection({ ctx: requireCtx(c), input: c.req.valid("param") }), 200),
   );
 
   api.openapi(
@@ -149,7 +148,7 @@ export function registerProviderRoutes(api: ApiApp, rt: Runtime) {
       summary: "Admins: terms that refuse a prompt before anything is charged or sent to a provider",
       responses: { 200: { description: "Blocklist", content: json(BlocklistAnswer) }, ...forbidden, ...errorResponses },
     }),
-    async (c) => c.json(await getPromptBlocklist({ ctx: requireCtx(c), env: rt.env }), 200),
+    async (c) => c.json(await getPromptBlocklist({ ctx: requireCtx(c) }), 200),
   );
 
   api.openapi(
@@ -162,6 +161,6 @@ export function registerProviderRoutes(api: ApiApp, rt: Runtime) {
       },
       responses: { 200: { description: "Blocklist", content: json(BlocklistAnswer) }, ...forbidden, ...errorResponses },
     }),
-    async (c) => c.json(await setPromptBlocklist({ ctx: requireCtx(c), env: rt.env, input: c.req.valid("json") }), 200),
+    async (c) => c.json(await setPromptBlocklist({ ctx: requireCtx(c), input: c.req.valid("json") }), 200),
   );
 }

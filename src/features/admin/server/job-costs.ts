@@ -134,9 +134,9 @@ function totalsOf(row: {
  * generator, latency is the average time a job spent in provider calls; per provider, the average
  * call. A provider's revenue is that of the jobs it finished; its cost is every call made to it.
  */
-export async function summarizeCosts({ ctx, input, now = new Date() }: { ctx: Ctx; input: { days: number }; now?: Date }): Promise<CostSummary> {
+export async function summarizeCosts({ ctx, input }: { ctx: Ctx; input: { days: number } }): Promise<CostSummary> {
   assertAdmin(ctx);
-  const since = new Date(now.getTime() - input.days * 86_400_000);
+  const since = new Date(ctx.services.clock.now().getTime() - input.days * 86_400_000);
   // A job's calls are made after it was created, so this bound keeps every call of the jobs counted.
   const perJob = ctx.db
     .select({

@@ -1,6 +1,5 @@
 import "server-only";
 import type { Ctx } from "@/server/context";
-import type { Env } from "@/server/env";
 import { writeAppSetting } from "./app-settings";
 import { assertAdmin } from "./assert-admin";
 import { envBlocklistTerms, promptBlocklistKey, readStoredBlocklist } from "./prompt-blocklist";
@@ -8,13 +7,13 @@ import { envBlocklistTerms, promptBlocklistKey, readStoredBlocklist } from "./pr
 export type BlocklistView = { terms: string[]; envTerms: string[] };
 
 /** The admin's list, and PROMPT_BLOCKLIST's terms (read-only: they change with the environment). */
-export async function getPromptBlocklist({ ctx, env }: { ctx: Ctx; env: Env }): Promise<BlocklistView> {
+export async function getPromptBlocklist({ ctx }: { ctx: Ctx }): Promise<BlocklistView> {
   assertAdmin(ctx);
-  return { terms: await readStoredBlocklist(ctx.db), envTerms: envBlocklistTerms(env) };
+  return { terms: await readStoredBlocklist({ ctx }), envTerms: envBlocklistTerms(ctx.services.env) };
 }
 
 /** Replaces the admin's list: trimmed, blanks dropped, each term once (ignoring case). Applies to the next job. */
-export async function setPromptBlocklist({ ctx, env, input }: { ctx: Ctx; env: Env; input: { terms: string[] } }): Promise<BlocklistView> {
+export async function setPromptBlocklist({ ctx, input }: { ctx: Ctx; input: { terms: string[] } }): Promise<BlocklistView> {
   assertAdmin(ctx);
   const seen = new Set<string>();
   const terms: string[] = [];
@@ -25,6 +24,6 @@ export async function setPromptBlocklist({ ctx, env, input }: { ctx: Ctx; env: E
     seen.add(key);
     terms.push(term);
   }
-  await writeAppSetting(ctx.db, promptBlocklistKey, terms);
-  return { terms, envTerms: envBlocklistTerms(env) };
+  await writeAppSetting({ ctx, input: { key: promptBlocklistKey, value: terms } });
+  return { terms, envTerms: envBlocklistTerms(ctx.services.env) };
 }

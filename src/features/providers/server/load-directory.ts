@@ -3,8 +3,8 @@ import { eq } from "drizzle-orm";
 import { createDirectory, type DirectoryEntry, type ProviderDirectory } from "@/engine/providers/directory";
 import { listAdapters } from "@/engine/providers/registry";
 import type { ProviderAdapter, ProviderConfig } from "@/engine/providers/types";
+import type { Ctx } from "@/server/context";
 import { appSettings, providerSettings } from "@/server/db/schema";
-import type { DbOrTx } from "@/server/db/types";
 import type { Env } from "@/server/env";
 import { openJson } from "@/server/secret-box";
 
@@ -29,8 +29,9 @@ export function configOf(env: Env, adapter: ProviderAdapter, saved: StoredSettin
 }
 
 /** The admin's stored settings per provider, opened with the app secret. */
-export async function readStoredSettings(db: DbOrTx, env: Env): Promise<Map<string, StoredSettings>> {
-  const rows = await db.select().from(providerSettings);
+export async function readStoredSettings({ ctx }: { ctx: Ctx }): Promise<Map<string, StoredSettings>> {
+  const { env } = ctx.services;
+  const rows = await ctx.db.select().from(providerSettings);
   return new Map(
     rows.map((row) => [
       row.providerId,
@@ -42,8 +43,8 @@ export async function readStoredSettings(db: DbOrTx, env: Env): Promise<Map<stri
   );
 }
 
-export async function readProviderOrder(db: DbOrTx): Promise<Record<string, string[]>> {
-  const [row] = await db.select().from(appSettings).where(eq(appSettings.key, providerOrderKey));
+export async function readProviderOrder({ ctx }: { ctx: Ctx }): Promise<Record<string, string[]>> {
+  const [row] = await ctx.db.select().from(appSettings).where(eq(appSettings.key, providerOrderKey));
   return (row?.value as Record<string, string[]> | undefined) ?? {};
 }
 
@@ -51,8 +52,9 @@ export async function readProviderOrder(db: DbOrTx): Promise<Record<string, stri
  * The providers a job runs with, read fresh from the database each time: an admin's change applies
  * to the next job on every worker, with no restart or deploy.
  */
-export async function loadProviderDirectory({ env, db }: { env: Env; db: DbOrTx }): Promise<ProviderDirectory> {
-  const [stored, order] = await Promise.all([readStoredSettings(db, env), readProviderOrder(db)]);
+export async function loadProviderDirectory({ ctx }: { ctx: Ctx }): Promise<ProviderDirectory> {
+  const { env } = ctx.services;
+  const [stored, order] = await Promise.all([readStoredSettings({ ctx }), readProviderOrder({ ctx })]);
   const entries: DirectoryEntry[] = listAdapters().map((adapter) => {
     const saved = stored.get(adapter.id);
     return { adapter, config: configOf(env, adapter, saved), enabled: saved?.enabled ?? true };

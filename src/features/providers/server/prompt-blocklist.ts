@@ -1,7 +1,7 @@
 import "server-only";
 import { eq } from "drizzle-orm";
+import type { Ctx } from "@/server/context";
 import { appSettings } from "@/server/db/schema";
-import type { DbOrTx } from "@/server/db/types";
 import type { Env } from "@/server/env";
 
 export const promptBlocklistKey = "prompt_blocklist";
@@ -12,15 +12,15 @@ export function envBlocklistTerms(env: Pick<Env, "PROMPT_BLOCKLIST">): string[] 
 }
 
 /** The list kept on the admin page. */
-export async function readStoredBlocklist(db: DbOrTx): Promise<string[]> {
-  const [row] = await db.select().from(appSettings).where(eq(appSettings.key, promptBlocklistKey));
+export async function readStoredBlocklist({ ctx }: { ctx: Ctx }): Promise<string[]> {
+  const [row] = await ctx.db.select().from(appSettings).where(eq(appSettings.key, promptBlocklistKey));
   return Array.isArray(row?.value) ? (row.value as unknown[]).filter((t): t is string => typeof t === "string") : [];
 }
 
 /** The operator's blocked terms: PROMPT_BLOCKLIST plus the list kept on the admin page. */
-export async function readPromptBlocklist({ env, db }: { env: Env; db: DbOrTx }): Promise<string[]> {
-  const stored = await readStoredBlocklist(db);
-  return [...envBlocklistTerms(env), ...stored.map((term) => term.trim()).filter(Boolean)];
+export async function readPromptBlocklist({ ctx }: { ctx: Ctx }): Promise<string[]> {
+  const stored = await readStoredBlocklist({ ctx });
+  return [...envBlocklistTerms(ctx.services.env), ...stored.map((term) => term.trim()).filter(Boolean)];
 }
 
 function normalize(text: string): string {

@@ -38,7 +38,7 @@ export function effectiveOrder(order: ProviderOrder): CapabilityOrder[] {
 
 export async function getProviderOrder({ ctx }: { ctx: Ctx }) {
   assertAdmin(ctx);
-  const order = await readProviderOrder(ctx.db);
+  const order = await readProviderOrder({ ctx });
   return { order, capabilities: effectiveOrder(order) };
 }
 
@@ -64,6 +64,6 @@ export async function setProviderOrder({ ctx, input }: { ctx: Ctx; input: { orde
     order[capability] = ids;
   }
   if (Object.keys(fields).length > 0) throw new AppError("validation_failed", { fields });
-  await writeAppSetting(ctx.db, providerOrderKey, order);
+  await writeAppSetting({ ctx, input: { key: providerOrderKey, value: order } });
   return { order, capabilities: effectiveOrder(order) };
 }

@@ -45,6 +45,8 @@ export type UpdateProviderInput = { id: string; enabled?: boolean; settings?: Re
 export type ConnectionResult = { ok: true; latencyMs: number } | { ok: false; failure: string; message: string };
 
 const maxValueLength = 4000;
+/** The admin page's "test connection" gives up after this long (the route's summary says 15 s). */
+const connectionTimeoutMs = 15_000;
 
 /** Settings holding an address (baseUrl, COMFYUI_URL, ...): saved only as http(s) URLs. */
 export function isUrlSetting(setting: ProviderSetting): boolean {
@@ -110,9 +112,10 @@ function providerView(env: Env, adapter: ProviderAdapter, saved: StoredSettings 
 }
 
 /** Every adapter with where its settings come from. Secrets leave the server only as hints. */
-export async function listProviderSettings({ ctx, env }: { ctx: Ctx; env: Env }): Promise<ProviderView[]> {
+export async function listProviderSettings({ ctx }: { ctx: Ctx }): Promise<ProviderView[]> {
   assertAdmin(ctx);
-  const stored = await readStoredSettings(ctx.db, env);
+  const { env } = ctx.services;
+  const stored = await readStoredSettings({ ctx });
   return listAdapters().map((adapter) => providerView(env, adapter, stored.get(adapter.id)));
 }
 
@@ -157,8 +160,9 @@ function isHttpUrl(value: string): boolean {
  * secret before they reach the database; null clears a value so the environment applies again.
  * Jobs read the directory fresh, so the change applies to the next job without a restart.
  */
-export async function updateProviderSettings({ ctx, env, input }: { ctx: Ctx; env: Env; input: UpdateProviderInput }): Promise<ProviderView> {
+export async function updateProviderSettings({ ctx, input }: { ctx: Ctx; input: UpdateProviderInput }): Promise<ProviderView> {
   const userId = assertAdmin(ctx);
+  const { env } = ctx.services;
   const adapter = findAdapter(input.id);
   if (!adapter) throw notFound();
   const changes = validateSettings(ctx, adapter, input.settings ?? {});
@@ -180,7 +184,7 @@ export async function updateProviderSettings({ ctx, env, input }: { ctx: Ctx; en
       .values({ providerId: adapter.id, ...values })
       .onConflictDoUpdate({ target: providerSettings.providerId, set: values });
   });
-  const stored = await readStoredSettings(ctx.db, env);
+  const stored = await readStoredSettings({ ctx });
   return providerView(env, adapter, stored.get(adapter.id));
 }
 
@@ -198,21 +202,12 @@ export function scrubSecrets(message: string, adapter: ProviderAdapter, config: 
  * Calls the adapter's cheap authenticated request with the settings jobs would use (environment and
  * admin merged) and reports how it went, without throwing: the admin page shows the outcome.
  */
-export async function testProviderConnection({
-  ctx,
-  env,
-  input,
-  timeoutMs = 15_000,
-}: {
-  ctx: Ctx;
-  env: Env;
-  input: { id: string };
-  timeoutMs?: number;
-}): Promise<ConnectionResult> {
+export async function testProviderConnection({ ctx, input }: { ctx: Ctx; input: { id: string } }): Promise<ConnectionResult> {
   assertAdmin(ctx);
+  const { env } = ctx.services;
   const adapter = findAdapter(input.id);
   if (!adapter) throw notFound();
-  const stored = await readStoredSettings(ctx.db, env);
+  const stored = await readStoredSettings({ ctx });
   const config = configOf(env, adapter, stored.get(adapter.id));
   const missing = adapter.settings.filter((s) => s.required && !config[s.name]).map((s) => s.env);
   if (missing.length > 0) {
@@ -220,7 +215,7 @@ export async function testProviderConnection({
   }
   const started = performance.now();
   try {
-    await adapter.testConnection(config, AbortSignal.timeout(timeoutMs));
+    await adapter.testConnection(config, AbortSignal.timeout(connectionTimeoutMs));
     return { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
     const failure = toProviderError(error);
