@@ -63,9 +63,3 @@ export function useSession(): SessionValue {
   if (!value) throw new Error("useSession must be used inside <SessionProvider>");
   return value;
 }
-
-/** For pages behind sign-in: the signed-in user, or null while loading/redirecting. */
-export function useMe(): Me | null {
-  const session = useSession();
-  return session.status === "signed-in" ? session.me : null;
-}
