@@ -6,6 +6,7 @@ import { AssetSchema, errorResponses, IdParam, PageQuery } from "@/server/http/s
 import { AppError } from "@/server/errors";
 import type { Core } from "@/features/core";
 import { requireAccountId, systemCtx } from "@/server/context";
+import { assetKinds } from "@/server/db/schema";
 import { getAsset, getAssetForSignedLink, listAssets, uploadAsset } from "./server/assets";
 import { receiveUpload, sweepStaleUploads, type ReceivedUpload } from "./server/receive-upload";
 import { createUploadSlots } from "./server/upload-slots";
@@ -100,7 +101,7 @@ export function registerAssetRoutes(api: ApiApp, rt: Core) {
       method: "get",
       path: "/assets",
       summary: "List the account's assets, newest first",
-      request: { query: PageQuery.extend({ kind: z.enum(["upload", "output", "derived"]).optional() }) },
+      request: { query: PageQuery.extend({ kind: z.enum(assetKinds).optional() }) },
       responses: {
         200: { description: "A page", content: json(z.object({ assets: z.array(AssetSchema), nextCursor: z.string().nullable() })) },
         ...errorResponses,
@@ -156,7 +157,7 @@ export function registerAssetRoutes(api: ApiApp, rt: Core) {
     },
   );
 
-  registerImageSignRoute(api, rt);
+  registerImageSignRoute(api);
 }
 
 function downloadName(asset: { id: string; name: string | null; mime: string }): string {

@@ -2,7 +2,6 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiApp } from "@/server/http/api-v1";
 import { requireCtx } from "@/server/http/require-ctx";
 import { errorResponses, ErrorSchema, IdParam } from "@/server/http/schemas";
-import type { Core } from "@/features/core";
 import { createSignedImageUrl, defaultSignedImageTtl } from "./server/create-signed-image-url";
 
 const SignBody = z.object({
@@ -28,7 +27,7 @@ const SignedUrl = z
   .openapi("SignedImageUrl");
 
 /** `POST /assets/{id}/sign`: registered by the asset routes. */
-export function registerImageSignRoute(api: ApiApp, rt: Core) {
+export function registerImageSignRoute(api: ApiApp) {
   api.openapi(
     createRoute({
       method: "post",

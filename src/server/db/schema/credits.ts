@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { ledgerKinds, type LedgerKind } from "@/features/credits/ledger-kinds";
+import { ledgerKinds, type LedgerKind } from "./ledger-kinds";
 import { users } from "./auth";
 import { oneOf } from "./one-of";
 

@@ -1,7 +1,8 @@
 /**
- * Ledger entry kinds; shared by the schema (a CHECK in the database), the API and the statement UI
- * (no server imports). Two are reserved, not posted yet: they are part of the domain (DESIGN.md),
- * the API enum and both languages already carry them, so adding the feature needs no migration.
+ * Ledger entry kinds: the database's CHECK, the API enum and the statement UI all use this list.
+ * Imports nothing, so the UI may take it (through features/credits/ledger-kinds.ts). Two are
+ * reserved, not posted yet: they are part of the domain (DESIGN.md), the API enum and both
+ * languages already carry them, so adding the feature needs no migration.
  */
 export const ledgerKinds = [
   "signup_bonus",
