@@ -6,6 +6,7 @@ import { billingSubscriptions } from "@/server/db/schema";
 import { accountIdOf } from "../support/accounts";
 import { jsonBody, signUpAndIn, uploadBody, type TestUser } from "../support/client";
 import { waitForJob, type JobBody } from "../support/jobs";
+import { systemCtx } from "@/server/context";
 import { startTestServer, type TestServer } from "../support/server";
 
 type JobWithResult = JobBody & { price: number; result: Record<string, unknown> | null };
@@ -117,7 +118,7 @@ describe("smart crop, upscale and headshot over HTTP", () => {
     expect(job.error?.code).toBe("image_too_large");
     expect(await account()).toEqual(before);
     // The ledger and the cached balance still agree after holds, captures and a release.
-    const totals = await readLedgerTotals(server.rt.db, await accountIdOf(user));
+    const totals = await readLedgerTotals({ ctx: systemCtx(server.rt.services, "test"), input: { accountId: await accountIdOf(user) } });
     expect(totals.balance).toBe(totals.entriesSum);
     expect(totals.held).toBe(0);
   });

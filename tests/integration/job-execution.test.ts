@@ -83,8 +83,8 @@ describe("running jobs: capture on success, release on final failure, each exact
     const job = await waitForJob(user, submitted.body.job.id);
     expect(job.status).toBe("succeeded");
     const before = await moneyState(server.rt.db, accountId);
-    const again = await server.rt.db.transaction((tx) => resolveHold(tx, job.id, "captured"));
-    const release = await server.rt.db.transaction((tx) => resolveHold(tx, job.id, "released"));
+    const again = await server.rt.db.transaction((tx) => resolveHold(tx, { jobId: job.id, resolution: "captured" }));
+    const release = await server.rt.db.transaction((tx) => resolveHold(tx, { jobId: job.id, resolution: "released" }));
     expect([again, release]).toEqual([false, false]);
     const after = await moneyState(server.rt.db, accountId);
     expect(after.entries).toHaveLength(before.entries.length);

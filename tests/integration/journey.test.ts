@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLedgerTotals } from "@/features/credits/server/ledger";
+import { systemCtx } from "@/server/context";
 import { signUpAndIn, jsonBody, uploadBody, type TestUser } from "../support/client";
 import { startTestServer, type TestServer } from "../support/server";
 import { waitForJob } from "../support/jobs";
@@ -59,7 +60,7 @@ describe("a new user's journey over HTTP", () => {
     ]);
     expect(ledger.body.account).toMatchObject({ balance: 49, held: 0 });
     const me = await user.json<{ account: { id: string } }>("/api/v1/me");
-    const totals = await readLedgerTotals(server.rt.db, me.body.account.id);
+    const totals = await readLedgerTotals({ ctx: systemCtx(server.rt.services, "test"), input: { accountId: me.body.account.id } });
     expect(totals).toEqual({ balance: 49, held: 0, entriesSum: 49 });
   });
 

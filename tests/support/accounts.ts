@@ -3,6 +3,7 @@ import { readLedgerTotals } from "@/features/credits/server/ledger";
 import { holds, jobs, ledgerEntries } from "@/server/db/schema";
 import type { Db } from "@/server/db/types";
 import type { TestUser } from "./client";
+import { testSystemCtx } from "./system-ctx";
 
 export async function accountIdOf(user: TestUser): Promise<string> {
   const me = await user.json<{ account: { id: string } }>("/api/v1/me");
@@ -11,7 +12,7 @@ export async function accountIdOf(user: TestUser): Promise<string> {
 
 /** Everything the money invariants talk about, read straight from the database. */
 export async function moneyState(db: Db, accountId: string) {
-  const totals = await readLedgerTotals(db, accountId);
+  const totals = await readLedgerTotals({ ctx: testSystemCtx(db), input: { accountId } });
   const entries = await db.select().from(ledgerEntries).where(eq(ledgerEntries.accountId, accountId));
   const holdRows = await db.select().from(holds).where(eq(holds.accountId, accountId));
   const jobRows = await db.select().from(jobs).where(eq(jobs.accountId, accountId));

@@ -11,6 +11,7 @@ import { accountIdOf } from "./accounts";
 import { randomUUID } from "node:crypto";
 import { jsonBody, post, sessionCookie, testPassword, userWithCookie, type TestUser } from "./client";
 import { startTestServer, type TestServer } from "./server";
+import { testSystemCtx } from "./system-ctx";
 
 export type BillingWorld = {
   server: TestServer;
@@ -68,11 +69,12 @@ export async function checkout(world: BillingWorld, buyer: Buyer, kind: "pack" |
 
 /** Balance, held, debt and the ledger, straight from the database. */
 export async function creditState(db: Db, accountId: string) {
-  const totals = await readLedgerTotals(db, accountId);
+  const ctx = testSystemCtx(db);
+  const totals = await readLedgerTotals({ ctx, input: { accountId } });
   const entries = await db.select().from(ledgerEntries).where(eq(ledgerEntries.accountId, accountId));
   return {
     ...totals,
-    debt: await readDebt(db, accountId),
+    debt: await readDebt({ ctx, input: { accountId } }),
     entries,
     count: (kind: string) => entries.filter((e) => e.kind === kind).length,
     sum: (kind: string) => entries.filter((e) => e.kind === kind).reduce((total, e) => total + e.amount, 0),

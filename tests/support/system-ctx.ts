@@ -14,7 +14,17 @@ import { createStorage } from "@/server/storage";
  * Services around a test database, for tests that call business functions without a server. There
  * is no queue: a test that sends jobs starts a test server (tests/support/server.ts) instead.
  */
+const servicesByDb = new WeakMap<Db, Services>();
+
 export function testServices(db: Db): Services {
+  const known = servicesByDb.get(db);
+  if (known) return known;
+  const services = buildServices(db);
+  servicesByDb.set(db, services);
+  return services;
+}
+
+function buildServices(db: Db): Services {
   const env = parseEnv({
     NODE_ENV: "test",
     DATA_DIR: mkdtempSync(path.join(tmpdir(), "pixelwerk-services-")),

@@ -25,7 +25,7 @@ export async function getBillingOverview({ ctx }: { ctx: Ctx }) {
   const accountId = requireAccountId(ctx);
   const [account, debt, state, customer] = await Promise.all([
     getAccountSummary({ ctx, input: { accountId } }),
-    readDebt(ctx.db, accountId),
+    readDebt({ ctx, input: { accountId } }),
     readPlanState({ ctx, input: { accountId } }),
     ctx.db.select({ id: billingCustomers.stripeCustomerId }).from(billingCustomers).where(eq(billingCustomers.accountId, accountId)),
   ]);

@@ -1,8 +1,9 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { postLedgerEntry, type PostEntryInput } from "@/features/credits/server/ledger";
+import type { Ctx } from "@/server/context";
 import { accountDebts, accounts } from "@/server/db/schema";
-import type { DbOrTx, Tx } from "@/server/db/types";
+import type { Tx } from "@/server/db/types";
 
 /**
  * Credits that arrive (purchases, plan grants, admin grants) and credits taken back (refunds,
@@ -13,7 +14,7 @@ import type { DbOrTx, Tx } from "@/server/db/types";
 /** Posts incoming credits, then lets them pay any debt. Exactly once per idempotency key. */
 export async function creditAccount(tx: Tx, entry: PostEntryInput): Promise<{ posted: boolean }> {
   const { posted } = await postLedgerEntry(tx, entry);
-  if (posted) await settleDebt(tx, entry.accountId, entry);
+  if (posted) await settleDebt(tx, { accountId: entry.accountId, cause: entry });
   return { posted };
 }
 
@@ -45,7 +46,8 @@ export async function takeBackCredits(
 type DebtCause = Pick<PostEntryInput, "referenceType" | "referenceId" | "idempotencyKey">;
 
 /** Pays what the account owes from its balance; returns what is still owed. */
-export async function settleDebt(tx: Tx, accountId: string, cause: DebtCause): Promise<number> {
+export async function settleDebt(tx: Tx, input: { accountId: string; cause: DebtCause }): Promise<number> {
+  const { accountId, cause } = input;
   // The account row first, like every ledger write, so two settlements cannot deadlock.
   const balance = await lockedBalance(tx, accountId);
   const [row] = await tx.select().from(accountDebts).where(eq(accountDebts.accountId, accountId)).for("update");
@@ -66,8 +68,11 @@ export async function settleDebt(tx: Tx, accountId: string, cause: DebtCause): P
   return row.amount - paid;
 }
 
-export async function readDebt(db: DbOrTx, accountId: string): Promise<number> {
-  const [row] = await db.select({ amount: accountDebts.amount }).from(accountDebts).where(eq(accountDebts.accountId, accountId));
+export async function readDebt({ ctx, input }: { ctx: Ctx; input: { accountId: string } }): Promise<number> {
+  const [row] = await ctx.db
+    .select({ amount: accountDebts.amount })
+    .from(accountDebts)
+    .where(eq(accountDebts.accountId, input.accountId));
   return row?.amount ?? 0;
 }
 

@@ -116,7 +116,10 @@ export async function assertOutputsWithinPlan({
 async function assertDebtPaid(ctx: Ctx, accountId: string) {
   // In a transaction of its own (retried on deadlock), whatever ctx.db is.
   const left = await retryTransaction(ctx.services.db, (tx) =>
-    settleDebt(tx, accountId, { referenceType: "user", referenceId: accountId, idempotencyKey: `settle:${randomUUID()}` }),
+    settleDebt(tx, {
+      accountId,
+      cause: { referenceType: "user", referenceId: accountId, idempotencyKey: `settle:${randomUUID()}` },
+    }),
   );
   if (left > 0) throw new AppError("account_in_debt", { params: { debt: left } });
 }

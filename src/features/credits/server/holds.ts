@@ -27,7 +27,8 @@ export async function placeHold(tx: Tx, input: { accountId: string; jobId: strin
 export type HoldResolution = "captured" | "released";
 
 /** Returns true when this call resolved the hold, false when it was already resolved (or none). */
-export async function resolveHold(tx: Tx, jobId: string, resolution: HoldResolution): Promise<boolean> {
+export async function resolveHold(tx: Tx, input: { jobId: string; resolution: HoldResolution }): Promise<boolean> {
+  const { jobId, resolution } = input;
   const [hold] = await tx
     .update(holds)
     .set({ status: resolution, resolvedAt: new Date() })

@@ -1,7 +1,8 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
+import type { Ctx } from "@/server/context";
 import { accounts, ledgerEntries, type LedgerKind } from "@/server/db/schema";
-import type { DbOrTx, Tx } from "@/server/db/types";
+import type { Tx } from "@/server/db/types";
 import { AppError } from "@/server/errors";
 
 export type PostEntryInput = {
@@ -61,7 +62,9 @@ export async function postLedgerEntry(tx: Tx, input: PostEntryInput): Promise<Po
 }
 
 /** Sum of entries and the cached balance; the two must always agree. */
-export async function readLedgerTotals(db: DbOrTx, accountId: string) {
+export async function readLedgerTotals({ ctx, input }: { ctx: Ctx; input: { accountId: string } }) {
+  const { db } = ctx;
+  const { accountId } = input;
   const [account] = await db
     .select({ balance: accounts.balance, held: accounts.held })
     .from(accounts)

@@ -30,7 +30,7 @@ export async function cancelJob({
       .set({ status: "canceled", finishedAt: new Date(), updatedAt: new Date() })
       .where(and(eq(jobs.id, input.id), eq(jobs.accountId, accountId), inArray(jobs.status, ["queued", "running"])))
       .returning();
-    if (row) await resolveHold(tx, row.id, "released");
+    if (row) await resolveHold(tx, { jobId: row.id, resolution: "released" });
     return row;
   });
   if (canceled) {

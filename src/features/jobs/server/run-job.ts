@@ -222,7 +222,7 @@ async function completeJob(deps: JobRunnerDeps, job: JobRow, { outputs, provider
         })),
       )
       .onConflictDoNothing();
-    await resolveHold(tx, job.id, "captured");
+    await resolveHold(tx, { jobId: job.id, resolution: "captured" });
   });
   deps.events.notify(job.id);
 }
@@ -235,7 +235,7 @@ export async function failJob(deps: Pick<JobRunnerDeps, "db" | "events">, jobId:
       .set({ status: "failed", error, finishedAt: new Date(), updatedAt: new Date() })
       .where(and(eq(jobs.id, jobId), inArray(jobs.status, active)))
       .returning({ id: jobs.id });
-    if (failed) await resolveHold(tx, jobId, "released");
+    if (failed) await resolveHold(tx, { jobId, resolution: "released" });
   });
   deps.events.notify(jobId);
 }
