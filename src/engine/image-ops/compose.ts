@@ -46,7 +46,8 @@ export async function applyOp<Schema extends z.ZodType>(
   options: z.output<Schema>,
   settleWith: Settle = settle,
 ): Promise<Working> {
-  const ready = hasSize(current) && op.stage > current.stage ? current : await settleWith(current);
+  const joins = op.stage > current.stage && !(op.settlesFirst && current.stage > 0);
+  const ready = hasSize(current) && joins ? current : await settleWith(current);
   const next = await op.apply(ready, options);
   return { ...next, stage: op.stage, opaque: next.opaque && !op.makesAlpha?.(options) };
 }

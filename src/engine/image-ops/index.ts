@@ -5,7 +5,7 @@
 import { blurOp, grayscaleOp, sharpenOp } from "./filters";
 import { cropOp, flipOp, rotateOp, trimOp } from "./geometry";
 import { resizeOp } from "./resize";
-import { borderOp, roundCornersOp } from "./shape";
+import { borderOp, padOp, roundCornersOp } from "./shape";
 import type { ImageOp } from "./types";
 import { vignetteOp } from "./vignette";
 
@@ -15,7 +15,7 @@ export { encodeImage, formatWithAlpha, keptFormat, outputFormats, type OutputFor
 export { runImageOp, type OpEncoding } from "./run-op";
 export { defineTool, imageTools, runImageTool, type ImageTool } from "./tools";
 export { defineOp, stages, type ImageOp, type Rgba, type Size, type Working } from "./types";
-export { blurOp, borderOp, cropOp, flipOp, grayscaleOp, resizeOp, rotateOp, roundCornersOp, sharpenOp, trimOp, vignetteOp };
+export { blurOp, borderOp, cropOp, flipOp, grayscaleOp, padOp, resizeOp, rotateOp, roundCornersOp, sharpenOp, trimOp, vignetteOp };
 
 /** Every pipeline operation, by name. */
 export const imageOps = [
@@ -28,6 +28,7 @@ export const imageOps = [
   sharpenOp,
   grayscaleOp,
   borderOp,
+  padOp,
   roundCornersOp,
   vignetteOp,
 ] satisfies ImageOp[];

@@ -14,6 +14,7 @@ export const vignetteOp = defineOp({
   name: "vignette",
   options: z.object({ strength: z.number().int().min(0).max(100).default(50) }),
   stage: stages.composite,
+  settlesFirst: true,
   apply(current, { strength }) {
     if (strength === 0) return current;
     const { width, height } = current.size;

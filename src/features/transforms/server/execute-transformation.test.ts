@@ -148,6 +148,10 @@ describe("executeTransformation: formats, orientation and effects", () => {
     const both = await run("rt-90,fl-h");
     expect(both.size).toEqual([100, 200]);
     expect(near(both.pixel(99, 0), blue)).toBe(true);
+    // A crop in the same step cuts the mirrored image (sharp would crop first, then mirror).
+    const cut = await run("fl-h,w-50,h-50,cm-extract,x-0,y-0");
+    expect(near(cut.pixel(0, 0), green)).toBe(true);
+    expect(near(cut.pixel(49, 0), green)).toBe(true);
     const free = await run("rt-45");
     expect(free.size[0]).toBeGreaterThan(200);
     expect(free.alpha(0, 0)).toBe(0);

@@ -1,8 +1,30 @@
 import "server-only";
 import type { Sharp } from "sharp";
+import {
+  applyOp,
+  blurOp,
+  borderOp,
+  colourText,
+  cropOp,
+  flipOp,
+  grayscaleOp,
+  padOp,
+  resizeOp,
+  rotateOp,
+  roundCornersOp,
+  settle,
+  sharpenOp,
+  stages,
+  startWorking,
+  trimOp,
+  type ImageOp,
+  type Settled,
+  type Working,
+} from "@/engine/image-ops";
 import { sharp } from "@/engine/sharp";
+import type { z } from "zod";
 import { encodeAs, mimeOfFormat, white } from "./encode-output";
-import { attentionPoint, facePoint, fromRaw, type FaceLocator, type Point, type RawImage } from "./image-focus";
+import { attentionPoint, facePoint, type FaceLocator, type Point } from "./image-focus";
 import { assertOutputSize, offsetFor, planResize, windowAround, type ResizePlan, type Size } from "./plan-resize";
 import { assertRenderBudget, renderTimeout } from "./render-limits";
 import type { BasicStep, FocusPosition, ImageFormat, Rgba } from "./transformation-types";
@@ -30,7 +52,7 @@ export type ExecuteResult = {
   focus?: "face" | "attention";
 };
 
-type Current = { image: Sharp; size: Size };
+type Sized = Working & { size: Size };
 type StepContext = Omit<ExecuteOptions, "input" | "steps" | "format" | "quality"> & {
   focus?: "face" | "attention";
   /** When the render must end (ms since the epoch). */
@@ -38,7 +60,8 @@ type StepContext = Omit<ExecuteOptions, "input" | "steps" | "format" | "quality"
 };
 
 const transparent: Rgba = { r: 0, g: 0, b: 0, alpha: 0 };
-const gravity: Record<FocusPosition, string> = {
+const flipDirection = { h: "horizontal", v: "vertical", h_v: "both" } as const;
+const gravity: Record<FocusPosition, z.output<typeof resizeOp.options>["position"]> = {
   center: "centre",
   top: "north",
   top_right: "northeast",
@@ -51,10 +74,12 @@ const gravity: Record<FocusPosition, string> = {
 };
 
 /**
- * Applies the non-AI steps with sharp. The first step reads the encoded input directly, so a
- * JPEG or WebP is shrunk while decoding; later steps get raw pixels (no re-encoding in between).
+ * Applies the non-AI steps with the engine's image operations (the ones the local tools use).
+ * The first step reads the encoded input directly, so a JPEG or WebP is shrunk while decoding.
  * Within a step the order is: rotate, flip, trim, resize/crop, blur, sharpen, grayscale, radius,
- * border. sharp orders some operations itself, so steps that need another order use extra passes.
+ * border. Operations of a step share one libvips pass while sharp's fixed order allows; otherwise
+ * (and where a step needs the pixels, e.g. to find a face) the pipeline runs into raw pixels
+ * first, never into an encoded image.
  */
 export async function executeTransformation(options: ExecuteOptions): Promise<ExecuteResult> {
   // The header alone, unlimited, so an oversized input is a clear 413 rather than sharp's bare error.
@@ -78,17 +103,19 @@ export async function executeTransformation(options: ExecuteOptions): Promise<Ex
   }
 }
 
-async function run(options: ExecuteOptions, meta: Size, context: StepContext): Promise<ExecuteResult> {
+async function run(options: ExecuteOptions, meta: Size & { hasAlpha?: boolean }, context: StepContext): Promise<ExecuteResult> {
   const encoded = sharp(options.input, { limitInputPixels: options.limits.maxInputPixels, failOn: "error" });
-  let current: Current = { image: encoded, size: { width: meta.width, height: meta.height } };
+  let current = startWorking(encoded, { width: meta.width, height: meta.height }, !meta.hasAlpha);
   for (const [index, step] of options.steps.entries()) {
     checkDeadline(context, options.timeoutSeconds);
     current = await applyStep(current, step, context);
-    if (index < options.steps.length - 1) current = await settle(current, context);
+    // Each step starts from the pixels of the one before, as a generator step does (into raw
+    // pixels, not re-encoded): sharp would otherwise premultiply differently at alpha edges.
+    if (index < options.steps.length - 1) current = await settleWithin(current, context);
   }
   const background = options.steps.findLast((s) => s.bg)?.bg ?? white;
   // sharp flattens before compositing and rotating, so alpha made by those needs its own pass.
-  if (options.format === "jpg" && options.steps.some(makesAlpha)) current = await settle(current, context);
+  if (options.format === "jpg" && options.steps.some(makesAlpha)) current = await settleWithin(current, context);
   checkDeadline(context, options.timeoutSeconds);
   const encoder = withTimeout(encodeAs(current.image, options.format, options.quality, background), context);
   const { data, info } = await encoder.toBuffer({ resolveWithObject: true });
@@ -105,73 +132,69 @@ function withTimeout(image: Sharp, context: StepContext): Sharp {
   return image.timeout({ seconds: Math.max(1, Math.ceil((context.deadline - Date.now()) / 1000)) });
 }
 
-async function applyStep(start: Current, step: BasicStep, context: StepContext): Promise<Current> {
+/** Runs the pipeline so far into raw pixels, within the render's time. */
+function settleWithin(current: Working, context: StepContext): Promise<Settled> {
+  return settle(current, (image) => withTimeout(image, context));
+}
+
+function apply<Schema extends z.ZodType>(current: Working, op: ImageOp<Schema>, options: z.output<Schema>, context: StepContext) {
+  return applyOp(current, op, options, (working) => settleWithin(working, context));
+}
+
+async function sized(current: Working, context: StepContext): Promise<Sized> {
+  return current.size === undefined ? settleWithin(current, context) : { ...current, size: current.size };
+}
+
+async function applyStep(start: Working, step: BasicStep, context: StepContext): Promise<Working> {
   let current = start;
-  const rightAngle = typeof step.rt === "number" && step.rt % 90 === 0;
-  if (step.t !== undefined || (step.rt !== undefined && !rightAngle)) {
-    // Trim, EXIF and free rotation change the size in ways only the result tells.
-    current = await settle({ ...current, image: orient(current.image, step) }, context);
-    if (step.t !== undefined) current = await settle({ ...current, image: current.image.trim({ threshold: step.t }) }, context);
-  } else if (step.rt !== undefined || step.fl) {
-    const turned = step.rt === 90 || step.rt === 270;
-    const size = turned ? { width: current.size.height, height: current.size.width } : current.size;
-    current = { image: orient(current.image, step), size };
+  if (step.rt === "auto") {
+    // The EXIF orientation: what it swaps only the result tells.
+    current = { ...current, image: current.image.autoOrient(), size: undefined, stage: stages.rotate };
+  } else if (step.rt !== undefined) {
+    current = await apply(current, rotateOp, { angle: step.rt, background: colourText(step.bg ?? transparent) }, context);
   }
-  assertOutputSize(current.size, context.limits.maxOutputPixels);
+  if (step.fl) current = await apply(current, flipOp, { direction: flipDirection[step.fl] }, context);
+  if (step.t !== undefined) current = await apply(current, trimOp, { threshold: step.t }, context);
+  let known = await sized(current, context);
+  assertOutputSize(known.size, context.limits.maxOutputPixels);
 
-  const plan = planResize(step, current.size, context.limits.maxOutputPixels);
-  current = await applyPlan(current, plan, step, context);
+  const plan = planResize(step, known.size, context.limits.maxOutputPixels);
+  current = await applyPlan(known, plan, step, context);
 
-  if (step.bl) current.image = current.image.blur(Math.max(0.3, step.bl / 2));
-  if (step.sharpen) current.image = current.image.sharpen({ sigma: 0.5 + step.sharpen / 25 });
-  if (step.grayscale) current.image = current.image.grayscale();
-  if (step.radius !== undefined) current = await roundCorners(await settle(current, context), step.radius);
+  if (step.bl) current = await apply(current, blurOp, { sigma: Math.max(0.3, step.bl / 2) }, context);
+  // ImageKit's e-sharpen-N as the sharpen tool with libvips' default amount.
+  if (step.sharpen) current = await apply(current, sharpenOp, { sigma: 0.5 + step.sharpen / 25, amount: 2 }, context);
+  if (step.grayscale) current = await apply(current, grayscaleOp, {}, context);
+  if (step.radius !== undefined) current = await apply(current, roundCornersOp, { radius: step.radius }, context);
   if (step.border) {
-    if (step.radius !== undefined) current = await settle(current, context);
     const { width, color } = step.border;
-    const size = { width: current.size.width + 2 * width, height: current.size.height + 2 * width };
-    assertOutputSize(size, context.limits.maxOutputPixels);
-    current = { image: current.image.extend({ top: width, bottom: width, left: width, right: width, background: color }), size };
+    known = await sized(current, context);
+    assertOutputSize({ width: known.size.width + 2 * width, height: known.size.height + 2 * width }, context.limits.maxOutputPixels);
+    current = await apply(known, borderOp, { width, colour: colourText(color) }, context);
   }
   return current;
 }
 
-/**
- * Rotation then flip. sharp always flips before rotating; for one mirror axis that equals
- * rotating the other way first (a reflection turns a rotation into its inverse).
- */
-function orient(image: Sharp, step: BasicStep): Sharp {
-  const flop = step.fl === "h" || step.fl === "h_v";
-  const flip = step.fl === "v" || step.fl === "h_v";
-  let result = image;
-  if (step.rt === "auto") result = result.autoOrient();
-  else if (step.rt) result = result.rotate(flop !== flip ? (360 - step.rt) % 360 : step.rt, { background: step.bg ?? transparent });
-  if (flop) result = result.flop();
-  if (flip) result = result.flip();
-  return result;
-}
-
-async function applyPlan(start: Current, plan: ResizePlan, step: BasicStep, context: StepContext): Promise<Current> {
-  const padColour = step.bg ?? white;
+async function applyPlan(start: Sized, plan: ResizePlan, step: BasicStep, context: StepContext): Promise<Working> {
+  const padColour = colourText(step.bg ?? white);
   switch (plan.kind) {
     case "none":
       return start;
     case "scale":
-      return { image: start.image.resize({ width: plan.width, height: plan.height, fit: "fill" }), size: plan };
-    case "pad":
-      return {
-        image: start.image.resize({ width: plan.width, height: plan.height, fit: "contain", position: gravity[plan.position], background: padColour }),
-        size: plan,
-      };
+      return apply(start, resizeOp, { width: plan.width, height: plan.height, fit: "fill", position: "centre", background: padColour }, context);
+    case "pad": {
+      const position = gravity[plan.position];
+      return apply(start, resizeOp, { width: plan.width, height: plan.height, fit: "contain", position, background: padColour }, context);
+    }
     case "cover": {
       const size = { width: plan.width, height: plan.height };
-      if (plan.focus !== "face" && plan.focus !== "auto") {
-        return { image: start.image.resize({ ...size, fit: "cover", position: gravity[plan.focus] }), size };
-      }
-      if (plan.focus === "auto") return { image: start.image.resize({ ...size, fit: "cover", position: "attention" }), size };
-      const settled = await settle(start, context);
+      const cover = (current: Working, position: z.output<typeof resizeOp.options>["position"]) =>
+        apply(current, resizeOp, { ...size, fit: "cover", position, background: padColour }, context);
+      if (plan.focus !== "face" && plan.focus !== "auto") return cover(start, gravity[plan.focus]);
+      if (plan.focus === "auto") return cover(start, "attention");
+      const settled = await settleWithin(start, context);
       const point = await findFace(settled, context);
-      if (!point) return { image: settled.image.resize({ ...size, fit: "cover", position: "attention" }), size };
+      if (!point) return cover(settled, "attention");
       // Scale to cover, then cut the window around the face.
       const scale = Math.max(size.width / settled.size.width, size.height / settled.size.height);
       const covered = {
@@ -179,16 +202,17 @@ async function applyPlan(start: Current, plan: ResizePlan, step: BasicStep, cont
         height: Math.max(size.height, Math.round(settled.size.height * scale)),
       };
       const { left, top } = windowAround({ x: point.x * scale, y: point.y * scale }, covered, size);
-      return { image: settled.image.resize({ ...covered, fit: "fill" }).extract({ left, top, ...size }), size };
+      const scaled = await apply(settled, resizeOp, { ...covered, fit: "fill", position: "centre", background: padColour }, context);
+      return apply(scaled, cropOp, { x: left, y: top, ...size }, context);
     }
     case "extract":
       return extractRegion(start, plan, context, padColour);
   }
 }
 
-async function extractRegion(start: Current, plan: Extract<ResizePlan, { kind: "extract" }>, context: StepContext, padColour: Rgba): Promise<Current> {
+async function extractRegion(start: Sized, plan: Extract<ResizePlan, { kind: "extract" }>, context: StepContext, padColour: string): Promise<Working> {
   const { region, focus } = plan;
-  let current = start;
+  let current: Sized = start;
   let offset: { left: number; top: number };
   if (plan.x !== undefined || plan.y !== undefined) {
     const centred = offsetFor("center", current.size, region);
@@ -197,52 +221,27 @@ async function extractRegion(start: Current, plan: Extract<ResizePlan, { kind: "
       top: plan.y === undefined ? centred.top : Math.min(plan.y, current.size.height - region.height),
     };
   } else if (focus === "auto" || focus === "face") {
-    const settled = await settle(current, context);
+    const settled = await settleWithin(current, context);
     const point: Point = (focus === "face" ? await findFace(settled, context) : undefined) ?? (await attentionPoint(settled.raw));
     offset = windowAround(point, settled.size, region);
     current = settled;
   } else {
     offset = offsetFor(focus, current.size, region);
   }
-  let image = current.image.extract({ ...offset, ...region });
-  if (plan.pad && (plan.width > region.width || plan.height > region.height)) {
-    const at = offsetFor("center", plan, region);
-    image = image.extend({
-      left: at.left,
-      top: at.top,
-      right: plan.width - region.width - at.left,
-      bottom: plan.height - region.height - at.top,
-      background: padColour,
-    });
-  }
-  return { image, size: { width: plan.width, height: plan.height } };
+  const cut = await apply(current, cropOp, { x: offset.left, y: offset.top, ...region }, context);
+  if (!plan.pad || (plan.width <= region.width && plan.height <= region.height)) return cut;
+  const at = offsetFor("center", plan, region);
+  const margins = { left: at.left, top: at.top, right: plan.width - region.width - at.left, bottom: plan.height - region.height - at.top };
+  return apply(cut, padOp, { ...margins, colour: padColour }, context);
 }
 
-async function findFace(settled: Current & { raw: RawImage }, context: StepContext): Promise<Point | undefined> {
+async function findFace(settled: Settled, context: StepContext): Promise<Point | undefined> {
   const point = await facePoint(settled.raw, context.locateFaces);
   context.focus = point ? "face" : "attention";
   return point;
 }
 
-/** Corners made transparent with an anti-aliased rounded-rectangle mask; `max` gives a circle or pill. */
-async function roundCorners(current: Current, radius: number | "max"): Promise<Current> {
-  const { width, height } = current.size;
-  const r = Math.min(radius === "max" ? Infinity : radius, Math.min(width, height) / 2);
-  const mask = Buffer.from(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
-      `<rect x="0" y="0" width="${width}" height="${height}" rx="${r}" ry="${r}" fill="#fff"/></svg>`,
-  );
-  return { image: current.image.ensureAlpha().composite([{ input: mask, blend: "dest-in" }]), size: current.size };
-}
-
 /** Whether a step can make transparent pixels (which JPEG must flatten). */
 export function makesAlpha(step: BasicStep): boolean {
   return step.radius !== undefined || typeof step.rt === "number" || (step.bg?.alpha ?? 1) < 1 || (step.border?.color.alpha ?? 1) < 1;
-}
-
-/** Runs the pipeline so far into raw pixels; the next operations start from a known size. */
-async function settle(current: Current, context: StepContext): Promise<Current & { raw: RawImage }> {
-  const { data, info } = await withTimeout(current.image.raw(), context).toBuffer({ resolveWithObject: true });
-  const raw: RawImage = { data, info: { width: info.width, height: info.height, channels: info.channels } };
-  return { image: fromRaw(raw), size: { width: info.width, height: info.height }, raw };
 }

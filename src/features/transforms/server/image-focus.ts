@@ -1,18 +1,13 @@
 import "server-only";
-import type { Sharp } from "sharp";
-import { sharp } from "@/engine/sharp";
+import { fromRaw, type RawImage } from "@/engine/image-ops";
 import type { Size } from "./plan-resize";
 
+export { fromRaw, type RawImage } from "@/engine/image-ops";
 export type Point = { x: number; y: number };
-export type RawImage = { data: Buffer; info: { width: number; height: number; channels: 1 | 2 | 3 | 4 } };
 export type FaceBox = { x: number; y: number; width: number; height: number };
 
 /** Finds faces in a decoded image; the largest one becomes the focus of fo-face. */
 export type FaceLocator = (image: RawImage) => Promise<FaceBox[]>;
-
-export function fromRaw(raw: RawImage): Sharp {
-  return sharp(raw.data, { raw: raw.info });
-}
 
 /**
  * The most interesting point of an image by libvips' attention strategy (skin, saturation,
