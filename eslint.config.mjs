@@ -30,7 +30,8 @@ const clientSideZones = [
   {
     target: ["./src/components", "./src/app", featureSharedFiles],
     from: featureServerCode,
-    message: "features/*/server and features/*/*api.ts are server code: share types through a feature's top-level file.",
+    message:
+      "features/*/server and features/*/*api.ts are server code: share types through a feature's top-level file.",
   },
 ];
 
@@ -45,16 +46,10 @@ const stripeSdk = {
   message: "The Stripe SDK is imported only by src/features/billing/server/stripe-client.ts (ADR 0009).",
 };
 // The environment is parsed once, in src/server/env.ts (DESIGN rule 5).
-const processEnvImport = {
-  name: "node:process",
-  importNames: ["env"],
-  message: "Read settings from getEnv() (src/server/env.ts), never from process.env.",
-};
+const envMessage = "Read settings from getEnv() (src/server/env.ts), never from process.env.";
+const processEnvImport = { name: "node:process", importNames: ["env"], message: envMessage };
 const processEnvImportBare = { ...processEnvImport, name: "process" };
-const restrictImports = (...patterns) => [
-  "error",
-  { paths: [processEnvImport, processEnvImportBare], patterns },
-];
+const restrictImports = (...patterns) => ["error", { paths: [processEnvImport, processEnvImportBare], patterns }];
 
 export default defineConfig([
   ...nextVitals,
@@ -76,10 +71,7 @@ export default defineConfig([
     ignores: ["tests/**"],
     rules: {
       "no-restricted-imports": restrictImports(aiVendorSdks, stripeSdk),
-      "no-restricted-properties": [
-        "error",
-        { object: "process", property: "env", message: "Read settings from getEnv() (src/server/env.ts), never from process.env." },
-      ],
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: envMessage }],
     },
   },
   { files: ["src/engine/providers/**"], rules: { "no-restricted-imports": restrictImports(stripeSdk) } },
