@@ -80,9 +80,26 @@ export default defineConfig([
     rules: { "no-restricted-imports": restrictImports(aiVendorSdks) },
   },
   {
+    // Server code marks itself, so that a client component reaching it fails `next build`. The
+    // schema stays unmarked: drizzle-kit loads it without our resolve hook (ADR 0011). Type-only
+    // files need no mark: their imports are erased.
+    files: ["src/server/**/*.ts", "src/features/*/server/**/*.ts", "src/bootstrap/**/*.ts"],
+    ignores: ["**/*.test.ts", "**/*.d.ts", "**/types.ts", "src/server/db/schema/**"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "Program:not(:has(ImportDeclaration[source.value='server-only']))",
+          message: 'Server code starts with import "server-only" (ADR 0011).',
+        },
+      ],
+    },
+  },
+  {
     // Who may read process.env: the one parser, and launchers that hand the environment to a child
-    // process (npm start, benchmarks; tests are ignored above and set up their own processes).
-    files: ["src/server/env.ts", "scripts/start.mjs", "bench/**"],
+    // process (npm start, benchmarks; tests are ignored above and set up their own processes), and
+    // the browser-test runner's config (CI flag, Chromium path).
+    files: ["src/server/env.ts", "scripts/start.mjs", "bench/**", "playwright.config.ts"],
     rules: { "no-restricted-properties": "off" },
   },
   globalIgnores([

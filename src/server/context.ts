@@ -1,3 +1,4 @@
+import "server-only";
 import type { CpuQueue } from "./cpu-queue";
 import type { Db, DbOrTx } from "./db/types";
 import type { Env } from "./env";

@@ -1,4 +1,5 @@
 /** Typed, expected errors. Mapped to HTTP status in one place (statusOf) and translated by code. */
+import "server-only";
 export const errorStatus = {
   bad_request: 400,
   validation_failed: 400,

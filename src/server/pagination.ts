@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq, lt, or, type AnyColumn, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { AppError } from "./errors";

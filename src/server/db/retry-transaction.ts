@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db, Tx } from "./types";
 
 /** deadlock_detected and serialization_failure: Postgres rolled the transaction back, a rerun may pass. */

@@ -1,3 +1,4 @@
+import "server-only";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { registerAdminRoutes } from "@/features/admin/api";
 import { registerAssetRoutes } from "@/features/assets/api";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { MiddlewareHandler } from "hono";
 import { AppError } from "../errors";
 import type { ApiEnv } from "./types";

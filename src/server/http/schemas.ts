@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "@hono/zod-openapi";
 
 /** Shared OpenAPI schemas for answers. */

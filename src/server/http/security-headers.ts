@@ -1,4 +1,5 @@
 /** Headers every answer carries, pages, API and images alike. */
+import "server-only";
 export function baseSecurityHeaders(options: { https: boolean }): [string, string][] {
   const headers: [string, string][] = [
     ["X-Content-Type-Options", "nosniff"],
