@@ -3,22 +3,26 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
+import { createCore } from "@/bootstrap/create-core";
+import { createWebApp } from "@/bootstrap/create-web-app";
+import { startWorkers } from "@/bootstrap/start-workers";
 import { ConfigError, getEnv } from "@/server/env";
 import { DataFolderInUseError } from "@/server/db/data-folder-lock";
 import { createNodeServer } from "@/server/http/node-server";
 import { logger } from "@/server/logger";
-import { createRuntime } from "@/server/runtime";
 
 const dev = process.argv.includes("--dev");
 
 async function main() {
   const env = getEnv();
-  const rt = await createRuntime(env, { runWorker: env.RUN_WORKER_IN_WEB });
+  const core = await createCore(env);
+  const app = createWebApp(core);
+  if (env.RUN_WORKER_IN_WEB) await startWorkers(core);
   const pages = next({ dev, dir: path.dirname(fileURLToPath(import.meta.url)), hostname: env.HOST, port: env.PORT });
   await pages.prepare();
   const handlePage = pages.getRequestHandler();
   const server = createNodeServer({
-    fetch: (request, bindings) => rt.app.fetch(request, bindings),
+    fetch: (request, bindings) => app.fetch(request, bindings),
     pages: (req, res) => handlePage(req, res),
     https: env.APP_URL.startsWith("https:"),
     dev,
@@ -40,7 +44,7 @@ async function main() {
       logger.info({ signal }, "stopping");
       server.close();
       server.closeIdleConnections();
-      void Promise.allSettled([rt.close(), pages.close()]).then(() => process.exit(0));
+      void Promise.allSettled([core.close(), pages.close()]).then(() => process.exit(0));
     });
   }
 }

@@ -4,6 +4,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { submitJob } from "@/features/jobs/server/submit-job";
 import type { Ctx } from "@/server/context";
+import type { QueueSender } from "@/server/queue/registry";
 import { accountIdOf, moneyState } from "../support/accounts";
 import { databaseKind } from "../support/database";
 import { jsonBody, signUpAndIn, uploadBody, type TestUser } from "../support/client";
@@ -117,14 +118,17 @@ describe("accepting jobs: one transaction, exactly the credits there are", () =>
     };
     const before = (await moneyState(server.rt.db, accountId)).queueRows;
     // The queue write succeeds, then the transaction fails afterwards: everything must roll back.
-    const failingBoss = Object.create(server.rt.boss) as typeof server.rt.boss;
-    failingBoss.send = (async (...args: Parameters<typeof server.rt.boss.send>) => {
-      await (server.rt.boss.send as (...a: unknown[]) => Promise<unknown>)(...args);
-      throw new Error("database went away after enqueue");
-    }) as unknown as typeof server.rt.boss.send;
+    const { queue } = server.rt.services;
+    const failingQueue: QueueSender = {
+      async send(definition, payload, options) {
+        await queue.send(definition, payload, options);
+        throw new Error("database went away after enqueue");
+      },
+    };
+    const failingCtx: Ctx = { ...ctx, services: { ...ctx.services, queue: failingQueue } };
 
     await expect(
-      submitJob({ ctx: { ...ctx, db: server.rt.db }, env: server.rt.env, boss: failingBoss, input: { generator: "resize", inputs: { image, width: 20 } } }),
+      submitJob({ ctx: failingCtx, input: { generator: "resize", inputs: { image, width: 20 } } }),
     ).rejects.toThrow("database went away");
 
     const state = await moneyState(server.rt.db, accountId);

@@ -4,6 +4,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postLedgerEntry } from "@/features/credits/server/ledger";
 import { runJob } from "@/features/jobs/server/run-job";
+import { systemCtx } from "@/server/context";
 import { assets, billingSubscriptions, jobs } from "@/server/db/schema";
 import { accountIdOf, moneyState } from "../support/accounts";
 import { jsonBody, signUpAndIn, uploadBody, type TestUser } from "../support/client";
@@ -74,8 +75,8 @@ describe("plan limits: what the pricing page promises is what a job gets", () =>
     const image = await upload(user, 5640, 3172);
     const accepted = await submit(user, "grayscale", { image });
     expect(accepted.status).toBe(202);
-    const deps = { db: server.rt.db, env: server.rt.env, storage: server.rt.storage, events: server.rt.jobEvents, log: () => undefined };
-    await runJob(deps, accepted.body.job!.id, { retryCount: 0, retryLimit: 2 });
+    const ctx = systemCtx(server.rt.services, "test");
+    await runJob({ ctx, input: { jobId: accepted.body.job!.id, attempt: { retryCount: 0, retryLimit: 2 } } });
 
     const [job] = await server.rt.db.select().from(jobs).where(eq(jobs.id, accepted.body.job!.id));
     expect(job?.status).toBe("succeeded");
@@ -159,8 +160,8 @@ describe("plan limits: what the pricing page promises is what a job gets", () =>
     expect(before.held).toBe(2);
 
     await server.rt.db.update(billingSubscriptions).set({ status: "canceled" }).where(eq(billingSubscriptions.id, subscriptionId));
-    const deps = { db: server.rt.db, env: server.rt.env, storage: server.rt.storage, events: server.rt.jobEvents, log: () => undefined };
-    await runJob(deps, accepted.body.job!.id, { retryCount: 0, retryLimit: 2 });
+    const ctx = systemCtx(server.rt.services, "test");
+    await runJob({ ctx, input: { jobId: accepted.body.job!.id, attempt: { retryCount: 0, retryLimit: 2 } } });
 
     const [job] = await server.rt.db.select().from(jobs).where(eq(jobs.id, accepted.body.job!.id));
     expect(job).toMatchObject({ status: "failed", error: { code: "plan_limit_exceeded", params: { limit: "maxSide", subject: "output" } } });

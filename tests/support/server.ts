@@ -3,12 +3,16 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseEnv } from "@/server/env";
-import { createRuntime, type Runtime } from "@/server/runtime";
+import { createCore } from "@/bootstrap/create-core";
+import { createWebApp } from "@/bootstrap/create-web-app";
+import { startWorkers } from "@/bootstrap/start-workers";
+import type { Core } from "@/features/core";
 import { createNodeServer } from "@/server/http/node-server";
-import { createPostgresDatabase, testDatabaseUrl } from "./database";
+import { createPostgresDatabase, seedPgliteFolder, testDatabaseUrl } from "./database";
 
 export type TestServer = {
-  rt: Runtime;
+  /** The process core the server runs on (named rt since it was the runtime). */
+  rt: Core;
   baseUrl: string;
   dataDir: string;
   databaseUrl: string | undefined;
@@ -16,7 +20,7 @@ export type TestServer = {
 };
 
 /**
- * A real runtime (database, queue, storage, auth) behind a real HTTP server on loopback. PGlite in
+ * A real core (database, queue, storage, auth) behind a real HTTP server on loopback. PGlite in
  * a temp folder, or a fresh database on the Postgres server when TEST_DATABASE_URL is set.
  */
 export async function startTestServer(
@@ -25,6 +29,7 @@ export async function startTestServer(
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "pixelwerk-test-"));
   const pgDatabase = !options.databaseUrl && testDatabaseUrl ? await createPostgresDatabase() : undefined;
   const databaseUrl = options.databaseUrl ?? pgDatabase?.url;
+  if (!databaseUrl) seedPgliteFolder(path.join(dataDir, "db"));
 
   let handler: (request: Request, env: unknown) => Response | Promise<Response> = () =>
     new Response("starting", { status: 503 });
@@ -51,8 +56,10 @@ export async function startTestServer(
     JOB_RETRY_DELAY_SECONDS: "1",
     ...options.env,
   });
-  const rt = await createRuntime(env, { runWorker: options.runWorker ?? true });
-  handler = (request, bindings) => rt.app.fetch(request, bindings);
+  const rt = await createCore(env);
+  const app = createWebApp(rt);
+  if (options.runWorker ?? true) await startWorkers(rt);
+  handler = (request, bindings) => app.fetch(request, bindings);
   return {
     rt,
     baseUrl,

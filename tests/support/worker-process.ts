@@ -3,21 +3,23 @@
 import { eq } from "drizzle-orm";
 import { jobs } from "@/server/db/schema";
 import { parseEnv } from "@/server/env";
-import { createRuntime } from "@/server/runtime";
+import { createCore } from "@/bootstrap/create-core";
+import { startWorkers } from "@/bootstrap/start-workers";
 import { registerTestGenerators } from "./test-generators";
 
 registerTestGenerators({ slowMs: Number(process.env.SLOW_MS ?? 0), startedMarker: process.env.STARTED_MARKER });
 const env = parseEnv({ ...process.env, APP_SECRET: "test-secret-test-secret-test-secret-0123", LOG_LEVEL: "warn" });
-const rt = await createRuntime(env, { runWorker: true });
+const core = await createCore(env);
+await startWorkers(core);
 process.stdout.write("worker ready\n");
 
 const watched = process.env.EXIT_WHEN_JOB_ENDS;
 if (watched) {
   const timer = setInterval(async () => {
-    const [job] = await rt.db.select({ status: jobs.status }).from(jobs).where(eq(jobs.id, watched));
+    const [job] = await core.db.select({ status: jobs.status }).from(jobs).where(eq(jobs.id, watched));
     if (job && ["succeeded", "failed", "canceled"].includes(job.status)) {
       clearInterval(timer);
-      await rt.close();
+      await core.close();
       process.exit(0);
     }
   }, 200);

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiApp } from "@/server/http/api-v1";
 import { requireCtx } from "@/server/http/require-ctx";
 import { errorResponses, ErrorSchema, PageQuery } from "@/server/http/schemas";
-import type { Runtime } from "@/server/runtime";
+import type { Core } from "@/features/core";
 import { listAdminJobs, summarizeCosts } from "./server/job-costs";
 import { listOutboxMessages } from "./server/outbox";
 
@@ -53,7 +53,7 @@ const CostSummarySchema = z
 
 const forbidden = { 403: { description: "forbidden: not an admin", content: { "application/json": { schema: ErrorSchema } } } };
 
-export function registerAdminRoutes(api: ApiApp, _rt: Runtime) {
+export function registerAdminRoutes(api: ApiApp, _rt: Core) {
   api.openapi(
     createRoute({
       method: "get",

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiApp } from "@/server/http/api-v1";
 import { requireCtx } from "@/server/http/require-ctx";
 import { errorResponses } from "@/server/http/schemas";
-import type { Runtime } from "@/server/runtime";
+import type { Core } from "@/features/core";
 import { enabledSocialProviders } from "./server/auth";
 import { getMe } from "./server/me";
 
@@ -13,7 +13,7 @@ const MeSchema = z
   })
   .openapi("Me");
 
-export function registerAuthRoutes(api: ApiApp, rt: Runtime) {
+export function registerAuthRoutes(api: ApiApp, rt: Core) {
   api.openapi(
     createRoute({
       method: "get",

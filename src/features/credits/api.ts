@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiApp } from "@/server/http/api-v1";
 import { requireCtx } from "@/server/http/require-ctx";
 import { errorResponses, IdParam, PageQuery } from "@/server/http/schemas";
-import type { Runtime } from "@/server/runtime";
+import type { Core } from "@/features/core";
 import { ledgerKinds } from "@/server/db/schema";
 import { getLedgerEntry, listLedgerEntries } from "./server/statement";
 
@@ -31,7 +31,7 @@ const view = (e: EntryRow) => ({
   createdAt: e.createdAt.toISOString(),
 });
 
-export function registerCreditRoutes(api: ApiApp, _rt: Runtime) {
+export function registerCreditRoutes(api: ApiApp, _rt: Core) {
   api.openapi(
     createRoute({
       method: "get",

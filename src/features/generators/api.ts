@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiApp } from "@/server/http/api-v1";
-import type { Runtime } from "@/server/runtime";
+import type { Core } from "@/features/core";
 import { loadProviderDirectory } from "@/features/providers/server/load-directory";
 import { systemCtx } from "@/server/context";
 import { listGenerators } from "./server/registry";
@@ -36,7 +36,7 @@ const GeneratorSchema = z
   })
   .openapi("Generator");
 
-export function registerGeneratorRoutes(api: ApiApp, rt: Runtime) {
+export function registerGeneratorRoutes(api: ApiApp, rt: Core) {
   api.openapi(
     createRoute({
       method: "get",

@@ -3,7 +3,7 @@ import { streamSSE } from "hono/streaming";
 import type { ApiApp } from "@/server/http/api-v1";
 import { requireCtx } from "@/server/http/require-ctx";
 import { errorResponses, IdParam } from "@/server/http/schemas";
-import type { Runtime } from "@/server/runtime";
+import type { Core } from "@/features/core";
 import { cancelJob } from "./server/cancel-job";
 import { getJob, listJobs, toJobView } from "./server/job-view";
 import { submitJobInput, submitJob } from "./server/submit-job";
@@ -33,7 +33,7 @@ const JobSchema = z
   .openapi("Job");
 const JobBody = { "application/json": { schema: z.object({ job: JobSchema }) } };
 
-export function registerJobRoutes(api: ApiApp, rt: Runtime) {
+export function registerJobRoutes(api: ApiApp, _core: Core) {
   api.openapi(
     createRoute({
       method: "post",
@@ -56,15 +56,13 @@ export function registerJobRoutes(api: ApiApp, rt: Runtime) {
     async (c) => {
       const ctx = requireCtx(c);
       const { job } = await submitJob({
-        ctx: { ...ctx, db: rt.db },
-        env: rt.env,
-        boss: rt.boss,
+        ctx,
         input: { ...c.req.valid("json"), idempotencyKey: c.req.valid("header")["idempotency-key"] },
       });
       const { wait } = c.req.valid("query");
-      const current = wait > 0 ? await waitForJobEnd({ ctx, events: rt.jobEvents, input: { id: job.id, seconds: wait } }) : job;
+      const current = wait > 0 ? await waitForJobEnd({ ctx, input: { id: job.id, seconds: wait } }) : job;
       const ended = current.status !== "queued" && current.status !== "running";
-      return c.json({ job: await toJobView(ctx, current, rt.env) }, ended ? 200 : 202);
+      return c.json({ job: await toJobView({ ctx, input: { job: current } }) }, ended ? 200 : 202);
     },
   );
 
@@ -79,7 +77,7 @@ export function registerJobRoutes(api: ApiApp, rt: Runtime) {
     async (c) => {
       const ctx = requireCtx(c);
       const rows = await listJobs({ ctx, input: c.req.valid("query") });
-      return c.json({ jobs: await Promise.all(rows.map((job) => toJobView(ctx, job, rt.env))) }, 200);
+      return c.json({ jobs: await Promise.all(rows.map((job) => toJobView({ ctx, input: { job } }))) }, 200);
     },
   );
 
@@ -94,7 +92,7 @@ export function registerJobRoutes(api: ApiApp, rt: Runtime) {
     async (c) => {
       const ctx = requireCtx(c);
       const job = await getJob({ ctx, input: c.req.valid("param") });
-      return c.json({ job: await toJobView(ctx, job, rt.env) }, 200);
+      return c.json({ job: await toJobView({ ctx, input: { job } }) }, 200);
     },
   );
 
@@ -112,8 +110,8 @@ export function registerJobRoutes(api: ApiApp, rt: Runtime) {
     }),
     async (c) => {
       const ctx = requireCtx(c);
-      const job = await cancelJob({ ctx: { ...ctx, db: rt.db }, events: rt.jobEvents, input: c.req.valid("param") });
-      return c.json({ job: await toJobView(ctx, job, rt.env) }, 200);
+      const job = await cancelJob({ ctx, input: c.req.valid("param") });
+      return c.json({ job: await toJobView({ ctx, input: { job } }) }, 200);
     },
   );
 
@@ -128,7 +126,7 @@ export function registerJobRoutes(api: ApiApp, rt: Runtime) {
     async (c) => {
       const ctx = requireCtx(c);
       const job = await getJob({ ctx, input: c.req.valid("param") });
-      return streamSSE(c, (stream) => streamJobEvents(stream, { ctx, jobId: job.id, events: rt.jobEvents, env: rt.env }));
+      return streamSSE(c, (stream) => streamJobEvents({ ctx, input: { stream, jobId: job.id } }));
     },
   );
 }

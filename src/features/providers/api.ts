@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiApp } from "@/server/http/api-v1";
 import { requireCtx } from "@/server/http/require-ctx";
 import { errorResponses, ErrorSchema } from "@/server/http/schemas";
-import type { Runtime } from "@/server/runtime";
+import type { Core } from "@/features/core";
 import { getPromptBlocklist, setPromptBlocklist } from "./server/blocklist-settings";
 import { getProviderOrder, setProviderOrder } from "./server/provider-order";
 import { listProviderSettings, testProviderConnection, updateProviderSettings } from "./server/provider-settings";
@@ -81,7 +81,7 @@ const BlocklistAnswer = z.object({
 const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 
 /** Admins: provider keys and switches, fallback order, prompt blocklist. Everyone else gets 403. */
-export function registerProviderRoutes(api: ApiApp, rt: Runtime) {
+export function registerProviderRoutes(api: ApiApp, rt: Core) {
   api.openapi(
     createRoute({
       method: "get",

@@ -4,9 +4,7 @@ import { resolveHold } from "@/features/credits/server/holds";
 import { requireAccountId, type Ctx } from "@/server/context";
 import { jobs } from "@/server/db/schema";
 import { retryTransaction } from "@/server/db/retry-transaction";
-import type { Db } from "@/server/db/types";
 import { AppError, notFound } from "@/server/errors";
-import type { JobEvents } from "./job-events";
 
 type JobRow = typeof jobs.$inferSelect;
 
@@ -14,17 +12,10 @@ type JobRow = typeof jobs.$inferSelect;
  * Cancels a queued or running job of the caller's account and gives its credits back, in one
  * transaction. A running attempt notices within seconds, aborts its provider call and stores nothing.
  */
-export async function cancelJob({
-  ctx,
-  events,
-  input,
-}: {
-  ctx: Ctx & { db: Db };
-  events: JobEvents;
-  input: { id: string };
-}): Promise<JobRow> {
+export async function cancelJob({ ctx, input }: { ctx: Ctx; input: { id: string } }): Promise<JobRow> {
   const accountId = requireAccountId(ctx);
-  const canceled = await retryTransaction(ctx.db, async (tx) => {
+  // Its own transaction on the root database, whatever ctx.db is.
+  const canceled = await retryTransaction(ctx.services.db, async (tx) => {
     const [row] = await tx
       .update(jobs)
       .set({ status: "canceled", finishedAt: new Date(), updatedAt: new Date() })
@@ -34,7 +25,7 @@ export async function cancelJob({
     return row;
   });
   if (canceled) {
-    events.notify(canceled.id);
+    ctx.services.events.notify(canceled.id);
     return canceled;
   }
   const [existing] = await ctx.db

@@ -3,12 +3,10 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import { toAssetView } from "@/features/assets/server/asset-view";
 import { requireAccountId, type Ctx } from "@/server/context";
 import { assets, jobs, type JobError } from "@/server/db/schema";
-import type { Env } from "@/server/env";
 import { notFound } from "@/server/errors";
 import { hasMessage, translate } from "@/server/i18n";
 
 type JobRow = typeof jobs.$inferSelect;
-type ViewEnv = Pick<Env, "APP_SECRET" | "SIGNED_URL_TTL_SECONDS">;
 
 export async function getJob({ ctx, input }: { ctx: Ctx; input: { id: string } }): Promise<JobRow> {
   const [row] = await ctx.db
@@ -29,7 +27,8 @@ export async function listJobs({ ctx, input }: { ctx: Ctx; input: { limit: numbe
 }
 
 /** The API shape of a job: outputs with signed URLs and the error in the caller's language. */
-export async function toJobView(ctx: Ctx, job: JobRow, env: ViewEnv) {
+export async function toJobView({ ctx, input }: { ctx: Ctx; input: { job: JobRow } }) {
+  const { job } = input;
   const outputs =
     job.status === "succeeded"
       ? await ctx.db.select().from(assets).where(eq(assets.jobId, job.id)).orderBy(asc(assets.outputIndex))
@@ -42,7 +41,7 @@ export async function toJobView(ctx: Ctx, job: JobRow, env: ViewEnv) {
     price: job.price,
     inputs: job.inputs,
     outputs: outputs.map((asset) => {
-      const view = toAssetView(asset, env);
+      const view = toAssetView(asset, ctx.services.env);
       return { assetId: asset.id, url: view.url, mime: asset.mime, width: asset.width, height: asset.height, bytes: asset.bytes };
     }),
     result: job.result ?? null,

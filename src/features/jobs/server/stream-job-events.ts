@@ -1,8 +1,6 @@
 import "server-only";
 import type { SSEStreamingApi } from "hono/streaming";
 import type { Ctx } from "@/server/context";
-import type { Env } from "@/server/env";
-import type { JobEvents } from "./job-events";
 import { getJob, toJobView } from "./job-view";
 
 const terminal = new Set(["succeeded", "failed", "canceled"]);
@@ -13,12 +11,16 @@ const HEARTBEAT_MS = 15_000;
  * Sends the job whenever it changes. Wakes on in-process notifications and polls the row too, so
  * changes made by workers in other processes arrive within a second. Ends after a terminal state.
  */
-export async function streamJobEvents(
-  stream: SSEStreamingApi,
-  options: { ctx: Ctx; jobId: string; events: JobEvents; env: Pick<Env, "APP_SECRET" | "SIGNED_URL_TTL_SECONDS"> },
-): Promise<void> {
+export async function streamJobEvents({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { stream: SSEStreamingApi; jobId: string };
+}): Promise<void> {
+  const { stream, jobId } = input;
   let wake: (() => void) | undefined;
-  const unsubscribe = options.events.subscribe(options.jobId, () => wake?.());
+  const unsubscribe = ctx.services.events.subscribe(jobId, () => wake?.());
   let closed = false;
   stream.onAbort(() => {
     closed = true;
@@ -28,11 +30,11 @@ export async function streamJobEvents(
   let lastBeat = Date.now();
   try {
     while (!closed) {
-      const job = await getJob({ ctx: options.ctx, input: { id: options.jobId } });
+      const job = await getJob({ ctx, input: { id: jobId } });
       const fingerprint = `${job.status}:${job.progress}`;
       if (fingerprint !== lastSent) {
         lastSent = fingerprint;
-        await stream.writeSSE({ event: "job", id: fingerprint, data: JSON.stringify(await toJobView(options.ctx, job, options.env)) });
+        await stream.writeSSE({ event: "job", id: fingerprint, data: JSON.stringify(await toJobView({ ctx, input: { job } })) });
       } else if (Date.now() - lastBeat > HEARTBEAT_MS) {
         await stream.write(": keep-alive\n\n");
         lastBeat = Date.now();

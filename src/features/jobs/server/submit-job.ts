@@ -1,7 +1,6 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
-import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { priceOf } from "@/catalog/price-of";
 import { assertJobSlotFree, assertWithinPlan, fitToPlan } from "@/features/billing/server/plan-limits";
@@ -14,14 +13,12 @@ import { findBlockedTerm, readPromptBlocklist } from "@/features/providers/serve
 import { findGenerator } from "@/features/generators/server/registry";
 import { requireAccountId, type Ctx } from "@/server/context";
 import { accounts, assets, jobs } from "@/server/db/schema";
-import { drizzleExecutor } from "@/server/db/raw";
 import { retryTransaction } from "@/server/db/retry-transaction";
-import type { Db, DbOrTx, Tx } from "@/server/db/types";
-import type { Env } from "@/server/env";
+import type { DbOrTx, Tx } from "@/server/db/types";
 import { AppError, notFound } from "@/server/errors";
-import { queues } from "@/server/queue/boss";
 import { isUniqueViolation, zodFieldErrors } from "@/server/validation";
 import { expectedOutputSize, type ImageSize } from "./expected-output-size";
+import { runJobQueue } from "./queues";
 
 export const submitJobInput = z.object({
   generator: z.string().min(1).max(100),
@@ -35,24 +32,15 @@ export type SubmitJobResult = { job: typeof jobs.$inferSelect; replayed: boolean
  * Accepts a job: validate, price, then ONE transaction that inserts the job, places the hold and
  * enqueues the run. Either all of it happens or none of it does.
  */
-export async function submitJob({
-  ctx,
-  env,
-  boss,
-  input,
-}: {
-  ctx: Ctx & { db: Db };
-  env: Env;
-  boss: PgBoss;
-  input: SubmitJobInput;
-}): Promise<SubmitJobResult> {
+export async function submitJob({ ctx, input }: { ctx: Ctx; input: SubmitJobInput }): Promise<SubmitJobResult> {
+  const { env, queue } = ctx.services;
   const accountId = requireAccountId(ctx);
   const generator = findGenerator(input.generator);
   if (!generator) throw new AppError("unknown_generator", { params: { generator: input.generator } });
 
   const parsed = generator.inputSchema.safeParse(input.inputs);
   if (!parsed.success) throw new AppError("validation_failed", { fields: zodFieldErrors(parsed.error, "inputs") });
-  const directory = await loadProviderDirectory({ env, db: ctx.db });
+  const directory = await loadProviderDirectory({ ctx });
   const inputs = withDefaultModel(generator, directory, parsed.data as Record<string, unknown>);
   const requestHash = hashRequest(generator.id, inputs);
 
@@ -61,7 +49,7 @@ export async function submitJob({
     if (replay) return { job: replay, replayed: true };
   }
   const sizes = await readOwnedAssetSizes(ctx, accountId, assetIdsOf(inputs, generator.assetInputs));
-  await assertPromptsAllowed(ctx, env, generator, inputs);
+  await assertPromptsAllowed(ctx, generator, inputs);
   assertProvidersConfigured(directory, generator, inputs);
   const imageId = generator.imageInput ? inputs[generator.imageInput] : undefined;
   const imageSize = typeof imageId === "string" ? sizes.get(imageId) : undefined;
@@ -74,7 +62,8 @@ export async function submitJob({
   const jobId = randomUUID();
   try {
     // Retried on a deadlock or serialization failure: no request ever sees one.
-    return await retryTransaction(ctx.db, async (tx): Promise<SubmitJobResult> => {
+    // Its own transaction on the root database, whatever ctx.db is.
+    return await retryTransaction(ctx.services.db, async (tx): Promise<SubmitJobResult> => {
       // The account row first, before anything else is read or written: concurrent submissions of
       // one account queue up here, so the key, the open jobs and the balance they see are current.
       // The worker and cancel lock a job row, then the account; this path never waits on a job row.
@@ -83,7 +72,7 @@ export async function submitJob({
         const replay = await findByIdempotencyKey(tx, accountId, input.idempotencyKey, requestHash);
         if (replay) return { job: replay, replayed: true };
       }
-      await assertJobSlotFree(tx, { accountId, plan });
+      await assertJobSlotFree({ ctx: { ...ctx, db: tx }, input: { accountId, plan } });
       await placeHold(tx, { accountId, jobId, amount: price, generator: generator.id });
       const [row] = await tx
         .insert(jobs)
@@ -99,15 +88,12 @@ export async function submitJob({
         })
         .returning();
       // pg-boss writes its row through our transaction: a rollback leaves no queued run behind.
-      await boss.send(
-        queues.runJob,
-        { jobId },
-        {
-          id: jobId,
-          db: drizzleExecutor(tx),
-          ...(generator.jobTimeoutSeconds ? { expireInSeconds: Math.max(generator.jobTimeoutSeconds, env.JOB_TIMEOUT_SECONDS) } : {}),
-        },
-      );
+      const timeout = generator.jobTimeoutSeconds;
+      await queue.send(runJobQueue, { jobId }, {
+        id: jobId,
+        db: tx,
+        ...(timeout ? { expireInSeconds: Math.max(timeout, env.JOB_TIMEOUT_SECONDS) } : {}),
+      });
       return { job: row!, replayed: false };
     });
   } catch (error) {
@@ -128,10 +114,10 @@ async function lockAccount(tx: Tx, accountId: string) {
 }
 
 /** The operator's blocklist runs before anything is held or sent to a provider. */
-async function assertPromptsAllowed(ctx: Ctx, env: Env, generator: GeneratorDefinition, inputs: Record<string, unknown>) {
+async function assertPromptsAllowed(ctx: Ctx, generator: GeneratorDefinition, inputs: Record<string, unknown>) {
   const texts = (generator.promptInputs ?? []).map((field) => inputs[field]).filter((v): v is string => typeof v === "string");
   if (texts.length === 0) return;
-  const terms = await readPromptBlocklist({ env, db: ctx.db });
+  const terms = await readPromptBlocklist({ ctx });
   for (const text of texts) {
     const term = findBlockedTerm(text, terms);
     if (term) throw new AppError("prompt_blocked", { params: { term } });
@@ -169,7 +155,7 @@ export function assetIdsOf(inputs: Record<string, unknown>, fields: string[]): s
  * Another account's asset is answered like a missing one: 404, nothing revealed. Returns the
  * pixel size of each (where known) for the plan's size limit.
  */
-async function readOwnedAssetSizes(ctx: Ctx & { db: Db }, accountId: string, assetIds: string[]): Promise<Map<string, ImageSize>> {
+async function readOwnedAssetSizes(ctx: Ctx, accountId: string, assetIds: string[]): Promise<Map<string, ImageSize>> {
   const sizes = new Map<string, ImageSize>();
   if (assetIds.length === 0) return sizes;
   const rows = await ctx.db

@@ -1,6 +1,5 @@
 import "server-only";
 import type { Ctx } from "@/server/context";
-import type { JobEvents } from "./job-events";
 import { getJob } from "./job-view";
 
 const terminal = new Set(["succeeded", "failed", "canceled"]);
@@ -9,10 +8,10 @@ const terminal = new Set(["succeeded", "failed", "canceled"]);
  * For `POST /jobs?wait=N`: waits up to N seconds for the job to end, so quick (sync) generators can
  * answer with the result in one round trip. Wakes on in-process events, polls for other workers.
  */
-export async function waitForJobEnd({ ctx, events, input }: { ctx: Ctx; events: JobEvents; input: { id: string; seconds: number } }) {
+export async function waitForJobEnd({ ctx, input }: { ctx: Ctx; input: { id: string; seconds: number } }) {
   const deadline = Date.now() + input.seconds * 1000;
   let wake: (() => void) | undefined;
-  const unsubscribe = events.subscribe(input.id, () => wake?.());
+  const unsubscribe = ctx.services.events.subscribe(input.id, () => wake?.());
   try {
     for (;;) {
       const job = await getJob({ ctx, input: { id: input.id } });

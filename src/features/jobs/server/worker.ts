@@ -1,31 +1,28 @@
 import "server-only";
-import type PgBoss from "pg-boss";
-import { startRetentionSweep } from "@/features/billing/server/retention";
-import { queues } from "@/server/queue/boss";
-import { failJob, runJob, type JobRunnerDeps } from "./run-job";
-
-type RunJobData = { jobId: string };
+import type { Ctx } from "@/server/context";
+import type { QueueRunner } from "@/server/queue/registry";
+import { runJobDeadQueue, runJobQueue } from "./queues";
+import { failJob, runJob } from "./run-job";
 
 /**
  * Starts the job consumers. `concurrency` parallel loops each take one run at a time; the
- * dead-letter consumer settles jobs whose last attempt died (process killed, timeout); the
- * retention sweep deletes assets past their plan's deadline, hourly.
+ * dead-letter consumer settles jobs whose last attempt died (process killed, timeout).
  */
-export async function startJobWorkers(
-  boss: PgBoss,
-  deps: JobRunnerDeps,
-  options: { concurrency: number; pollingIntervalSeconds: number },
-): Promise<void> {
-  const workOptions = { batchSize: 1, includeMetadata: true as const, pollingIntervalSeconds: options.pollingIntervalSeconds };
-  for (let i = 0; i < options.concurrency; i++) {
-    await boss.work<RunJobData>(queues.runJob, workOptions, async ([run]) => {
-      if (!run) return;
-      await runJob(deps, run.data.jobId, { retryCount: run.retryCount, retryLimit: run.retryLimit });
+export async function startJobWorkers({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { queues: QueueRunner; concurrency: number; pollingIntervalSeconds: number };
+}): Promise<void> {
+  const { queues, concurrency, pollingIntervalSeconds } = input;
+  for (let i = 0; i < concurrency; i++) {
+    await queues.work(runJobQueue, { pollingIntervalSeconds }, async ({ payload, retryCount, retryLimit }) => {
+      await runJob({ ctx, input: { jobId: payload.jobId, attempt: { retryCount, retryLimit } } });
     });
   }
-  await boss.work<RunJobData>(queues.runJobDead, workOptions, async ([run]) => {
-    if (!run) return;
-    await failJob(deps, run.data.jobId, { code: "job_timed_out", message: "the job's last attempt did not finish" });
+  await queues.work(runJobDeadQueue, { pollingIntervalSeconds }, async ({ payload }) => {
+    const error = { code: "job_timed_out", message: "the job's last attempt did not finish" };
+    await failJob({ ctx, input: { jobId: payload.jobId, error } });
   });
-  await startRetentionSweep(boss, deps, { pollingIntervalSeconds: options.pollingIntervalSeconds });
 }
