@@ -19,3 +19,10 @@ export const generators: GeneratorDefinition[] = [
   ...documentsGenerators,
   ...generativeGenerators,
 ];
+
+/** The price of a generator's default inputs, by id (tests and docs name prices this way). */
+export function generatorPrice(id: string): number {
+  const generator = generators.find((g) => g.id === id);
+  if (!generator) throw new Error(`no generator ${id}`);
+  return generator.price;
+}

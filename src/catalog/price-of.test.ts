@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { generators } from "./generators";
-import { modelPrices } from "./pricing";
+import { modelPrices } from "./generators/generative";
 import { priceOf } from "./price-of";
 
 const byId = (id: string) => generators.find((g) => g.id === id)!;

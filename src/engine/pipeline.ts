@@ -2,12 +2,14 @@ import { AppError } from "@/server/errors";
 import { sharp } from "./sharp";
 import { fetchRemote } from "@/server/http/safe-fetch";
 import type { Candidate, ProviderDirectory } from "./providers/directory";
+import { checkStepOptions } from "./providers/check-options";
 import { isProviderError, ProviderError } from "./providers/errors";
+import type { Capability } from "./providers/capabilities";
 import type { ToolContext } from "./providers/types";
 import type { ToolOutput } from "./tools/types";
 
 export type PipelineStep = {
-  capability: string;
+  capability: Capability;
   /** Providers to try first, in this order; the others serving the capability follow in the admin's order. */
   prefer?: string[];
   /** The input naming a model family (e.g. text-to-image's `model`): only providers offering it run. */
@@ -21,7 +23,7 @@ export type PipelineStep = {
 /** One call to one provider, kept for the admin's cost and margin view. */
 export type ProviderCall = {
   step: number;
-  capability: string;
+  capability: Capability;
   provider: string;
   model: string | null;
   outcome: "succeeded" | "failed";
@@ -128,6 +130,7 @@ async function runStep(
       const started = performance.now();
       let usage: { units?: number; costMicros?: number } = {};
       try {
+        checkStepOptions(candidate.provider, step.capability, options);
         const result = await withTimeout(step.timeoutSeconds ?? defaultStepTimeoutSeconds, input.signal, (signal) =>
           candidate.provider.capabilities[step.capability]!(image, options, {
             loadAsset: input.loadAsset,

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generatorPrices, starterCredits } from "@/catalog/pricing";
+import { generatorPrice } from "@/catalog/generators";
+import { starterCredits } from "@/catalog/pricing";
 import { goldenComposite } from "@/engine/tools/background/test-composite";
 import { accountIdOf, moneyState } from "../support/accounts";
 import { jsonBody, signUpAndIn, uploadBody, type TestUser } from "../support/client";
@@ -52,7 +53,7 @@ describe("background tools over HTTP", () => {
     ]);
     for (const [index, generator] of (["remove-background", "change-background", "product-photo"] as const).entries()) {
       expect(submitted[index]!.status).toBe(202);
-      expect(submitted[index]!.body.job.price).toBe(generatorPrices[generator]);
+      expect(submitted[index]!.body.job.price).toBe(generatorPrice(generator));
     }
     const [removed, changed, product] = await Promise.all(
       submitted.map((s) => waitForJob(owner, s.body.job.id, jobTimeoutMs)),
@@ -70,7 +71,7 @@ describe("background tools over HTTP", () => {
     const corner = await sharp(productBytes).extract({ left: 0, top: 0, width: 8, height: 8 }).raw().toBuffer();
     expect(Math.min(...corner)).toBeGreaterThanOrEqual(250);
 
-    const spent = generatorPrices["remove-background"] + generatorPrices["change-background"] + generatorPrices["product-photo"];
+    const spent = generatorPrice("remove-background") + generatorPrice("change-background") + generatorPrice("product-photo");
     const money = await moneyState(server.rt.db, await accountIdOf(owner));
     expect(money).toMatchObject({ balance: starterCredits - spent, held: 0, entriesSum: starterCredits - spent });
     expect(money.count("capture")).toBe(3);

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { modelPrices } from "@/catalog/pricing";
+import { modelPrices } from "@/catalog/generators/generative";
 import { providerCalls } from "@/server/db/schema";
 import { startOpenAIFake, fakeOpenAIKey, type OpenAIFake } from "../fakes/openai";
 import { accountIdOf, moneyState } from "../support/accounts";

@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import { asc, eq } from "drizzle-orm";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { generatorPrices, modelPrices, starterCredits } from "@/catalog/pricing";
+import { generatorPrice } from "@/catalog/generators";
+import { modelPrices } from "@/catalog/generators/generative";
+import { starterCredits } from "@/catalog/pricing";
 import { jobs, providerCalls } from "@/server/db/schema";
 import { startGeminiFake, type GeminiFake } from "../fakes/gemini";
 import { startOpenAIFake, type OpenAIFake } from "../fakes/openai";
@@ -112,7 +114,7 @@ describe("OpenAI and Gemini behind the jobs API", () => {
     expect(records.job).toMatchObject({ provider: "openai", model: "gpt-image-1", providerCostMicros: 42_000 });
     expect(records.calls.map((c) => [c.provider, c.outcome])).toEqual([["openai", "succeeded"]]);
     const money = await moneyState(server.rt.db, await accountIdOf(user));
-    expect(money).toMatchObject({ balance: starterCredits - generatorPrices.edit, held: 0 });
+    expect(money).toMatchObject({ balance: starterCredits - generatorPrice("edit"), held: 0 });
   });
 
   it("fails a safety-blocked edit with content_blocked, releases the hold and asks no other provider", async () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generatorPrices } from "@/catalog/pricing";
+import { generatorPrice } from "@/catalog/generators";
+import { promptedBackgroundPrice } from "@/catalog/generators/background";
 import { fakeOpenAIKey, startOpenAIFake, type OpenAIFake } from "../fakes/openai";
 import { accountIdOf, moneyState } from "../support/accounts";
 import { signUpAndIn, uploadBody, type TestUser } from "../support/client";
@@ -42,7 +43,7 @@ describe("generative steps in /i/ URLs run at the configured provider, charged o
     const after = await moneyState(server.rt.db, accountId);
     const newJobs = after.jobs.filter((job) => !before.jobs.some((old) => old.id === job.id));
     expect(newJobs.map((job) => [job.generator, job.status, job.provider])).toEqual([["edit", "succeeded", "openai"]]);
-    expect(after.balance).toBe(before.balance - generatorPrices.edit);
+    expect(after.balance).toBe(before.balance - generatorPrice("edit"));
   });
 
   it("e-changebg-prompt paints a new background and is priced as the AI background", async () => {
@@ -52,7 +53,7 @@ describe("generative steps in /i/ URLs run at the configured provider, charged o
     const after = await moneyState(server.rt.db, accountId);
     const job = after.jobs.find((j) => !before.jobs.some((old) => old.id === j.id))!;
     expect(job).toMatchObject({ generator: "change-background", status: "succeeded", provider: "openai", inputs: { prompt: "a snowy street" } });
-    expect(after.balance).toBe(before.balance - generatorPrices["change-background-prompt"]);
+    expect(after.balance).toBe(before.balance - promptedBackgroundPrice);
   });
 
   it("bg-genfill with cm-pad_resize grows the canvas to the asked shape and serves it at that size", async () => {

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { generatorPrices } from "@/catalog/pricing";
+import { generatorPrice } from "@/catalog/generators";
 import { registerProvider } from "@/engine/providers/registry";
 import { registerGenerator } from "@/features/generators/server/registry";
 import { derivedKey } from "@/features/transforms/server/derived-key";
@@ -28,7 +28,8 @@ function registerTestCutout() {
   registerProvider({
     id: "transform-test-tools",
     capabilities: {
-      "test-cutout": async (input) => {
+      // Real capability names (the list is closed); the generators below prefer these over the local tools.
+      "remove-background": async (input) => {
         cutout.calls += 1;
         const meta = await sharp(input!).metadata();
         const half = Buffer.from(
@@ -38,7 +39,7 @@ function registerTestCutout() {
         const data = await sharp(input!).ensureAlpha().composite([{ input: half, blend: "dest-in" }]).png().toBuffer();
         return { data, mime: "image/png", ext: "png", width: meta.width, height: meta.height };
       },
-      "test-broken": async () => {
+      retouch: async () => {
         broken.calls += 1;
         // An AppError is final at once (no queue retries), which keeps this test quick.
         throw new AppError("corrupt_image");
@@ -48,22 +49,20 @@ function registerTestCutout() {
   registerGenerator({
     id: "retouch",
     category: "magic-studio",
-    price: generatorPrices.retouch,
-    mode: "async",
+    price: generatorPrice("retouch"),
     inputSchema: z.strictObject({ image: z.uuid() }),
     imageInput: "image",
     assetInputs: ["image"],
-    steps: [{ capability: "test-broken", prefer: ["transform-test-tools"], options: (inputs) => inputs }],
+    steps: [{ capability: "retouch", prefer: ["transform-test-tools"], options: (inputs) => inputs }],
   });
   registerGenerator({
     id: "remove-background",
     category: "magic-studio",
-    price: generatorPrices["remove-background"],
-    mode: "async",
+    price: generatorPrice("remove-background"),
     inputSchema: z.strictObject({ image: z.uuid() }),
     imageInput: "image",
     assetInputs: ["image"],
-    steps: [{ capability: "test-cutout", prefer: ["transform-test-tools"], options: (inputs) => inputs }],
+    steps: [{ capability: "remove-background", prefer: ["transform-test-tools"], options: (inputs) => inputs }],
   });
 }
 
@@ -220,7 +219,7 @@ describe("URL transformations over HTTP (/i/)", () => {
     const newJobs = after.jobs.filter((job) => !before.jobs.some((old) => old.id === job.id));
     expect(newJobs.map((job) => [job.generator, job.status])).toEqual([["remove-background", "succeeded"]]);
     expect(after.count("capture") - before.count("capture")).toBe(1);
-    expect(after.balance).toBe(before.balance - generatorPrices["remove-background"]);
+    expect(after.balance).toBe(before.balance - generatorPrice("remove-background"));
     expect(cutout.calls).toBe(1);
     // The resized input the job ran on is a `derived` asset of the owner, not in the gallery.
     const derived = await a.json<{ assets: { id: string; width: number }[] }>("/api/v1/assets?kind=derived");

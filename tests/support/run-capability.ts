@@ -1,4 +1,5 @@
 import { runPipeline, type PipelineResult, type ProviderCall, type SavedTask } from "@/engine/pipeline";
+import type { Capability } from "@/engine/providers/capabilities";
 import { createDirectory } from "@/engine/providers/directory";
 import type { ProviderAdapter, ProviderConfig } from "@/engine/providers/types";
 
@@ -8,7 +9,7 @@ import type { ProviderAdapter, ProviderConfig } from "@/engine/providers/types";
  */
 export async function runCapability(options: {
   adapters: { adapter: ProviderAdapter; config: ProviderConfig; enabled?: boolean }[];
-  capability: string;
+  capability: Capability;
   image?: Buffer;
   stepOptions: Record<string, unknown>;
   /** Asset ids the runner may load (masks, references). */

@@ -14,11 +14,12 @@ export function registerTestGenerators(options: { slowMs?: number; startedMarker
   registerProvider({
     id: "test-tools",
     capabilities: {
-      "always-fail": async () => {
+      // Real capability names (the list is closed); generators below prefer these over the local tools.
+      grayscale: async () => {
         failingTool.calls += 1;
         throw new Error("this tool always fails");
       },
-      "slow-resize": async (input, opts) => {
+      resize: async (input, opts) => {
         if (!input) throw new Error("slow-resize needs an image");
         if (options.startedMarker) writeFileSync(options.startedMarker, String(process.pid));
         await new Promise((resolve) => setTimeout(resolve, options.slowMs ?? 0));
@@ -29,11 +30,10 @@ export function registerTestGenerators(options: { slowMs?: number; startedMarker
   const base = {
     category: "basics" as const,
     price: 1,
-    mode: "async" as const,
     inputSchema: z.object({ image: z.uuid(), width: z.number().int().optional() }),
     imageInput: "image",
     assetInputs: ["image"],
   };
-  registerGenerator({ ...base, id: "always-fails", steps: [{ capability: "always-fail", prefer: ["test-tools"], options: (i) => i }] });
-  registerGenerator({ ...base, id: "slow", steps: [{ capability: "slow-resize", prefer: ["test-tools"], options: (i) => i }] });
+  registerGenerator({ ...base, id: "always-fails", steps: [{ capability: "grayscale", prefer: ["test-tools"], options: (i) => i }] });
+  registerGenerator({ ...base, id: "slow", steps: [{ capability: "resize", prefer: ["test-tools"], options: (i) => i }] });
 }

@@ -6,7 +6,6 @@ import { backgroundQualities } from "@/engine/tools/background/model";
 import { productBackgrounds, productPhotoFormats, productPhotoPresetNames } from "@/engine/tools/background/product-photo";
 import { removeBackgroundOutputs } from "@/engine/tools/background/remove-background";
 import type { GeneratorDefinition } from "@/features/generators/types";
-import { generatorPrices } from "../pricing";
 
 const assetId = z.uuid({ message: "must be an asset id" });
 const hex = z.string().regex(hexColorPattern, { message: "must be a hex colour such as #ff8800" });
@@ -14,6 +13,8 @@ const quality = z.enum(backgroundQualities).default("standard");
 // The model runs at 1024² whatever the input: seconds on a small CPU. The limit covers a slow
 // machine with a busy queue, a 12 MP PNG to encode and the first run's model load.
 const modelSeconds = 180;
+/** change-background with a prompt: an AI provider paints the background. */
+export const promptedBackgroundPrice = 5;
 
 const changeBackgroundInputs = z
   .strictObject({
@@ -53,8 +54,7 @@ export const backgroundGenerators: GeneratorDefinition[] = [
   {
     id: "remove-background",
     category: "magic-studio",
-    price: generatorPrices["remove-background"],
-    mode: "async",
+    price: 2,
     inputSchema: z.strictObject({
       image: assetId,
       quality,
@@ -75,11 +75,10 @@ export const backgroundGenerators: GeneratorDefinition[] = [
   {
     id: "change-background",
     category: "magic-studio",
-    price: generatorPrices["change-background"],
-    mode: "async",
+    price: 3,
     pricing: {
-      base: generatorPrices["change-background"],
-      whenSet: { field: "prompt", price: generatorPrices["change-background-prompt"] },
+      base: 3,
+      whenSet: { field: "prompt", price: promptedBackgroundPrice },
     },
     inputSchema: changeBackgroundInputs,
     imageInput: "image",
@@ -108,8 +107,7 @@ export const backgroundGenerators: GeneratorDefinition[] = [
   {
     id: "drop-shadow",
     category: "magic-studio",
-    price: generatorPrices["drop-shadow"],
-    mode: "async",
+    price: 1,
     // ImageKit's e-dropshadow: az, el, st.
     inputSchema: z.strictObject({
       image: assetId,
@@ -132,8 +130,7 @@ export const backgroundGenerators: GeneratorDefinition[] = [
   {
     id: "product-photo",
     category: "generators",
-    price: generatorPrices["product-photo"],
-    mode: "async",
+    price: 4,
     inputSchema: z.strictObject({
       image: assetId,
       preset: z.enum(productPhotoPresetNames).default("marketplace"),

@@ -2,21 +2,20 @@ import { z } from "zod";
 import { colourPattern } from "@/engine/tools/adjust/colour";
 import { flipDirections } from "@/engine/tools/adjust/geometry";
 import { outputFormats, resizeFits } from "@/engine/tools/resize";
+import type { LocalOnlyCapability } from "@/engine/providers/capabilities";
 import type { GeneratorDefinition } from "@/features/generators/types";
-import { generatorPrices } from "../pricing";
 
 const assetId = z.uuid({ message: "must be an asset id" });
 const side = z.number().int().min(1).max(8000);
 const colour = z.string().regex(colourPattern, { message: "must be a colour such as #ff8800, #ff880080 or transparent" });
 const quality = z.number().int().min(1).max(100);
 
-/** A one-step edit of one image, run right away (sync) by the local tool of the same name. */
-function basic(id: keyof typeof generatorPrices, shape: z.ZodRawShape): GeneratorDefinition {
+/** A one-step edit of one image, quick enough to wait for, by the local tool of the same name. */
+function basic(id: LocalOnlyCapability, shape: z.ZodRawShape, price = 1): GeneratorDefinition {
   return {
     id,
     category: "basics",
-    price: generatorPrices[id],
-    mode: "sync",
+    price,
     inputSchema: z.strictObject({ image: assetId, ...shape }),
     imageInput: "image",
     assetInputs: ["image"],
@@ -29,8 +28,7 @@ export const basicGenerators: GeneratorDefinition[] = [
   {
     id: "resize",
     category: "basics",
-    price: generatorPrices.resize,
-    mode: "sync",
+    price: 1,
     // Without width and height it only converts format or quality.
     inputSchema: z.strictObject({
       image: assetId,

@@ -5,7 +5,6 @@ import { isSaneAspect, parseAspect } from "@/engine/tools/crop/geometry";
 import { cropFocuses } from "@/engine/tools/crop/smart-crop";
 import { maxOutputSide, upscaleMethods, upscaleScales } from "@/engine/tools/upscale/upscale";
 import type { GeneratorDefinition } from "@/features/generators/types";
-import { generatorPrices } from "../pricing";
 
 const assetId = z.uuid({ message: "must be an asset id" });
 const side = z.number().int().min(1).max(maxOutputSide);
@@ -31,8 +30,7 @@ export const cropGenerators: GeneratorDefinition[] = [
   {
     id: "smart-crop",
     category: "magic-studio",
-    price: generatorPrices["smart-crop"],
-    mode: "async",
+    price: 1,
     inputSchema: smartCropInputs,
     imageInput: "image",
     assetInputs: ["image"],
@@ -48,8 +46,7 @@ export const cropGenerators: GeneratorDefinition[] = [
   {
     id: "upscale",
     category: "magic-studio",
-    price: generatorPrices.upscale,
-    mode: "async",
+    price: 2,
     inputSchema: z.strictObject({
       image: assetId,
       scale: z.literal(upscaleScales).default(2),
@@ -63,8 +60,7 @@ export const cropGenerators: GeneratorDefinition[] = [
   {
     id: "headshot",
     category: "generators",
-    price: generatorPrices.headshot,
-    mode: "async",
+    price: 4,
     inputSchema: z.strictObject({
       image: assetId,
       size: z.enum(headshotSizeNames).default("profile"),

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { calendarFormats, calendarLocales } from "@/engine/tools/documents/calendar-layout";
 import type { GeneratorDefinition } from "@/features/generators/types";
-import { generatorPrices } from "../pricing";
 
 const assetId = z.uuid({ message: "must be an asset id" });
 
@@ -10,8 +9,7 @@ export const documentsGenerators: GeneratorDefinition[] = [
   {
     id: "calendar",
     category: "generators",
-    price: generatorPrices.calendar,
-    mode: "async",
+    price: 5,
     inputSchema: z.strictObject({
       // In page order: the first image goes with firstMonth. The same image may appear twice.
       images: z.array(assetId).length(12, { message: "must be exactly 12 images, one per month" }),

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import type { GeneratorDefinition } from "@/features/generators/types";
-import { generatorPrices } from "../pricing";
 
 const assetId = z.uuid({ message: "must be an asset id" });
 const strength = z.number().int().min(0).max(100).default(50);
@@ -10,8 +9,7 @@ export const enhanceGenerators: GeneratorDefinition[] = [
   {
     id: "retouch",
     category: "magic-studio",
-    price: generatorPrices.retouch,
-    mode: "async",
+    price: 2,
     inputSchema: z.strictObject({ image: assetId, strength }),
     imageInput: "image",
     assetInputs: ["image"],
@@ -20,8 +18,7 @@ export const enhanceGenerators: GeneratorDefinition[] = [
   {
     id: "repair",
     category: "magic-studio",
-    price: generatorPrices.repair,
-    mode: "async",
+    price: 2,
     inputSchema: z.strictObject({
       image: assetId,
       strength,

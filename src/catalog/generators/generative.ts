@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { aspectRatios } from "@/engine/providers/capability-options";
 import type { GeneratorDefinition } from "@/features/generators/types";
-import { generatorPrices, modelPrices } from "../pricing";
 import { expandFractions, expandSides, headshotLooks, restorePrompt, stylePresets, type HeadshotLook, type StylePreset } from "./prompts";
 
 const assetId = z.uuid({ message: "must be an asset id" });
@@ -14,6 +13,18 @@ const vendorsFirst = ["openai", "google", "replicate", "fal", "comfyui", "webhoo
 
 /** The catalog's text-to-image models; each runs at every provider that offers its family. */
 export const textToImageModels = ["flux-schnell", "flux-dev", "gpt-image-1-mini", "gpt-image-1", "gemini-flash-image"] as const;
+
+/**
+ * Credits per image by model family. Generative prices sit above what their providers cost (see each
+ * adapter's price table) at the credit's value, so every run keeps a margin whichever provider serves it.
+ */
+export const modelPrices = {
+  "flux-schnell": 1,
+  "flux-dev": 3,
+  "gpt-image-1-mini": 2,
+  "gpt-image-1": 5,
+  "gemini-flash-image": 4,
+} as const satisfies Record<(typeof textToImageModels)[number], number>;
 
 const expandInputs = z
   .strictObject({
@@ -53,7 +64,6 @@ export const generativeGenerators: GeneratorDefinition[] = [
     category: "generators",
     price: modelPrices["flux-schnell"],
     pricing: { base: modelPrices["flux-schnell"], byInput: { field: "model", prices: modelPrices }, timesInput: "count" },
-    mode: "async",
     inputSchema: z.strictObject({
       prompt,
       negativePrompt: z.string().trim().max(1000).optional(),
@@ -77,8 +87,7 @@ export const generativeGenerators: GeneratorDefinition[] = [
   {
     id: "edit",
     category: "magic-studio",
-    price: generatorPrices.edit,
-    mode: "async",
+    price: 5,
     inputSchema: z.strictObject({ image: assetId, prompt }),
     imageInput: "image",
     assetInputs: ["image"],
@@ -97,8 +106,7 @@ export const generativeGenerators: GeneratorDefinition[] = [
   {
     id: "expand",
     category: "magic-studio",
-    price: generatorPrices.expand,
-    mode: "async",
+    price: 5,
     inputSchema: expandInputs,
     imageInput: "image",
     assetInputs: ["image"],
@@ -115,15 +123,14 @@ export const generativeGenerators: GeneratorDefinition[] = [
       },
       // A target canvas is met exactly: the grown image has its aspect, so this only scales.
       ...(width && height
-        ? [{ capability: "resize", prefer: ["local"], options: () => ({ width, height, fit: "fill" }) }]
+        ? [{ capability: "resize" as const, prefer: ["local"], options: () => ({ width, height, fit: "fill" }) }]
         : []),
     ],
   },
   {
     id: "erase",
     category: "magic-studio",
-    price: generatorPrices.erase,
-    mode: "async",
+    price: 4,
     inputSchema: z.strictObject({ image: assetId, mask: assetId }),
     imageInput: "image",
     assetInputs: ["image", "mask"],
@@ -142,8 +149,7 @@ export const generativeGenerators: GeneratorDefinition[] = [
   {
     id: "style",
     category: "magic-studio",
-    price: generatorPrices.style,
-    mode: "async",
+    price: 5,
     inputSchema: styleInputs,
     imageInput: "image",
     assetInputs: ["image"],
@@ -166,8 +172,7 @@ export const generativeGenerators: GeneratorDefinition[] = [
   {
     id: "restore",
     category: "magic-studio",
-    price: generatorPrices.restore,
-    mode: "async",
+    price: 3,
     inputSchema: z.strictObject({ image: assetId, fidelity: z.number().min(0).max(1).default(0.7) }),
     imageInput: "image",
     assetInputs: ["image"],
@@ -183,8 +188,7 @@ export const generativeGenerators: GeneratorDefinition[] = [
   {
     id: "ai-upscale",
     category: "magic-studio",
-    price: generatorPrices["ai-upscale"],
-    mode: "async",
+    price: 3,
     inputSchema: z.strictObject({ image: assetId, scale: z.union([z.literal(2), z.literal(4)]).default(2) }),
     imageInput: "image",
     assetInputs: ["image"],
@@ -201,9 +205,8 @@ export const generativeGenerators: GeneratorDefinition[] = [
   {
     id: "ai-headshot",
     category: "generators",
-    price: generatorPrices["ai-headshot"],
-    pricing: { base: generatorPrices["ai-headshot"], timesInput: "count" },
-    mode: "async",
+    price: 6,
+    pricing: { base: 6, timesInput: "count" },
     inputSchema: z.strictObject({ image: assetId, look: z.enum(Object.keys(headshotLooks) as [HeadshotLook]).default("corporate"), count }),
     imageInput: "image",
     assetInputs: ["image"],
@@ -219,9 +222,8 @@ export const generativeGenerators: GeneratorDefinition[] = [
   {
     id: "ad-video",
     category: "generators",
-    price: generatorPrices["ad-video"],
-    pricing: { base: generatorPrices["ad-video"], byInput: { field: "durationSeconds", prices: { "5": generatorPrices["ad-video"], "10": 2 * generatorPrices["ad-video"] } } },
-    mode: "async",
+    price: 10,
+    pricing: { base: 10, byInput: { field: "durationSeconds", prices: { "5": 10, "10": 20 } } },
     inputSchema: z.strictObject({
       image: assetId,
       prompt,
@@ -249,9 +251,8 @@ export const generativeGenerators: GeneratorDefinition[] = [
   {
     id: "variations",
     category: "generators",
-    price: generatorPrices.variations,
-    pricing: { base: generatorPrices.variations, timesInput: "count" },
-    mode: "async",
+    price: 4,
+    pricing: { base: 4, timesInput: "count" },
     inputSchema: z.strictObject({ image: assetId, count: z.number().int().min(1).max(4).default(2) }),
     imageInput: "image",
     assetInputs: ["image"],

@@ -19,7 +19,7 @@ function listed(id: string, extra: Partial<Generator> = {}): Generator {
     category: entry.category,
     price: entry.price,
     pricing: entry.pricing ?? { base: entry.price },
-    mode: entry.mode,
+    mode: entry.category === "basics" ? "sync" : "async",
     available: true,
     requires: [],
     inputSchema: { type: "object", properties },

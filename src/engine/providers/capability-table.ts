@@ -10,7 +10,8 @@ import type {
   UpscaleOptions,
 } from "./capability-options";
 import { requireImage } from "./image-request";
-import type { Capability, CapabilityRunner, GenerativeCapability, ToolContext } from "./types";
+import type { Capability, GenerativeCapability } from "./capabilities";
+import type { CapabilityRunner, ToolContext } from "./types";
 
 /** The generative capabilities that work on the current image, with the options each receives. */
 type ImageCapabilityOptions = {

@@ -7,7 +7,8 @@ import { comfyWorkflows, fillWorkflow, fluxSizes, wanFps, wanFrames, wanSizes, t
 import { ProviderError } from "./errors";
 import { fidelityOf, styleInstruction } from "./image-request";
 import { imageOutput, videoOutput } from "./output";
-import type { Capability, CapabilityRunner, ProviderAdapter, ProviderConfig, ToolContext } from "./types";
+import type { Capability } from "./capabilities";
+import type { CapabilityRunner, ProviderAdapter, ProviderConfig, ToolContext } from "./types";
 import { sleep } from "./vendor-task";
 
 /**

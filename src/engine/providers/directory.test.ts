@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createDirectory, type DirectoryEntry } from "./directory";
+import type { Capability } from "./capabilities";
 import type { ProviderAdapter } from "./types";
 
 // Adapters as data: the directory only reads their settings, offers and capabilities.
-function adapter(id: string, offers: { family: string; capabilities: string[] }[], capabilities?: string[]): ProviderAdapter {
+function adapter(id: string, offers: { family: string; capabilities: Capability[] }[], capabilities?: Capability[]): ProviderAdapter {
   return {
     id,
     name: id,

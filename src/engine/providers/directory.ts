@@ -1,4 +1,5 @@
-import type { Capability, ModelOffer, Provider, ProviderAdapter, ProviderConfig } from "./types";
+import type { Capability } from "./capabilities";
+import type { ModelOffer, Provider, ProviderAdapter, ProviderConfig } from "./types";
 
 /** One adapter as configured here: its settings, whether an admin switched it off. */
 export type DirectoryEntry = {

@@ -6,7 +6,8 @@ import { isProviderError, ProviderError, providerErrorFromStatus, toProviderErro
 import { prepareVendorImage } from "./image-request";
 import { padForOutpaint, restoreOriginal } from "./outpaint-canvas";
 import { decodeDataUrl, imageOutput, videoOutput } from "./output";
-import type { Capability, FetchedFile, ModelOffer, ToolContext } from "./types";
+import type { Capability } from "./capabilities";
+import type { FetchedFile, ModelOffer, ToolContext } from "./types";
 
 /**
  * What the Replicate and fal adapters share: both run the same model families as long vendor tasks,

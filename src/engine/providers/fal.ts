@@ -17,7 +17,8 @@ import {
 } from "./fal-replicate-shared";
 import { editInstruction, fidelityOf, withAvoid } from "./image-request";
 import { imageOutput } from "./output";
-import type { Capability, ModelOffer, ProviderAdapter, ToolContext } from "./types";
+import type { Capability } from "./capabilities";
+import type { ModelOffer, ProviderAdapter, ToolContext } from "./types";
 import { defaultPollTiming, type PollTiming } from "./vendor-task";
 
 /**

@@ -29,7 +29,8 @@ import { blendMasked, markMaskedArea } from "./mask-overlay";
 import { restoreOriginal, vendorOutpaintCanvas } from "./outpaint-canvas";
 import { decodeDataUrl, imageOutput } from "./output";
 import { apiBaseUrl, requireSetting } from "./provider-config";
-import type { Capability, ModelOffer, ProviderAdapter, ProviderConfig, ToolContext } from "./types";
+import type { Capability } from "./capabilities";
+import type { ModelOffer, ProviderAdapter, ProviderConfig, ToolContext } from "./types";
 
 const defaultBaseUrl = "https://generativelanguage.googleapis.com/v1beta";
 const servedCapabilities: Capability[] = ["text-to-image", "edit-by-prompt", "style", "background-by-prompt", "outpaint", "inpaint", "face-restore"];

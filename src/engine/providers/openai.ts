@@ -19,7 +19,8 @@ import { soraImageToVideo, soraOffer } from "./openai-video";
 import { restoreOriginal, vendorOutpaintCanvas } from "./outpaint-canvas";
 import { imageOutput } from "./output";
 import { apiBaseUrl, requireSetting } from "./provider-config";
-import type { Capability, ModelOffer, ProviderAdapter, ProviderConfig, ToolContext } from "./types";
+import type { Capability } from "./capabilities";
+import type { ModelOffer, ProviderAdapter, ProviderConfig, ToolContext } from "./types";
 import {
   checkVendorImage,
   closestRatio,

@@ -1,4 +1,5 @@
 import { builtInAdapters } from "./adapters";
+import { capabilities } from "./capabilities";
 import type { Provider, ProviderAdapter } from "./types";
 
 const adapters = new Map<string, ProviderAdapter>(builtInAdapters.map((adapter) => [adapter.id, adapter]));
@@ -19,7 +20,7 @@ export function registerProvider(provider: Provider): void {
     name: provider.id,
     settings: [],
     models: [],
-    capabilities: Object.keys(provider.capabilities),
+    capabilities: capabilities.filter((capability) => provider.capabilities[capability]),
     create: () => provider,
     testConnection: async () => undefined,
   });

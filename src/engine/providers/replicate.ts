@@ -32,7 +32,8 @@ import {
   type Prediction,
   type ReplicateClient,
 } from "./replicate-api";
-import type { Capability, ModelOffer, ProviderAdapter, ToolContext } from "./types";
+import type { Capability } from "./capabilities";
+import type { ModelOffer, ProviderAdapter, ToolContext } from "./types";
 import { defaultPollTiming, progressReporter, type PollTiming } from "./vendor-task";
 
 /** GPU time at Replicate, https://replicate.com/pricing: Nvidia T4 $0.000225 per second. */

@@ -1,23 +1,6 @@
+import type { z } from "zod";
 import type { ToolOutput } from "../tools/types";
-
-/**
- * What providers can do. The first group is generative work done by AI vendors; the local tools
- * add their own capabilities (resize, calendar, ...) under plain names.
- */
-export const generativeCapabilities = [
-  "text-to-image",
-  "edit-by-prompt",
-  "inpaint",
-  "outpaint",
-  "background-by-prompt",
-  "remove-background",
-  "upscale",
-  "face-restore",
-  "image-to-video",
-  "style",
-] as const;
-export type GenerativeCapability = (typeof generativeCapabilities)[number];
-export type Capability = GenerativeCapability | (string & {});
+import type { Capability } from "./capabilities";
 
 /**
  * A model a provider offers, with what it costs the operator. `family` names the model the way the
@@ -76,6 +59,8 @@ export type CapabilityRunner = (
 export type Provider = {
   id: string;
   capabilities: Partial<Record<Capability, CapabilityRunner>>;
+  /** The options a capability accepts (local tools declare them): checked before it runs. */
+  optionSchemas?: Partial<Record<Capability, z.ZodType>>;
 };
 
 /** A setting of an adapter: where it comes from in the environment, and whether it is a secret. */

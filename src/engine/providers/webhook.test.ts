@@ -7,7 +7,8 @@ import { runCapability } from "../../../tests/support/run-capability";
 import type { SavedTask } from "../pipeline";
 import { AppError } from "@/server/errors";
 import { imageOutput } from "./output";
-import { generativeCapabilities, type ProviderAdapter } from "./types";
+import { generativeCapabilities } from "./capabilities";
+import type { ProviderAdapter } from "./types";
 import { createWebhookAdapter, webhookSignature } from "./webhook";
 
 const adapter = createWebhookAdapter({ firstPollMs: 5, maxPollMs: 20 });

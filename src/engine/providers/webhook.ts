@@ -6,7 +6,8 @@ import { ProviderError, providerErrorFromStatus, toProviderError } from "./error
 import { dataUrlOf } from "./fal-replicate-shared";
 import { decodeDataUrl, imageOutput, videoOutput } from "./output";
 import { requireSetting } from "./provider-config";
-import { generativeCapabilities, type CapabilityRunner, type ProviderAdapter, type ProviderConfig, type ToolContext } from "./types";
+import { generativeCapabilities } from "./capabilities";
+import type { CapabilityRunner, ProviderAdapter, ProviderConfig, ToolContext } from "./types";
 import { sleep } from "./vendor-task";
 
 /*

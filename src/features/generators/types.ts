@@ -14,7 +14,6 @@ export type GeneratorDefinition = {
   /** Credits for the default inputs; `pricing` says how other inputs change it. */
   price: number;
   pricing?: PriceRule;
-  mode: "sync" | "async";
   inputSchema: z.ZodObject;
   /** The input field holding the asset the pipeline starts from (none: steps load assets). */
   imageInput?: string;

@@ -1,34 +1,33 @@
+import { z } from "zod";
 import type { BackgroundFill } from "../../tools/background/backgrounds";
 import { changeBackground } from "../../tools/background/change-background";
-import { addDropShadow, type DropShadowOptions } from "../../tools/background/drop-shadow";
-import type { OpaqueFormat } from "../../tools/background/encode";
-import type { SubjectPosition } from "../../tools/background/layout";
-import type { BackgroundQuality } from "../../tools/background/model";
-import { makeProductPhoto, type ProductPhotoOptions } from "../../tools/background/product-photo";
-import { removeBackground, type RemoveBackgroundOptions } from "../../tools/background/remove-background";
-import type { Provider, ToolContext } from "../types";
+import { addDropShadow } from "../../tools/background/drop-shadow";
+import { alphaFormats, opaqueFormats } from "../../tools/background/encode";
+import { subjectPositions } from "../../tools/background/layout";
+import { backgroundQualities } from "../../tools/background/model";
+import { makeProductPhoto, productBackgrounds, productPhotoFormats, productPhotoPresetNames } from "../../tools/background/product-photo";
+import { removeBackground, removeBackgroundOutputs } from "../../tools/background/remove-background";
+import type { ToolContext } from "../types";
+import { defineLocalTool, requireImage } from "./define-local-tool";
 
-// Not imported from ./index: that module imports this one, and the cycle breaks when this loads first.
-function requireImage(input: Buffer | undefined): Buffer {
-  if (!input) throw new Error("this tool needs an input image");
-  return input;
-}
+const quality = z.enum(backgroundQualities).optional();
 
-/** change-background's inputs as the catalog (and the URL parser) hand them over: flat fields. */
-export type ChangeBackgroundInputs = {
-  quality?: BackgroundQuality;
-  background?: "color" | "gradient" | "blur" | "image";
-  color?: string;
-  gradientFrom?: string;
-  gradientTo?: string;
-  gradientAngle?: number;
-  blurSigma?: number;
+/** change-background's options as the catalog (and the URL parser) hand them over: flat fields. */
+const changeBackgroundOptions = z.object({
+  quality,
+  background: z.enum(["color", "gradient", "blur", "image"]).optional(),
+  color: z.string().optional(),
+  gradientFrom: z.string().optional(),
+  gradientTo: z.string().optional(),
+  gradientAngle: z.number().optional(),
+  blurSigma: z.number().optional(),
   /** An asset id; the job checked at submission that it belongs to the account. */
-  backgroundImage?: string;
-  padding?: number;
-  position?: SubjectPosition;
-  format?: OpaqueFormat;
-};
+  backgroundImage: z.string().optional(),
+  padding: z.number().optional(),
+  position: z.enum(subjectPositions).optional(),
+  format: z.enum(opaqueFormats).optional(),
+});
+export type ChangeBackgroundInputs = z.output<typeof changeBackgroundOptions>;
 
 export const changeBackgroundDefaults = { color: "#ffffff", gradientFrom: "#ffffff", gradientTo: "#d9dde3" } as const;
 
@@ -55,22 +54,44 @@ export async function backgroundFillOf(inputs: ChangeBackgroundInputs, context: 
 
 const hooks = (context: ToolContext) => ({ signal: context.signal, onProgress: context.reportProgress });
 
-// Options arrive validated by the generator's schema (or the URL parser), hence the casts.
-export const backgroundCapabilities: Provider["capabilities"] = {
-  "remove-background": (input, options, context) =>
-    removeBackground(requireImage(input), { ...(options as RemoveBackgroundOptions), ...hooks(context) }),
-  "change-background": async (input, options, context) => {
-    const inputs = options as ChangeBackgroundInputs;
-    return changeBackground(requireImage(input), {
-      quality: inputs.quality,
-      background: await backgroundFillOf(inputs, context),
-      padding: inputs.padding,
-      position: inputs.position,
-      format: inputs.format,
-      ...hooks(context),
-    });
-  },
-  "drop-shadow": async (input, options) => addDropShadow(requireImage(input), options as DropShadowOptions),
-  "product-photo": (input, options, context) =>
-    makeProductPhoto(requireImage(input), { ...(options as ProductPhotoOptions), ...hooks(context) }),
-};
+/** Background removal and what builds on it (the ISNet model in this process). */
+export const backgroundTools = [
+  defineLocalTool({
+    capability: "remove-background",
+    options: z.object({ quality, output: z.enum(removeBackgroundOutputs).optional(), format: z.enum(alphaFormats).optional() }),
+    run: (input, options, context) => removeBackground(requireImage(input), { ...options, ...hooks(context) }),
+  }),
+  defineLocalTool({
+    capability: "change-background",
+    options: changeBackgroundOptions,
+    run: async (input, options, context) =>
+      changeBackground(requireImage(input), {
+        quality: options.quality,
+        background: await backgroundFillOf(options, context),
+        padding: options.padding,
+        position: options.position,
+        format: options.format,
+        ...hooks(context),
+      }),
+  }),
+  defineLocalTool({
+    capability: "drop-shadow",
+    options: z.object({
+      azimuth: z.number().min(0).max(360).optional(),
+      elevation: z.number().min(0).max(90).optional(),
+      strength: z.number().min(0).max(100).optional(),
+      format: z.enum(alphaFormats).optional(),
+    }),
+    run: async (input, options) => addDropShadow(requireImage(input), options),
+  }),
+  defineLocalTool({
+    capability: "product-photo",
+    options: z.object({
+      preset: z.enum(productPhotoPresetNames).optional(),
+      background: z.enum(productBackgrounds).optional(),
+      quality,
+      format: z.enum(productPhotoFormats).optional(),
+    }),
+    run: (input, options, context) => makeProductPhoto(requireImage(input), { ...options, ...hooks(context) }),
+  }),
+];

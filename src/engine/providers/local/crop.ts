@@ -1,19 +1,32 @@
-import { makeHeadshot, type HeadshotOptions } from "../../tools/crop/headshot";
-import { smartCrop, type SmartCropOptions } from "../../tools/crop/smart-crop";
-import { upscaleImage, type UpscaleOptions } from "../../tools/upscale/upscale";
-import type { Provider } from "../types";
+import { z } from "zod";
+import { headshotBackgrounds, headshotSizeNames, makeHeadshot } from "../../tools/crop/headshot";
+import { cropFocuses, smartCrop } from "../../tools/crop/smart-crop";
+import { upscaleImage, upscaleMethods, upscaleScales } from "../../tools/upscale/upscale";
+import { defineLocalTool, requireImage } from "./define-local-tool";
 
-// Not index.ts's requireImage: importing it back from there would be an import cycle.
-function imageOf(input: Buffer | undefined): Buffer {
-  if (!input) throw new Error("this tool needs an input image");
-  return input;
-}
+const side = z.number().int().min(1);
 
 /** Framing and resolution: smart crop (subject or face), upscale (classic or AI), headshot. */
-export const cropCapabilities: Provider["capabilities"] = {
-  "smart-crop": (input, options) => smartCrop(imageOf(input), options as SmartCropOptions),
-  upscale: (input, options, context) =>
-    upscaleImage(imageOf(input), options as UpscaleOptions, { signal: context.signal, onProgress: context.reportProgress }),
-  headshot: (input, options, context) =>
-    makeHeadshot(imageOf(input), options as HeadshotOptions, { signal: context.signal, onProgress: context.reportProgress }),
-};
+export const cropTools = [
+  defineLocalTool({
+    capability: "smart-crop",
+    options: z.object({ focus: z.enum(cropFocuses).optional(), aspect: z.string().optional(), width: side.optional(), height: side.optional() }),
+    run: (input, options) => smartCrop(requireImage(input), options),
+  }),
+  defineLocalTool({
+    capability: "upscale",
+    options: z.object({ scale: z.literal(upscaleScales), method: z.enum(upscaleMethods).optional() }),
+    run: (input, options, context) =>
+      upscaleImage(requireImage(input), options, { signal: context.signal, onProgress: context.reportProgress }),
+  }),
+  defineLocalTool({
+    capability: "headshot",
+    options: z.object({
+      size: z.enum(headshotSizeNames).optional(),
+      background: z.enum(headshotBackgrounds).optional(),
+      color: z.string().optional(),
+    }),
+    run: (input, options, context) =>
+      makeHeadshot(requireImage(input), options, { signal: context.signal, onProgress: context.reportProgress }),
+  }),
+];

@@ -1,14 +1,24 @@
-import { renderCalendar, type CalendarOptions } from "../../tools/documents/calendar";
-import type { Provider } from "../types";
+import { z } from "zod";
+import { renderCalendar } from "../../tools/documents/calendar";
+import { calendarFormats, calendarLocales } from "../../tools/documents/calendar-layout";
+import { defineLocalTool } from "./define-local-tool";
 
-export const documentsCapabilities: Provider["capabilities"] = {
-  /** Options: the generator's inputs, with `images` the twelve asset ids in page order. */
-  calendar: async (_input, options, context) => {
-    const images = options.images;
-    if (!Array.isArray(images) || images.length !== 12) throw new Error("a calendar needs 12 images");
-    return renderCalendar((index) => context.loadAsset(String(images[index])), options as unknown as CalendarOptions, {
-      signal: context.signal,
-      onProgress: context.reportProgress,
-    });
-  },
-};
+/** Tools that make a document from several assets named in the options. */
+export const documentsTools = [
+  defineLocalTool({
+    capability: "calendar",
+    options: z.object({
+      /** The twelve asset ids in page order. */
+      images: z.array(z.string()).length(12, { message: "a calendar needs 12 images" }),
+      year: z.number().int(),
+      firstMonth: z.number().int().min(1).max(12).optional(),
+      locale: z.enum(calendarLocales).optional(),
+      format: z.enum(calendarFormats).optional(),
+    }),
+    run: async (_input, { images, ...options }, context) =>
+      renderCalendar((index) => context.loadAsset(images[index]!), options, {
+        signal: context.signal,
+        onProgress: context.reportProgress,
+      }),
+  }),
+];

@@ -28,10 +28,18 @@ export function listGenerators({ ctx, directory }: { ctx: Pick<Ctx, "locale">; d
     category: g.category,
     price: g.price,
     pricing: g.pricing ?? { base: g.price },
-    mode: g.mode,
+    mode: answerModeOf(g),
     ...availabilityOf(g, directory),
     inputSchema: localizeSchema(ctx.locale, g.id, inputJsonSchema(g)),
   }));
+}
+
+/**
+ * The listing's `mode`, kept for API clients: basics are quick enough to wait for (`?wait=`), the
+ * rest run longer. Nothing in the server acts on it; every job is queued the same way.
+ */
+function answerModeOf(generator: GeneratorDefinition): "sync" | "async" {
+  return generator.category === "basics" ? "sync" : "async";
 }
 
 /** A generator's inputs as JSON Schema, without labels (see field-labels.ts for those). */

@@ -1,4 +1,5 @@
 import "server-only";
+import { isCapability, type Capability } from "@/engine/providers/capabilities";
 import { serves } from "@/engine/providers/directory";
 import { findAdapter, listAdapters } from "@/engine/providers/registry";
 import type { Ctx } from "@/server/context";
@@ -10,7 +11,7 @@ import { providerOrderKey, readProviderOrder } from "./load-directory";
 
 export type ProviderOrder = Record<string, string[]>;
 
-export type CapabilityOrder = { capability: string; providers: { id: string; name: string }[] };
+export type CapabilityOrder = { capability: Capability; providers: { id: string; name: string }[] };
 
 /**
  * Capabilities worth ordering: those a remote provider (one with settings) serves. Each lists every
@@ -18,7 +19,7 @@ export type CapabilityOrder = { capability: string; providers: { id: string; nam
  */
 export function effectiveOrder(order: ProviderOrder): CapabilityOrder[] {
   const adapters = listAdapters();
-  const capabilities = new Set<string>();
+  const capabilities = new Set<Capability>();
   for (const adapter of adapters.filter((a) => a.settings.length > 0)) {
     for (const capability of [...(adapter.capabilities ?? []), ...adapter.models.flatMap((m) => m.capabilities)]) {
       capabilities.add(capability);
@@ -57,7 +58,7 @@ export async function setProviderOrder({ ctx, input }: { ctx: Ctx; input: { orde
     for (const id of ids) {
       const adapter = findAdapter(id);
       if (!adapter) fail(capability, "unknownProvider", { provider: id });
-      else if (!serves(adapter, capability)) fail(capability, "capabilityNotServed", { provider: id, capability });
+      else if (!isCapability(capability) || !serves(adapter, capability)) fail(capability, "capabilityNotServed", { provider: id, capability });
     }
     const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
     if (duplicate) fail(capability, "duplicateProvider", { provider: duplicate });
