@@ -29,24 +29,33 @@ export function defaultQuality(format: OutputFormat): number {
 }
 
 /**
- * Encodes without metadata (sharp drops EXIF, XMP and ICC unless asked to keep them) and reports
- * the real output size.
+ * The encoder settings of every output, tools and `/i/` alike. sharp drops EXIF, XMP and ICC
+ * unless asked to keep them. Plain libjpeg with optimised Huffman tables: mozjpeg saves ~10% but
+ * is ~15x slower on 12 MP+. WebP keeps its alpha lossless so cut-out edges stay clean. `effort`
+ * (AVIF, WebP) trades size for time; the request path asks for less.
  */
+export function withEncoder(pipeline: Sharp, format: OutputFormat, options: { quality: number; effort?: number }): Sharp {
+  const { quality, effort } = options;
+  switch (format) {
+    case "png":
+      return pipeline.png({ compressionLevel: 6 });
+    case "webp":
+      return pipeline.webp({ quality, alphaQuality: 100, ...(effort === undefined ? {} : { effort }) });
+    case "avif":
+      return pipeline.avif({ quality, ...(effort === undefined ? {} : { effort }) });
+    case "jpeg":
+      return pipeline.jpeg({ quality });
+  }
+}
+
+/** Encodes once (see withEncoder) and reports the real output size. */
 export async function encodeImage(
   pipeline: Sharp,
   format: OutputFormat,
   options: { quality?: number; meta?: Record<string, unknown> } = {},
 ): Promise<ToolOutput> {
   const quality = options.quality ?? defaultQuality(format);
-  // Plain libjpeg with optimised Huffman tables: mozjpeg saves ~10% but is ~15x slower on 12 MP+.
-  // WebP keeps its alpha lossless so cut-out edges stay clean.
-  const encoder =
-    format === "png"
-      ? pipeline.png({ compressionLevel: 6 })
-      : format === "webp"
-        ? pipeline.webp({ quality, alphaQuality: 100 })
-        : pipeline.toFormat(format, { quality });
-  const { data, info } = await encoder.toBuffer({ resolveWithObject: true });
+  const { data, info } = await withEncoder(pipeline, format, { quality }).toBuffer({ resolveWithObject: true });
   return {
     data,
     mime: mimeOf[format],

@@ -11,7 +11,7 @@ import { vignetteOp } from "./vignette";
 
 export { applyOp, fromRaw, settle, startWorking, type RawImage, type Settle, type Settled } from "./compose";
 export { colourPattern, colourSchema, colourText, isOpaque, parseColour } from "./colour";
-export { encodeImage, formatWithAlpha, keptFormat, outputFormats, type OutputFormat } from "./encode";
+export { encodeImage, formatWithAlpha, keptFormat, outputFormats, withEncoder, type OutputFormat } from "./encode";
 export { runImageOp, type OpEncoding } from "./run-op";
 export { defineTool, imageTools, runImageTool, type ImageTool } from "./tools";
 export { defineOp, stages, type ImageOp, type Rgba, type Size, type Working } from "./types";
