@@ -1,7 +1,7 @@
 import "server-only";
 import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { creditValueMicros } from "@/catalog/pricing";
-import { assertAdmin } from "@/features/providers/server/assert-admin";
+import { requireAdmin } from "@/features/auth/server/require-admin";
 import type { Ctx } from "@/server/context";
 import { jobs, providerCalls, type JobStatus } from "@/server/db/schema";
 import { afterCursor, toPage } from "@/server/pagination";
@@ -55,7 +55,7 @@ const num = (value: unknown) => Number(value ?? 0);
 
 /** Recent jobs of every account, newest first, with what they earned and what they cost. */
 export async function listAdminJobs({ ctx, input }: { ctx: Ctx; input: { limit: number; cursor?: string } }) {
-  assertAdmin(ctx);
+  requireAdmin(ctx);
   const rows = await ctx.db
     .select()
     .from(jobs)
@@ -135,7 +135,7 @@ function totalsOf(row: {
  * call. A provider's revenue is that of the jobs it finished; its cost is every call made to it.
  */
 export async function summarizeCosts({ ctx, input }: { ctx: Ctx; input: { days: number } }): Promise<CostSummary> {
-  assertAdmin(ctx);
+  requireAdmin(ctx);
   const since = new Date(ctx.services.clock.now().getTime() - input.days * 86_400_000);
   // A job's calls are made after it was created, so this bound keeps every call of the jobs counted.
   const perJob = ctx.db

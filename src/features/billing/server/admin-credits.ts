@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
+import { requireAdmin } from "@/features/auth/server/require-admin";
 import { ensurePersonalAccount, getAccountSummary } from "@/features/credits/server/accounts";
 import { postLedgerEntry } from "@/features/credits/server/ledger";
 import type { Ctx } from "@/server/context";
@@ -21,18 +22,13 @@ export const grantCreditsInput = z.strictObject({
 });
 export type GrantCreditsInput = z.infer<typeof grantCreditsInput> & { idempotencyKey?: string };
 
-function assertAdmin(ctx: Ctx): string {
-  if (ctx.actor.type !== "user" || ctx.actor.role !== "admin") throw new AppError("forbidden");
-  return ctx.actor.userId;
-}
-
 /**
  * An admin adds (or, as a correction, removes) credits by hand: one `admin_adjustment` entry with
  * the memo, who did it, and an idempotency key so a double submit grants once. Works with payments
  * off. Added credits pay any debt first; a correction cannot take more than the balance.
  */
 export async function grantCreditsByHand({ ctx, input }: { ctx: Ctx; input: GrantCreditsInput }) {
-  const adminId = assertAdmin(ctx);
+  const adminId = requireAdmin(ctx);
   const [user] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, input.email.toLowerCase()));
   if (!user) throw new AppError("validation_failed", { fields: { email: ["no user with this email"] } });
   const accountId = await ensurePersonalAccount({ ctx, input: { userId: user.id } });
@@ -59,7 +55,7 @@ export async function grantCreditsByHand({ ctx, input }: { ctx: Ctx; input: Gran
 
 /** The latest hand-made adjustments, for the admin page. */
 export async function listAdminAdjustments({ ctx }: { ctx: Ctx }) {
-  assertAdmin(ctx);
+  requireAdmin(ctx);
   const rows = await ctx.db
     .select({ entry: ledgerEntries, email: users.email })
     .from(ledgerEntries)

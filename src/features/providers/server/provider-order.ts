@@ -6,7 +6,7 @@ import type { Ctx } from "@/server/context";
 import { AppError, type FieldErrors } from "@/server/errors";
 import { translate } from "@/server/i18n";
 import { writeAppSetting } from "./app-settings";
-import { assertAdmin } from "./assert-admin";
+import { requireAdmin } from "@/features/auth/server/require-admin";
 import { providerOrderKey, readProviderOrder } from "./load-directory";
 
 export type ProviderOrder = Record<string, string[]>;
@@ -38,7 +38,7 @@ export function effectiveOrder(order: ProviderOrder): CapabilityOrder[] {
 }
 
 export async function getProviderOrder({ ctx }: { ctx: Ctx }) {
-  assertAdmin(ctx);
+  requireAdmin(ctx);
   const order = await readProviderOrder({ ctx });
   return { order, capabilities: effectiveOrder(order) };
 }
@@ -48,7 +48,7 @@ export async function getProviderOrder({ ctx }: { ctx: Ctx }) {
  * an empty list removes the capability's entry (the adapters' own order applies again).
  */
 export async function setProviderOrder({ ctx, input }: { ctx: Ctx; input: { order: ProviderOrder } }) {
-  assertAdmin(ctx);
+  requireAdmin(ctx);
   const fields: FieldErrors = {};
   const fail = (capability: string, key: string, params: Record<string, string>) =>
     (fields[`order.${capability}`] ??= []).push(translate(ctx.locale, `adminProviders.errors.${key}`, params));

@@ -10,7 +10,7 @@ import type { Env } from "@/server/env";
 import { AppError, notFound, type FieldErrors } from "@/server/errors";
 import { translate } from "@/server/i18n";
 import { openJson, sealJson } from "@/server/secret-box";
-import { assertAdmin } from "./assert-admin";
+import { requireAdmin } from "@/features/auth/server/require-admin";
 import { configOf, envConfigOf, providerConfigPurpose, readStoredSettings, type StoredSettings } from "./load-directory";
 
 export type SettingSource = "env" | "admin" | "unset";
@@ -113,7 +113,7 @@ function providerView(env: Env, adapter: ProviderAdapter, saved: StoredSettings 
 
 /** Every adapter with where its settings come from. Secrets leave the server only as hints. */
 export async function listProviderSettings({ ctx }: { ctx: Ctx }): Promise<ProviderView[]> {
-  assertAdmin(ctx);
+  requireAdmin(ctx);
   const { env } = ctx.services;
   const stored = await readStoredSettings({ ctx });
   return listAdapters().map((adapter) => providerView(env, adapter, stored.get(adapter.id)));
@@ -161,7 +161,7 @@ function isHttpUrl(value: string): boolean {
  * Jobs read the directory fresh, so the change applies to the next job without a restart.
  */
 export async function updateProviderSettings({ ctx, input }: { ctx: Ctx; input: UpdateProviderInput }): Promise<ProviderView> {
-  const userId = assertAdmin(ctx);
+  const userId = requireAdmin(ctx);
   const { env } = ctx.services;
   const adapter = findAdapter(input.id);
   if (!adapter) throw notFound();
@@ -203,7 +203,7 @@ export function scrubSecrets(message: string, adapter: ProviderAdapter, config: 
  * admin merged) and reports how it went, without throwing: the admin page shows the outcome.
  */
 export async function testProviderConnection({ ctx, input }: { ctx: Ctx; input: { id: string } }): Promise<ConnectionResult> {
-  assertAdmin(ctx);
+  requireAdmin(ctx);
   const { env } = ctx.services;
   const adapter = findAdapter(input.id);
   if (!adapter) throw notFound();
