@@ -81,7 +81,7 @@ const BlocklistAnswer = z.object({
 const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 
 /** Admins: provider keys and switches, fallback order, prompt blocklist. Everyone else gets 403. */
-export function registerProviderRoutes(api: ApiApp, rt: Core) {
+export function registerProviderRoutes(api: ApiApp, _core: Core) {
   api.openapi(
     createRoute({
       method: "get",
