@@ -6,7 +6,6 @@ import { createS3Storage } from "./s3";
 import type { Storage } from "./types";
 
 export type { Storage } from "./types";
-export { assertValidKey } from "./types";
 
 /** S3 when a bucket is configured (production), otherwise a folder in the data directory. */
 export function createStorage(env: Env): Storage {
