@@ -1,18 +1,15 @@
 import { readFileSync } from "node:fs";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { blurImage, grayscaleImage, sharpenImage } from "@/engine/tools/adjust/filters";
-import { cropImage, flipImage, rotateImage } from "@/engine/tools/adjust/geometry";
-import { addBorder, roundCorners, trimImage } from "@/engine/tools/adjust/shape";
-import { resizeImage } from "@/engine/tools/resize";
-import type { ToolOutput } from "@/engine/tools/types";
+import { imageTools, runImageTool } from "@/engine/image-ops";
 import { executeTransformation } from "./execute-transformation";
 import { parseTransformation } from "./parse-transformation";
 import type { BasicStep } from "./transformation-types";
 
 /**
- * A `/i/` step and the generator's local tool run the same image operation (src/engine/image-ops),
- * so they make the same pixels: a fix lands in both at once.
+ * A `/i/` step and the generator's local tool (the image tool the local provider serves, options
+ * parsed by its schema) run the same image operation (src/engine/image-ops), so they make the
+ * same pixels: a fix lands in both at once.
  */
 const photo = readFileSync("tests/fixtures/images/chelsea.png");
 const limits = { maxInputPixels: 40_000_000, maxOutputPixels: 40_000_000 };
@@ -34,26 +31,33 @@ async function framedPhoto(): Promise<Buffer> {
   return framed;
 }
 
-const cases: [string, (input: Buffer) => Promise<ToolOutput>, (() => Promise<Buffer>)?][] = [
-  ["bl-5", (input) => blurImage(input, { sigma: 2.5 })],
-  ["e-sharpen-30", (input) => sharpenImage(input, { sigma: 0.5 + 30 / 25, amount: 2 })],
-  ["e-grayscale", (input) => grayscaleImage(input)],
-  ["rt-90", (input) => rotateImage(input, { angle: 90 })],
-  ["rt-N30", (input) => rotateImage(input, { angle: -30 })],
-  ["fl-h", (input) => flipImage(input, { direction: "horizontal" })],
-  ["fl-h_v", (input) => flipImage(input, { direction: "both" })],
-  ["b-7_FF8800", (input) => addBorder(input, { width: 7, colour: "#ff8800" })],
-  ["r-40", (input) => roundCorners(input, { radius: 40 })],
-  ["r-max", (input) => roundCorners(input, { radius: "max" })],
-  ["w-120,h-90,cm-extract,x-200,y-50", (input) => cropImage(input, { x: 200, y: 50, width: 120, height: 90 })],
-  ["w-200,h-150,c-force", (input) => resizeImage(input, { width: 200, height: 150, fit: "fill" })],
-  ["t-20", (input) => trimImage(input, { threshold: 20 }), framedPhoto],
+/** The local tool of that capability, as a generator step runs it. */
+function tool(name: string, options: Record<string, unknown>) {
+  const found = imageTools.find((candidate) => candidate.name === name);
+  if (!found) throw new Error(`no image tool ${name}`);
+  return (input: Buffer) => runImageTool(found, input, options);
+}
+
+const cases: [string, ReturnType<typeof tool>, (() => Promise<Buffer>)?][] = [
+  ["bl-5", tool("blur", { sigma: 2.5 })],
+  ["e-sharpen-30", tool("sharpen", { sigma: 0.5 + 30 / 25 })],
+  ["e-grayscale", tool("grayscale", {})],
+  ["rt-90", tool("rotate", { angle: 90 })],
+  ["rt-N30", tool("rotate", { angle: -30 })],
+  ["fl-h", tool("flip", { direction: "horizontal" })],
+  ["fl-h_v", tool("flip", { direction: "both" })],
+  ["b-7_FF8800", tool("border", { width: 7, colour: "#ff8800" })],
+  ["r-40", tool("rounded-corners", { radius: 40 })],
+  ["r-max", tool("rounded-corners", { radius: "max" })],
+  ["w-120,h-90,cm-extract,x-200,y-50", tool("crop", { x: 200, y: 50, width: 120, height: 90 })],
+  ["w-200,h-150,c-force", tool("resize", { width: 200, height: 150, fit: "fill" })],
+  ["t-20", tool("trim", { threshold: 20 }), framedPhoto],
 ];
 
 describe("a /i/ step and the local tool give the same pixels", () => {
-  it.each(cases)("%s", async (tr, tool, source) => {
+  it.each(cases)("%s", async (tr, runTool, source) => {
     const input = source ? await source() : photo;
-    const [url, generator] = await Promise.all([viaUrl(tr, input), tool(input).then((output) => output.data)]);
+    const [url, generator] = await Promise.all([viaUrl(tr, input), runTool(input).then((output) => output.data)]);
     const [a, b] = await Promise.all([pixels(url), pixels(generator)]);
     expect(a.size).toEqual(b.size);
     expect(a.data.equals(b.data)).toBe(true);
