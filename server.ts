@@ -6,6 +6,7 @@ import next from "next";
 import { createCore } from "@/bootstrap/create-core";
 import { createWebApp } from "@/bootstrap/create-web-app";
 import { startWorkers } from "@/bootstrap/start-workers";
+import { providerVariables } from "@/engine/providers/registry";
 import { ConfigError, getEnv } from "@/server/env";
 import { DataFolderInUseError } from "@/server/db/data-folder-lock";
 import { createNodeServer } from "@/server/http/node-server";
@@ -14,7 +15,7 @@ import { logger } from "@/server/logger";
 const dev = process.argv.includes("--dev");
 
 async function main() {
-  const env = getEnv();
+  const env = getEnv(providerVariables());
   const core = await createCore(env);
   const app = createWebApp(core);
   if (env.RUN_WORKER_IN_WEB) await startWorkers(core);

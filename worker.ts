@@ -2,10 +2,11 @@
 // the load needs, beside stateless web processes, all on the same PostgreSQL and object storage.
 import { createCore } from "@/bootstrap/create-core";
 import { startWorkers } from "@/bootstrap/start-workers";
+import { providerVariables } from "@/engine/providers/registry";
 import { getEnv } from "@/server/env";
 import { logger } from "@/server/logger";
 
-const env = getEnv();
+const env = getEnv(providerVariables());
 if (env.mode !== "production") {
   logger.warn("No DATABASE_URL: in embedded mode the web process (npm start) already runs the worker.");
 }

@@ -38,6 +38,18 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ DATA_DIR: dataDir(), APP_SECRET: "short" })).toThrow(/APP_SECRET/);
   });
 
+  it("reads variables declared elsewhere (providers' settings) by their kind, and only those", () => {
+    const declared = [
+      { env: "VENDOR_API_KEY", kind: "secret" },
+      { env: "VENDOR_BASE_URL", kind: "url" },
+    ] as const;
+    const env = parseEnv({ DATA_DIR: dataDir(), VENDOR_API_KEY: "sk-1", VENDOR_BASE_URL: "https://v.example", OTHER: "x" }, declared);
+    expect(env.declared).toEqual({ VENDOR_API_KEY: "sk-1", VENDOR_BASE_URL: "https://v.example" });
+    expect(parseEnv({ DATA_DIR: dataDir(), VENDOR_API_KEY: "sk-1" }).declared).toEqual({});
+    expect(() => parseEnv({ DATA_DIR: dataDir(), VENDOR_BASE_URL: "nope" }, declared)).toThrow(/VENDOR_BASE_URL/);
+    expect(() => parseEnv({ DATA_DIR: dataDir() }, [{ env: "DATABASE_URL", kind: "url" }])).toThrow(/declared twice/);
+  });
+
   it("lets a browser in at every address npm start announces, or only at APP_URL when it is set", () => {
     const local = parseEnv({ DATA_DIR: dataDir(), PORT: "3100" }).publicOrigins;
     expect(local).toEqual(expect.arrayContaining(["http://localhost:3100", "http://127.0.0.1:3100", "http://[::1]:3100"]));

@@ -60,19 +60,8 @@ const schema = z.object({
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** AGPL-3.0 §13: where users of a modified install can get its source; shown in the footer. */
   SOURCE_URL: optionalUrl,
-  // AI providers: each vendor's conventional variables; admins may also set keys on /admin/providers.
-  OPENAI_API_KEY: z.string().optional(),
-  OPENAI_BASE_URL: optionalUrl,
-  GOOGLE_GENERATIVE_AI_API_KEY: z.string().optional(),
-  GOOGLE_GENERATIVE_AI_BASE_URL: optionalUrl,
-  REPLICATE_API_TOKEN: z.string().optional(),
-  REPLICATE_BASE_URL: optionalUrl,
-  FAL_KEY: z.string().optional(),
-  FAL_BASE_URL: optionalUrl,
-  COMFYUI_URL: optionalUrl,
-  COMFYUI_API_KEY: z.string().optional(),
-  WEBHOOK_PROVIDER_URL: optionalUrl,
-  WEBHOOK_PROVIDER_SECRET: z.string().optional(),
+  // AI providers' variables (OPENAI_API_KEY, COMFYUI_URL, ...) are not listed here: each adapter
+  // declares its settings and the composition root passes them in (see DeclaredVariable).
   /** Comma-separated words or phrases refused in prompts before any provider is called. */
   PROMPT_BLOCKLIST: z.string().default(""),
   PROVIDER_ATTEMPTS: z.coerce.number().int().min(1).max(5).default(2),
@@ -89,6 +78,21 @@ const schema = z.object({
 
 export type RawEnv = z.infer<typeof schema>;
 
+/**
+ * A variable this file does not list but another part declares (each AI provider adapter declares
+ * its settings): checked by its kind, kept in `env.declared`. Infrastructure knows no vendor.
+ */
+export type DeclaredVariable = { env: string; kind: "secret" | "url" | "string" };
+
+const declaredKinds = { secret: z.string(), url: z.url(), string: z.string() } as const;
+
+function declaredSchema(declared: readonly DeclaredVariable[]) {
+  for (const variable of declared) {
+    if (variable.env in schema.shape) throw new Error(`${variable.env} is declared twice (env.ts lists it)`);
+  }
+  return z.object(Object.fromEntries(declared.map((variable) => [variable.env, declaredKinds[variable.kind].optional()])));
+}
+
 export type Env = RawEnv & {
   APP_URL: string;
   APP_SECRET: string;
@@ -100,18 +104,25 @@ export type Env = RawEnv & {
    * (localhost, 127.0.0.1, [::1] and this machine's network addresses on PORT).
    */
   publicOrigins: string[];
+  /** The values of the declared variables that are set (see DeclaredVariable). */
+  declared: Readonly<Record<string, string>>;
 };
 
 export class ConfigError extends Error {}
 
-/** Parses an environment object; throws ConfigError naming every bad variable. */
-export function parseEnv(source: Record<string, string | undefined>): Env {
+/**
+ * Parses an environment object; throws ConfigError naming every bad variable. `declared` are the
+ * variables other parts declare (the providers' settings): without them those are not read.
+ */
+export function parseEnv(source: Record<string, string | undefined>, declared: readonly DeclaredVariable[] = []): Env {
   const cleaned = Object.fromEntries(
     Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
   );
   const result = schema.safeParse(cleaned);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+  const declaredResult = declaredSchema(declared).safeParse(cleaned);
+  const issues = [...(result.error?.issues ?? []), ...(declaredResult.error?.issues ?? [])];
+  if (!result.success || !declaredResult.success) {
+    const lines = issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration, please fix these variables:\n${lines.join("\n")}`);
   }
   const raw = result.data;
@@ -136,7 +147,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     APP_SECRET: raw.APP_SECRET ?? readOrCreateSecret(dataDir),
     // PGlite allows one process per data folder, so embedded mode must run the worker in-process.
     RUN_WORKER_IN_WEB: raw.RUN_WORKER_IN_WEB ?? !raw.DATABASE_URL,
+    declared: definedValues(declaredResult.data),
   };
+}
+
+function definedValues(values: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 /** Every loopback and network address of this machine on `port`, as browser origins. */
@@ -175,7 +191,11 @@ export function readLogLevel(): RawEnv["LOG_LEVEL"] {
 
 let cached: Env | undefined;
 
-export function getEnv(): Env {
-  cached ??= parseEnv(process.env);
+/**
+ * The process's environment, parsed once. The process roots (server.ts, worker.ts) pass the
+ * providers' declared variables; pages that only read infrastructure settings need none.
+ */
+export function getEnv(declared: readonly DeclaredVariable[] = []): Env {
+  cached ??= parseEnv(process.env, declared);
   return cached;
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { providerVariables } from "@/engine/providers/registry";
 import { parseEnv } from "@/server/env";
 import { createCore } from "@/bootstrap/create-core";
 import { createWebApp } from "@/bootstrap/create-web-app";
@@ -55,7 +56,7 @@ export async function startTestServer(
     QUEUE_MAINTENANCE_SECONDS: "1",
     JOB_RETRY_DELAY_SECONDS: "1",
     ...options.env,
-  });
+  }, providerVariables());
   const rt = await createCore(env);
   const app = createWebApp(rt);
   if (options.runWorker ?? true) await startWorkers(rt);

@@ -293,7 +293,7 @@ describe("ComfyUI adapter", () => {
     expect([...adapter.capabilities!].sort()).toEqual(
       ["background-by-prompt", "edit-by-prompt", "face-restore", "image-to-video", "inpaint", "outpaint", "style", "upscale"],
     );
-    expect(adapter.settings.map((s) => [s.env, s.required, s.secret])).toEqual([
+    expect(adapter.settings.map((s) => [s.env, s.required, s.kind === "secret"])).toEqual([
       ["COMFYUI_URL", true, false],
       ["COMFYUI_API_KEY", false, true],
     ]);

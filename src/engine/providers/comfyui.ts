@@ -30,8 +30,8 @@ export function createComfyUiAdapter(timing: ComfyTiming = defaultTiming): Provi
     id: "comfyui",
     name: "ComfyUI (self-hosted)",
     settings: [
-      { name: "url", env: "COMFYUI_URL", secret: false, required: true },
-      { name: "apiKey", env: "COMFYUI_API_KEY", secret: true, required: false },
+      { name: "url", env: "COMFYUI_URL", kind: "url", required: true },
+      { name: "apiKey", env: "COMFYUI_API_KEY", kind: "secret", required: false },
     ],
     // text-to-image is an offer (not a plain capability) so only a catalog choice of FLUX schnell
     // runs here; adapters without offers would serve any model family.

@@ -9,8 +9,8 @@ function adapter(id: string, offers: { family: string; capabilities: Capability[
     id,
     name: id,
     settings: [
-      { name: "apiKey", env: `${id.toUpperCase()}_KEY`, secret: true, required: true },
-      { name: "baseUrl", env: `${id.toUpperCase()}_BASE_URL`, secret: false, required: false },
+      { name: "apiKey", env: `${id.toUpperCase()}_KEY`, kind: "secret", required: true },
+      { name: "baseUrl", env: `${id.toUpperCase()}_BASE_URL`, kind: "url", required: false },
     ],
     models: offers.map((o) => ({ id: `${id}/${o.family}`, family: o.family, capabilities: o.capabilities, costMicros: 1000, unit: "image" as const })),
     capabilities,

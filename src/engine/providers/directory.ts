@@ -76,7 +76,7 @@ export function createDirectory(entries: DirectoryEntry[], order: Record<string,
           config: entry.config,
           remote: entry.adapter.settings.length > 0,
           secrets: entry.adapter.settings
-            .filter((setting) => setting.secret)
+            .filter((setting) => setting.kind === "secret")
             .map((setting) => entry.config[setting.name])
             .filter((value): value is string => Boolean(value)),
         }));

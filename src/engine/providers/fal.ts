@@ -70,8 +70,8 @@ export function createFalAdapter(options: { pollTiming?: PollTiming } = {}): Pro
     id: "fal",
     name: "fal",
     settings: [
-      { name: "apiKey", env: "FAL_KEY", secret: true, required: true },
-      { name: "baseUrl", env: "FAL_BASE_URL", secret: false, required: false },
+      { name: "apiKey", env: "FAL_KEY", kind: "secret", required: true },
+      { name: "baseUrl", env: "FAL_BASE_URL", kind: "url", required: false },
     ],
     models: falModels,
     create(config) {

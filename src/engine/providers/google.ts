@@ -57,8 +57,8 @@ export const googleAdapter: ProviderAdapter = {
   id: "google",
   name: "Google Gemini",
   settings: [
-    { name: "apiKey", env: "GOOGLE_GENERATIVE_AI_API_KEY", secret: true, required: true },
-    { name: "baseUrl", env: "GOOGLE_GENERATIVE_AI_BASE_URL", secret: false, required: false },
+    { name: "apiKey", env: "GOOGLE_GENERATIVE_AI_API_KEY", kind: "secret", required: true },
+    { name: "baseUrl", env: "GOOGLE_GENERATIVE_AI_BASE_URL", kind: "url", required: false },
   ],
   models: googleModels,
   create(config) {

@@ -67,8 +67,8 @@ export const openaiAdapter: ProviderAdapter = {
   id: "openai",
   name: "OpenAI",
   settings: [
-    { name: "apiKey", env: "OPENAI_API_KEY", secret: true, required: true },
-    { name: "baseUrl", env: "OPENAI_BASE_URL", secret: false, required: false },
+    { name: "apiKey", env: "OPENAI_API_KEY", kind: "secret", required: true },
+    { name: "baseUrl", env: "OPENAI_BASE_URL", kind: "url", required: false },
   ],
   models: openaiModels,
   create(config) {

@@ -1,12 +1,17 @@
 import { builtInAdapters } from "./adapters";
 import { capabilities } from "./capabilities";
-import type { Provider, ProviderAdapter } from "./types";
+import type { Provider, ProviderAdapter, ProviderSetting } from "./types";
 
 const adapters = new Map<string, ProviderAdapter>(builtInAdapters.map((adapter) => [adapter.id, adapter]));
 
 /** Every adapter, in the default fallback order (admins may reorder per capability). */
 export function listAdapters(): ProviderAdapter[] {
   return [...adapters.values()];
+}
+
+/** Every adapter's settings as environment variables, for parseEnv/getEnv at the process roots. */
+export function providerVariables(): ProviderSetting[] {
+  return listAdapters().flatMap((adapter) => adapter.settings);
 }
 
 export function findAdapter(id: string): ProviderAdapter | undefined {

@@ -93,8 +93,8 @@ export function createReplicateAdapter(options: { pollTiming?: PollTiming } = {}
     id: "replicate",
     name: "Replicate",
     settings: [
-      { name: "apiToken", env: "REPLICATE_API_TOKEN", secret: true, required: true },
-      { name: "baseUrl", env: "REPLICATE_BASE_URL", secret: false, required: false },
+      { name: "apiToken", env: "REPLICATE_API_TOKEN", kind: "secret", required: true },
+      { name: "baseUrl", env: "REPLICATE_BASE_URL", kind: "url", required: false },
     ],
     models: replicateModels,
     create(config) {

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { ToolOutput } from "../tools/types";
+import type { DeclaredVariable } from "@/server/env";
 import type { Capability } from "./capabilities";
 
 /**
@@ -63,12 +64,14 @@ export type Provider = {
   optionSchemas?: Partial<Record<Capability, z.ZodType>>;
 };
 
-/** A setting of an adapter: where it comes from in the environment, and whether it is a secret. */
-export type ProviderSetting = {
+/**
+ * A setting of an adapter, declared once here: `env` is the vendor's conventional variable (e.g.
+ * OPENAI_API_KEY), which env.ts checks by `kind` (a secret is also scrubbed from vendor messages; a
+ * url must be one). Admins may set it on /admin/providers instead; its label there is the message
+ * `adminProviders.settingNames.<name>`.
+ */
+export type ProviderSetting = DeclaredVariable & {
   name: string;
-  /** The vendor's conventional environment variable, e.g. OPENAI_API_KEY. */
-  env: string;
-  secret: boolean;
   required: boolean;
 };
 

@@ -51,8 +51,8 @@ export function createWebhookAdapter(timing: WebhookTiming = defaultTiming): Pro
     id: "webhook",
     name: "Webhook (n8n, Make, ...)",
     settings: [
-      { name: "url", env: "WEBHOOK_PROVIDER_URL", secret: false, required: true },
-      { name: "secret", env: "WEBHOOK_PROVIDER_SECRET", secret: true, required: false },
+      { name: "url", env: "WEBHOOK_PROVIDER_URL", kind: "url", required: true },
+      { name: "secret", env: "WEBHOOK_PROVIDER_SECRET", kind: "secret", required: false },
     ],
     models: [],
     capabilities: [...generativeCapabilities],

@@ -15,10 +15,7 @@ export type StoredSettings = { enabled: boolean; config: ProviderConfig };
 
 /** The environment's value for each setting of an adapter (OPENAI_API_KEY, OPENAI_BASE_URL, ...). */
 export function envConfigOf(env: Env, adapter: ProviderAdapter): ProviderConfig {
-  const source = env as unknown as Record<string, unknown>;
-  return Object.fromEntries(
-    adapter.settings.map((setting) => [setting.name, typeof source[setting.env] === "string" ? (source[setting.env] as string) : undefined]),
-  );
+  return Object.fromEntries(adapter.settings.map((setting) => [setting.name, env.declared[setting.env]]));
 }
 
 /** The configuration a provider runs with: the environment, overridden by what an admin set. */

@@ -6,8 +6,8 @@ const adapter: ProviderAdapter = {
   id: "vendor",
   name: "Vendor",
   settings: [
-    { name: "apiKey", env: "VENDOR_API_KEY", secret: true, required: true },
-    { name: "baseUrl", env: "VENDOR_BASE_URL", secret: false, required: false },
+    { name: "apiKey", env: "VENDOR_API_KEY", kind: "secret", required: true },
+    { name: "baseUrl", env: "VENDOR_BASE_URL", kind: "url", required: false },
   ],
   models: [],
   create: () => ({ id: "vendor", capabilities: {} }),
@@ -25,10 +25,10 @@ describe("secret hints", () => {
 
 describe("URL settings", () => {
   it("are recognised by the setting's name or its environment variable", () => {
-    expect(isUrlSetting({ name: "baseUrl", env: "OPENAI_BASE_URL", secret: false, required: false })).toBe(true);
-    expect(isUrlSetting({ name: "url", env: "COMFYUI_URL", secret: false, required: true })).toBe(true);
-    expect(isUrlSetting({ name: "endpoint", env: "WEBHOOK_PROVIDER_URL", secret: false, required: true })).toBe(true);
-    expect(isUrlSetting({ name: "apiKey", env: "OPENAI_API_KEY", secret: true, required: true })).toBe(false);
+    expect(isUrlSetting({ name: "baseUrl", env: "OPENAI_BASE_URL", kind: "string", required: false })).toBe(true);
+    expect(isUrlSetting({ name: "url", env: "COMFYUI_URL", kind: "string", required: true })).toBe(true);
+    expect(isUrlSetting({ name: "endpoint", env: "WEBHOOK_PROVIDER_URL", kind: "string", required: true })).toBe(true);
+    expect(isUrlSetting({ name: "apiKey", env: "OPENAI_API_KEY", kind: "secret", required: true })).toBe(false);
   });
 });
 

@@ -48,9 +48,9 @@ const maxValueLength = 4000;
 /** The admin page's "test connection" gives up after this long (the route's summary says 15 s). */
 const connectionTimeoutMs = 15_000;
 
-/** Settings holding an address (baseUrl, COMFYUI_URL, ...): saved only as http(s) URLs. */
+/** Settings holding an address (declared as urls; also by name: baseUrl, COMFYUI_URL): saved only as http(s) URLs. */
 export function isUrlSetting(setting: ProviderSetting): boolean {
-  return /url$/i.test(setting.name) || /_URL$/.test(setting.env);
+  return setting.kind === "url" || /url$/i.test(setting.name) || /_URL$/.test(setting.env);
 }
 
 /** Enough of a secret to recognise it, never enough to use it: the last 4 characters of a long one. */
@@ -64,11 +64,11 @@ export function settingView(setting: ProviderSetting, envValue: string | undefin
   return {
     name: setting.name,
     env: setting.env,
-    secret: setting.secret,
+    secret: setting.kind === "secret",
     required: setting.required,
     url: isUrlSetting(setting),
     source,
-    value: value ? (setting.secret ? secretHint(value) : isUrlSetting(setting) ? withoutPassword(value) : value) : null,
+    value: value ? (setting.kind === "secret" ? secretHint(value) : isUrlSetting(setting) ? withoutPassword(value) : value) : null,
   };
 }
 
@@ -193,7 +193,7 @@ export function scrubSecrets(message: string, adapter: ProviderAdapter, config: 
   let scrubbed = message;
   for (const setting of adapter.settings) {
     const value = config[setting.name];
-    if (setting.secret && value && value.length >= 4) scrubbed = scrubbed.split(value).join("••••");
+    if (setting.kind === "secret" && value && value.length >= 4) scrubbed = scrubbed.split(value).join("••••");
   }
   return scrubbed.slice(0, 500);
 }
