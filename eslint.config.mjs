@@ -36,7 +36,7 @@ const clientSideZones = [
 ];
 
 // Vendor SDKs (DESIGN rule 6): AI vendors only inside src/engine/providers/, Stripe only in the
-// billing client (ADR 0009). Each entry: which files may import it.
+// billing client (ADR 0009). The blocks below lift each ban where it does not apply.
 const aiVendorSdks = {
   regex: "^(ai|openai|replicate)(/.*)?$|^@(ai-sdk|fal-ai|google|anthropic-ai)/",
   message: "AI vendor SDKs are imported only inside src/engine/providers/ (DESIGN rule 6).",
