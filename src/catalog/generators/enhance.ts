@@ -29,4 +29,13 @@ export const enhanceGenerators: GeneratorDefinition[] = [
     assetInputs: ["image"],
     steps: [{ capability: "repair", prefer: ["local"], options: (inputs) => inputs, timeoutSeconds: 180 }],
   },
+  {
+    id: "vignette",
+    category: "magic-studio",
+    price: 1,
+    inputSchema: z.strictObject({ image: assetId, strength }),
+    imageInput: "image",
+    assetInputs: ["image"],
+    steps: [{ capability: "vignette", prefer: ["local"], options: (inputs) => inputs }],
+  },
 ];
