@@ -1,34 +1,16 @@
 /**
  * The image-operation library: composable sharp operations used by the local tools (generators)
  * and by the `/i/` URL executor alike, so a fix lands once and both give the same pixels.
+ * - ops (blurOp, cropOp, ...): name, Zod options, stage and apply, composed by applyOp;
+ * - imageTools: the same as local capabilities (name, options, run on encoded bytes);
+ * - withEncoder: the encoder settings of every output.
  */
-import { blurOp, grayscaleOp, sharpenOp } from "./filters";
-import { cropOp, flipOp, rotateOp, trimOp } from "./geometry";
-import { resizeOp } from "./resize";
-import { borderOp, padOp, roundCornersOp } from "./shape";
-import type { ImageOp } from "./types";
-import { vignetteOp } from "./vignette";
-
-export { applyOp, fromRaw, settle, startWorking, type RawImage, type Settle, type Settled } from "./compose";
-export { colourPattern, colourSchema, colourText, isOpaque, parseColour } from "./colour";
-export { encodeImage, formatWithAlpha, keptFormat, outputFormats, withEncoder, type OutputFormat } from "./encode";
-export { runImageOp, type OpEncoding } from "./run-op";
-export { defineTool, imageTools, runImageTool, type ImageTool } from "./tools";
-export { defineOp, stages, type ImageOp, type Rgba, type Size, type Working } from "./types";
-export { blurOp, borderOp, cropOp, flipOp, grayscaleOp, padOp, resizeOp, rotateOp, roundCornersOp, sharpenOp, trimOp, vignetteOp };
-
-/** Every pipeline operation, by name. */
-export const imageOps = [
-  cropOp,
-  rotateOp,
-  flipOp,
-  trimOp,
-  resizeOp,
-  blurOp,
-  sharpenOp,
-  grayscaleOp,
-  borderOp,
-  padOp,
-  roundCornersOp,
-  vignetteOp,
-] satisfies ImageOp[];
+export { applyOp, fromRaw, settle, startWorking, type RawImage, type Settled } from "./compose";
+export { colourText } from "./colour";
+export { withEncoder } from "./encode";
+export { blurOp, grayscaleOp, sharpenOp } from "./filters";
+export { cropOp, flipOp, rotateOp, trimOp } from "./geometry";
+export { resizeOp } from "./resize";
+export { borderOp, padOp, roundCornersOp } from "./shape";
+export { imageTools, runImageTool, type ImageTool } from "./tools";
+export { stages, type ImageOp, type Working } from "./types";

@@ -22,7 +22,7 @@ export type ImageTool<Schema extends z.ZodType = z.ZodType> = {
   run(input: Buffer, options: z.output<Schema>): Promise<ToolOutput>;
 };
 
-export function defineTool<Schema extends z.ZodType>(tool: ImageTool<Schema>): ImageTool<Schema> {
+function defineTool<Schema extends z.ZodType>(tool: ImageTool<Schema>): ImageTool<Schema> {
   return tool;
 }
 

@@ -1,2 +1,2 @@
-// The encoder moved into the image-operation library; kept here for the tools that import it.
-export { defaultQuality, encodeImage, formatWithAlpha, keptFormat, outputFormats, type OutputFormat } from "../image-ops/encode";
+// The encoder lives in the image-operation library; kept here for the code that imports it.
+export { encodeImage, keptFormat } from "../image-ops/encode";

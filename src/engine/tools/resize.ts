@@ -5,7 +5,7 @@ import { encodeImage, keptFormat, outputFormats } from "../image-ops/encode";
 import { resizeFits, resizeOp } from "../image-ops/resize";
 import type { ToolOutput } from "./types";
 
-export { outputFormats, type OutputFormat } from "../image-ops/encode";
+export { outputFormats } from "../image-ops/encode";
 export { resizeFits } from "../image-ops/resize";
 
 export const resizeOptions = z.object({

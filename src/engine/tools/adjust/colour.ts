@@ -1,3 +1,2 @@
-// Colours moved into the image-operation library; kept here for the code that imports them.
-export { colourPattern, isOpaque, parseColour } from "../../image-ops/colour";
-export type { Rgba } from "../../image-ops/types";
+// Colours live in the image-operation library; kept here for the catalog, which imports it.
+export { colourPattern } from "../../image-ops/colour";

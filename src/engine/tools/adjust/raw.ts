@@ -1,8 +1,8 @@
 import type { Sharp } from "sharp";
 import { sharp } from "../../sharp";
-import type { OutputFormat } from "../encode";
+import type { OutputFormat } from "../../image-ops/encode";
 import type { ToolOutput } from "../types";
-import { encodeImage, keptFormat } from "../encode";
+import { encodeImage, keptFormat } from "../../image-ops/encode";
 
 /** Pixels as tightly packed 8-bit RGB, with the alpha channel kept aside (if there is one). */
 export type RgbImage = { rgb: Buffer; alpha: Buffer | undefined; width: number; height: number; format: OutputFormat };

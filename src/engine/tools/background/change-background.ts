@@ -1,7 +1,7 @@
 import type { ToolOutput } from "../types";
 import { renderBackground, type BackgroundFill } from "./backgrounds";
 import { cutOutSubject, subjectBox, type Cutout, type ToolHooks } from "./cutout";
-import { encodeImage } from "../encode";
+import { encodeImage } from "../../image-ops/encode";
 import { fromRaw, type OpaqueFormat, type RawImage } from "./encode";
 import { fitInto, flattenLayers, subjectLayer, type SubjectPosition } from "./layout";
 import type { BackgroundQuality } from "./model";

@@ -2,7 +2,7 @@ import { sharp } from "../../sharp";
 import type { ToolOutput } from "../types";
 import type { Size } from "./backgrounds";
 import { subjectBox } from "./cutout";
-import { encodeImage } from "../encode";
+import { encodeImage } from "../../image-ops/encode";
 import { decodeRaw, fromRaw, type AlphaFormat, type RawImage } from "./encode";
 import { alphaOf } from "./layout";
 

@@ -2,7 +2,7 @@ import type { ToolOutput } from "../types";
 import { renderBackground } from "./backgrounds";
 import { cutOutSubject, subjectBox, type Cutout, type ToolHooks } from "./cutout";
 import { renderShadow } from "./drop-shadow";
-import { encodeImage } from "../encode";
+import { encodeImage } from "../../image-ops/encode";
 import { fromRaw } from "./encode";
 import { alphaOf, fitInto, flattenLayers, subjectLayer } from "./layout";
 import type { BackgroundQuality } from "./model";

@@ -1,6 +1,6 @@
 import type { ToolOutput } from "../types";
 import { cutOutSubject, cutoutWithAlpha, subjectBox, type Cutout, type ToolHooks } from "./cutout";
-import { encodeImage } from "../encode";
+import { encodeImage } from "../../image-ops/encode";
 import { fromRaw, type AlphaFormat } from "./encode";
 import type { BackgroundQuality } from "./model";
 

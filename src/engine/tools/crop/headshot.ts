@@ -3,7 +3,7 @@ import { sharp } from "../../sharp";
 import { cutOutSubject, type ToolHooks } from "../background";
 import type { ToolOutput } from "../types";
 import { detectFaces } from "./detect-faces";
-import { encodeImage, keptFormat } from "../encode";
+import { encodeImage, keptFormat } from "../../image-ops/encode";
 import { headshotSquare, largestCrop, type Rect } from "./geometry";
 import { attentionCrop, orientedSize } from "./smart-crop";
 

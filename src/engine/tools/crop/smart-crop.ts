@@ -1,7 +1,7 @@
 import { sharp } from "../../sharp";
 import type { ToolOutput } from "../types";
 import { detectFaces } from "./detect-faces";
-import { encodeImage, keptFormat } from "../encode";
+import { encodeImage, keptFormat } from "../../image-ops/encode";
 import {
   faceAnchor,
   faceFocusPoint,

@@ -1,6 +1,6 @@
 import { AppError } from "@/server/errors";
 import { sharp } from "../../sharp";
-import { encodeImage, keptFormat } from "../encode";
+import { encodeImage, keptFormat } from "../../image-ops/encode";
 import { orientedSize } from "../crop/smart-crop";
 import type { ToolOutput } from "../types";
 import { superResolve, type AiScale } from "./esrgan";
