@@ -1,4 +1,4 @@
-import { expect, describe, it } from "vitest";
+import { expect, test } from "@playwright/test";
 import { inContext, noHorizontalScroll, resizeAndDownload, shot, signUp, startEnv, translator } from "./steps";
 
 // The admin pages in a real browser: the first account (the admin) sets up ComfyUI with a URL and
@@ -11,8 +11,8 @@ const t = translator("en");
 const de = translator("de");
 const key = "comfy-proxy-key-e2e-7f3a";
 
-describe("admin: providers and margins", () => {
-  it("configures a provider, tests it, orders fallbacks, blocks a term and reads the margins", async () => {
+test.describe("admin: providers and margins", () => {
+  test("configures a provider, tests it, orders fallbacks, blocks a term and reads the margins", async () => {
     await inContext(env, "admin-providers", async (page, context) => {
       await signUp(page, t, `admin-${Date.now()}@example.com`);
       await resizeAndDownload(page, t, true);

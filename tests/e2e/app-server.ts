@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -8,6 +8,9 @@ import { fileURLToPath } from "node:url";
 export type AppServer = { baseUrl: string; dataDir: string; pid: number; output: () => string; stop: () => Promise<void> };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** Where global-setup.ts put the migrated PGlite data folder each server starts from. */
+export const pgliteTemplateVariable = "PIXELWERK_E2E_PGLITE_TEMPLATE";
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -43,6 +46,10 @@ export async function startAppServer(
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "pixelwerk-e2e-"));
+  // A copy of the migrated database skips initdb; a fresh install (no APP_URL) starts from nothing.
+  const template = process.env[pgliteTemplateVariable];
+  const database = path.join(dataDir, "db");
+  if (template && options.appUrl !== false && !existsSync(database)) cpSync(template, database, { recursive: true });
   let log = "";
   const child = spawn(process.execPath, ["--import", "tsx", "--import", path.join(root, "scripts/register-server-only.mjs"), path.join(root, "server.ts")], {
     cwd: root,

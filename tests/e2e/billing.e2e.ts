@@ -1,13 +1,12 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expect, test, type Page } from "@playwright/test";
 import { stripeClient } from "@/features/billing/server/stripe-client";
 import { syncStripeCatalog } from "@/features/billing/server/sync-catalog";
 import { deliverEvent, startFakeStripe, stripeEvent, type FakeStripe } from "../fakes/stripe";
 import { payPackSession, payPlanSession } from "../fakes/stripe-payments";
 import { startAppServer } from "./app-server";
-import { inContext, launchChromium, noHorizontalScroll, shot, signUp, translator, type Env } from "./steps";
+import { inContext, noHorizontalScroll, shot, signUp, translator, type Env } from "./steps";
 
 // Billing in a real browser against `next start`, with Stripe played by the loopback fake: the
 // public pricing page, buying a pack and a plan (Stripe's hosted pages are stubbed in the browser;
@@ -22,16 +21,16 @@ let stripe: FakeStripe;
 const env = {} as Env;
 const offline = {} as Env;
 
-beforeAll(async () => {
+test.beforeAll(async ({ browser }) => {
   stripe = await startFakeStripe();
   const keys = { STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_BASE: stripe.url };
   await syncStripeCatalog(stripeClient(keys)!);
-  [env.server, offline.server, env.browser] = await Promise.all([startAppServer({ env: keys }), startAppServer(), launchChromium()]);
-  offline.browser = env.browser;
+  [env.server, offline.server] = await Promise.all([startAppServer({ env: keys }), startAppServer()]);
+  env.browser = browser;
+  offline.browser = browser;
 });
 
-afterAll(async () => {
-  await env.browser?.close();
+test.afterAll(async () => {
   await Promise.all([env.server?.stop(), offline.server?.stop()]);
   await stripe?.close();
 });
@@ -45,8 +44,8 @@ async function stubStripePages(page: Page) {
 
 const lastSession = () => [...stripe.store.sessions.keys()].at(-1)!;
 
-describe("billing", () => {
-  it("pricing, buying a pack and a plan, the statement and the portal", async () => {
+test.describe("billing", () => {
+  test("pricing, buying a pack and a plan, the statement and the portal", async () => {
     await inContext(env, "billing", async (page) => {
       await stubStripePages(page);
       await page.goto("/pricing");
@@ -102,7 +101,7 @@ describe("billing", () => {
     });
   });
 
-  it("without Stripe keys: plans and packs still show, buying is off and says why", async () => {
+  test("without Stripe keys: plans and packs still show, buying is off and says why", async () => {
     await inContext(offline, "billing-offline", async (page) => {
       await page.setViewportSize({ width: 375, height: 800 });
       await page.goto("/pricing");

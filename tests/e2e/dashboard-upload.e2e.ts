@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Request } from "playwright-core";
 import sharp from "sharp";
-import { describe, expect, it } from "vitest";
+import { expect, test, type Request } from "@playwright/test";
 import { inContext, signUp, startEnv, translator } from "./steps";
 
 // Found by a new user: while a second upload was still on its way, the run button stayed live and
@@ -17,8 +16,8 @@ const env = startEnv();
 
 const isJobSubmit = (request: Request) => request.method() === "POST" && new URL(request.url()).pathname === "/api/v1/jobs";
 
-describe("dashboard: a job runs on the image the user sees", () => {
-  it("while a new upload is on its way nothing can start; then the job takes the new image", async () => {
+test.describe("dashboard: a job runs on the image the user sees", () => {
+  test("while a new upload is on its way nothing can start; then the job takes the new image", async () => {
     await inContext(env, "dashboard-upload", async (page) => {
       await signUp(page, t, `upload-${randomUUID()}@example.com`);
       const fileInput = page.locator('input[type="file"]');
@@ -75,7 +74,7 @@ describe("dashboard: a job runs on the image the user sees", () => {
     });
   });
 
-  it("in German: a job whose result would be past the Free plan's size is refused before any credit moves, and the dialog says why", async () => {
+  test("in German: a job whose result would be past the Free plan's size is refused before any credit moves, and the dialog says why", async () => {
     const de = translator("de");
     await inContext(env, "dashboard-plan-limit-de", async (page) => {
       await page.goto("/");

@@ -1,13 +1,12 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expect, test, type Page } from "@playwright/test";
 import type { Asset, Generator, Job } from "@/components/api/types";
 import { startOpenAIFake, type OpenAIFake } from "../fakes/openai";
 import { startWebhookFake, type WebhookFake } from "../fakes/webhook";
 import { startAppServer } from "./app-server";
-import { inContext, launchChromium, noHorizontalScroll, shot, signUp, translator, type Env, type T } from "./steps";
+import { inContext, noHorizontalScroll, shot, signUp, translator, type Env, type T } from "./steps";
 
 // The generative generators in a real browser. First a server with no AI provider: they are
 // listed with a note naming the keys to set (also in German), the run button is disabled, and a
@@ -22,22 +21,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const coffee = path.join(root, "tests/fixtures/images/coffee.png");
 const t = translator("en");
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
 /** An app server for one describe block (one at a time: they are heavy). */
 function serverFor(env: () => Record<string, string>): Env {
   const holder = {} as Env;
-  beforeAll(async () => {
+  test.beforeAll(async ({ browser }) => {
     holder.server = await startAppServer({ env: env() });
     holder.browser = browser;
   });
-  afterAll(async () => {
+  test.afterAll(async () => {
     await holder.server?.stop();
   });
   return holder;
@@ -55,10 +46,10 @@ async function balanceIs(page: Page, balance: number) {
   await page.getByTestId("header-balance").filter({ hasText: t("nav.balance", { balance }) }).waitFor();
 }
 
-describe("without an AI provider", () => {
+test.describe("without an AI provider", () => {
   const env = serverFor(() => ({}));
 
-  it("lists the generative generators with the keys to set, disables running them, and says so in German", async () => {
+  test("lists the generative generators with the keys to set, disables running them, and says so in German", async () => {
     await inContext(env, "generative-no-provider", async (page) => {
       await signUp(page, t, `no-provider-${Date.now()}@example.com`);
       const generators = await generatorsOf(page);
@@ -113,17 +104,17 @@ describe("without an AI provider", () => {
   });
 });
 
-describe("with OpenAI configured", () => {
+test.describe("with OpenAI configured", () => {
   let fake: OpenAIFake;
-  beforeAll(async () => {
+  test.beforeAll(async () => {
     fake = await startOpenAIFake();
   });
-  afterAll(async () => {
+  test.afterAll(async () => {
     await fake?.close();
   });
   const env: Env = serverFor(() => ({ OPENAI_API_KEY: fake.apiKey, OPENAI_BASE_URL: fake.baseUrl }));
 
-  it("text to image: models with prices, the price on the button, two images for it, and a phone", async () => {
+  test("text to image: models with prices, the price on the button, two images for it, and a phone", async () => {
     await inContext(env, "text-to-image", async (page) => {
       await signUp(page, t, `text-to-image-${Date.now()}@example.com`);
       await page.getByRole("navigation").getByRole("link", { name: t("nav.generators"), exact: true }).click();
@@ -177,7 +168,7 @@ describe("with OpenAI configured", () => {
     });
   });
 
-  it("magic erase: a brushed mask over the image, uploaded and sent to OpenAI with the image", async () => {
+  test("magic erase: a brushed mask over the image, uploaded and sent to OpenAI with the image", async () => {
     await inContext(env, "erase", async (page) => {
       await signUp(page, t, `erase-${Date.now()}@example.com`);
       await page.goto("/studio");
@@ -246,18 +237,18 @@ describe("with OpenAI configured", () => {
   });
 });
 
-describe("with a webhook provider that makes videos", () => {
+test.describe("with a webhook provider that makes videos", () => {
   const secret = "e2e-webhook-secret";
   let fake: WebhookFake;
-  beforeAll(async () => {
+  test.beforeAll(async () => {
     fake = await startWebhookFake({ secret, answer: { kind: "videoUrl" } });
   });
-  afterAll(async () => {
+  test.afterAll(async () => {
     await fake?.close();
   });
   const env: Env = serverFor(() => ({ WEBHOOK_PROVIDER_URL: fake.webhookUrl, WEBHOOK_PROVIDER_SECRET: secret }));
 
-  it("ad video: priced by length; the video plays on the page, after a reload and in the gallery; a second one is canceled", async () => {
+  test("ad video: priced by length; the video plays on the page, after a reload and in the gallery; a second one is canceled", async () => {
     await inContext(env, "ad-video", async (page) => {
       await signUp(page, t, `ad-video-${Date.now()}@example.com`);
       await page.goto("/generators/ad-video");

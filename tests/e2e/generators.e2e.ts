@@ -3,9 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PDFDocument } from "pdf-lib";
-import { type Locator, type Page } from "playwright-core";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { inContext, noHorizontalScroll, shot, signUp, startEnv, translator } from "./steps";
 
 // The specialised generators in a real browser: the overview, a headshot of the astronaut
@@ -18,11 +17,11 @@ const t = translator("en");
 
 let folder: string;
 
-beforeAll(() => {
+test.beforeAll(() => {
   folder = mkdtempSync(path.join(tmpdir(), "pixelwerk-calendar-"));
 });
 
-afterAll(() => {
+test.afterAll(() => {
   if (folder) rmSync(folder, { recursive: true, force: true });
 });
 
@@ -49,8 +48,8 @@ async function monthImages(): Promise<string[]> {
   );
 }
 
-describe("specialised generators", () => {
-  it("lists the generators, makes a headshot and a German calendar, and fits a phone", async () => {
+test.describe("specialised generators", () => {
+  test("lists the generators, makes a headshot and a German calendar, and fits a phone", async () => {
     await inContext(env, "generators", async (page) => {
       await signUp(page, t, `generators-${Date.now()}@example.com`);
 

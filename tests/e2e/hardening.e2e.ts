@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expect, test } from "@playwright/test";
 import { streamPost } from "../support/stream-body";
 import { startAppServer } from "./app-server";
-import { inContext, launchChromium, password, signUp, translator, type Env } from "./steps";
+import { inContext, password, signUp, translator, type Env } from "./steps";
 
 const MB = 1024 * 1024;
 
@@ -16,20 +16,19 @@ function rssOf(pid: number): number {
 }
 
 // The production server exactly as `npm start` runs it, on a fresh install: no APP_URL.
-describe("the production server, as a fresh install runs it", () => {
+test.describe("the production server, as a fresh install runs it", () => {
   const env = {} as Env;
   const dataDir = mkdtempSync(path.join(tmpdir(), "pixelwerk-e2e-fresh-"));
-  beforeAll(async () => {
+  test.beforeAll(async ({ browser }) => {
     env.server = await startAppServer({ appUrl: false, dataDir });
-    env.browser = await launchChromium();
+    env.browser = browser;
   });
-  afterAll(async () => {
-    await env.browser?.close();
+  test.afterAll(async () => {
     await env.server?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it("serves pages with a per-response script nonce and no 'unsafe-inline' for scripts", async () => {
+  test("serves pages with a per-response script nonce and no 'unsafe-inline' for scripts", async () => {
     const first = await fetch(`${env.server.baseUrl}/sign-in`);
     const second = await fetch(`${env.server.baseUrl}/sign-in`);
     const policy = first.headers.get("content-security-policy") ?? "";
@@ -41,7 +40,7 @@ describe("the production server, as a fresh install runs it", () => {
     expect(await first.text()).toContain(`nonce="${nonce}"`);
   });
 
-  it("signs up at 127.0.0.1 and at localhost, the addresses it announces", async () => {
+  test("signs up at 127.0.0.1 and at localhost, the addresses it announces", async () => {
     const t = translator("en");
     const port = new URL(env.server.baseUrl).port;
     for (const host of ["127.0.0.1", "localhost"]) {
@@ -52,7 +51,7 @@ describe("the production server, as a fresh install runs it", () => {
     }
   });
 
-  it("stops guessing spread over 60 emails from one address after 50 tries", async () => {
+  test("stops guessing spread over 60 emails from one address after 50 tries", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 60; i++) {
       const response = await fetch(`${env.server.baseUrl}/api/auth/sign-in/email`, {
@@ -67,7 +66,7 @@ describe("the production server, as a fresh install runs it", () => {
     expect(statuses.slice(50)).toEqual(Array(10).fill(429));
   });
 
-  it("refuses 20 concurrent anonymous 50 MB bodies unread, with the process's memory flat", async () => {
+  test("refuses 20 concurrent anonymous 50 MB bodies unread, with the process's memory flat", async () => {
     const before = rssOf(env.server.pid);
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, rssOf(env.server.pid))), 20);
@@ -82,7 +81,7 @@ describe("the production server, as a fresh install runs it", () => {
     expect(peak - before).toBeLessThan(200 * MB);
   });
 
-  it("refuses a second server on the same data folder, which then still opens with its data", async () => {
+  test("refuses a second server on the same data folder, which then still opens with its data", async () => {
     let refusal = "";
     await startAppServer({ appUrl: false, dataDir }).then(
       (second) => second.stop(),

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { expect, test } from "@playwright/test";
 import {
   checkStatement,
   noHorizontalScroll,
@@ -16,8 +16,8 @@ const env = startEnv();
 
 const url = (pathname: string) => `${env.server.baseUrl}${pathname}`;
 
-describe("the web journey", () => {
-  it("answers pages with the security headers", async () => {
+test.describe("the web journey", () => {
+  test("answers pages with the security headers", async () => {
     const response = await fetch(url("/"));
     expect(response.status).toBe(200);
     expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
@@ -27,7 +27,7 @@ describe("the web journey", () => {
     expect(response.headers.get("x-powered-by")).toBeNull();
   });
 
-  it("in English: sign up, upload, resize, download, statement, phone layout, sign in, password reset", async () => {
+  test("in English: sign up, upload, resize, download, statement, phone layout, sign in, password reset", async () => {
     const t = translator("en");
     const email = `ada-${Date.now()}@example.com`;
     await inContext(env, "en", async (page) => {
@@ -104,7 +104,7 @@ describe("the web journey", () => {
     });
   });
 
-  it("in German and dark mode: switch the language, then the same key steps (with the polling fallback)", async () => {
+  test("in German and dark mode: switch the language, then the same key steps (with the polling fallback)", async () => {
     const t = translator("de");
     await inContext(env, "de", async (page) => {
       await page.goto("/");

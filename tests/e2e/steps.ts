@@ -2,11 +2,10 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTranslator } from "next-intl";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import sharp from "sharp";
-import { afterAll, beforeAll, expect } from "vitest";
-import de from "@/messages/de.json";
-import en from "@/messages/en.json";
+import de from "@/messages/de.json" with { type: "json" };
+import en from "@/messages/en.json" with { type: "json" };
 import { startAppServer, type AppServer } from "./app-server";
 
 // Steps of the browser journey. Pages use the context's baseURL; labels and texts come from the
@@ -105,35 +104,17 @@ export async function noHorizontalScroll(page: Page, name: string) {
   expect(scrollWidth, `${name}: page is wider than the phone`).toBeLessThanOrEqual(375);
 }
 
-/** Debian's Chromium, headless, with the flags that keep it off the (closed) network. */
-export function launchChromium() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--headless",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-quic",
-      "--no-first-run",
-    ],
-  });
-}
-
 /** The app server and Chromium a test file runs against. */
 export type Env = { browser: Browser; server: AppServer };
 
-/** Starts the app server and Chromium before the file's tests and stops them after. */
+/** Starts the app server before the file's tests and stops it after; Chromium is the worker's. */
 export function startEnv(): Env {
   const env = {} as Env;
-  beforeAll(async () => {
+  test.beforeAll(async ({ browser }) => {
     env.server = await startAppServer();
-    env.browser = await launchChromium();
+    env.browser = browser;
   });
-  afterAll(async () => {
-    await env.browser?.close();
+  test.afterAll(async () => {
     await env.server?.stop();
   });
   return env;

@@ -2,9 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { unzipSync } from "fflate";
-import { type Locator, type Page } from "playwright-core";
 import sharp from "sharp";
-import { describe, expect, it } from "vitest";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import type { Generator, Job } from "@/components/api/types";
 import { inContext, noHorizontalScroll, shot, signUp, startEnv, translator, type T } from "./steps";
 
@@ -86,8 +85,8 @@ async function downloadFrom(page: Page, trigger: Locator) {
   return { file: await download.path(), name: download.suggestedFilename() };
 }
 
-describe("the Magic Studio and batch mode", () => {
-  it("applies two steps, compares, undoes, redoes, survives a reload, downloads; batch makes one zip", async () => {
+test.describe("the Magic Studio and batch mode", () => {
+  test("applies two steps, compares, undoes, redoes, survives a reload, downloads; batch makes one zip", async () => {
     const t = translator("en");
     await inContext(env, "studio", async (page) => {
       await signUp(page, t, `studio-${Date.now()}@example.com`);
