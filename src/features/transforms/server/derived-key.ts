@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import type { ImageFormat } from "./transformation-types";
 
 /** Bump when the executor's output changes for the same parameters: old cache entries stop matching. */
-export const engineVersion = "1";
+export const engineVersion = "2";
 
 const extOf: Record<ImageFormat, string> = { jpg: "jpg", png: "png", webp: "webp", avif: "avif" };
 
