@@ -161,8 +161,9 @@ async function applyStep(start: Working, step: BasicStep, context: StepContext):
   const plan = planResize(step, known.size, context.limits.maxOutputPixels);
   current = await applyPlan(known, plan, step, context);
 
+  // ImageKit's bl-N is a radius: the blur tool's sigma is half of it. e-sharpen-N is the sharpen
+  // tool with libvips' default amount (2).
   if (step.bl) current = await apply(current, blurOp, { sigma: Math.max(0.3, step.bl / 2) }, context);
-  // ImageKit's e-sharpen-N as the sharpen tool with libvips' default amount.
   if (step.sharpen) current = await apply(current, sharpenOp, { sigma: 0.5 + step.sharpen / 25, amount: 2 }, context);
   if (step.grayscale) current = await apply(current, grayscaleOp, {}, context);
   if (step.radius !== undefined) current = await apply(current, roundCornersOp, { radius: step.radius }, context);
