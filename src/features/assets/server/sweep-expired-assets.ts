@@ -9,7 +9,7 @@ import type { Storage } from "@/server/storage/types";
 
 /** The queue of the sweep (its cron sends an empty payload), and when it runs: hourly, at minute 0. */
 export const sweepRetentionQueue = defineQueue({ name: "sweep-retention", payload: z.object({}) });
-export const sweepRetentionCron = "0 * * * *";
+const sweepRetentionCron = "0 * * * *";
 const sweepBatchSize = 500;
 
 /**
