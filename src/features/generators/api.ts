@@ -24,7 +24,7 @@ const GeneratorSchema = z
           "How inputs change the price: `byInput` prices per value of one input (a model), `whenSet` applies when an " +
           "input is given, `timesInput` multiplies by a count input. Otherwise `base`.",
       }),
-    mode: z.enum(["sync", "async"]),
+    mode: z.enum(["sync", "async"]).openapi({ description: "`sync`: quick enough to wait for with `POST /jobs?wait=N`" }),
     available: z.boolean().openapi({ description: "False when no AI provider for it is configured on this server" }),
     requires: z.array(z.string()).openapi({ description: "Environment variables of which any one would make it available" }),
     models: z.record(z.string(), z.boolean()).optional().openapi({ description: "For a model choice: which models can run here" }),
@@ -47,7 +47,7 @@ export function registerGeneratorRoutes(api: ApiApp, rt: Core) {
     }),
     async (c) => {
       const directory = await loadProviderDirectory({ ctx: systemCtx(rt.services, "list-generators") });
-      return c.json({ generators: listGenerators({ ctx: { locale: c.get("locale") }, directory }) }, 200);
+      return c.json({ generators: listGenerators({ ctx: { locale: c.get("locale") }, input: { directory } }) }, 200);
     },
   );
 }

@@ -50,7 +50,7 @@ describe("labels of the generators' inputs", () => {
   });
 
   it("sets localized titles, hints and enum labels on the served schema", () => {
-    const [enResize, deResize] = locales.map((locale) => listGenerators({ ctx: { locale }, directory }).find((g) => g.id === "resize"));
+    const [enResize, deResize] = locales.map((locale) => listGenerators({ ctx: { locale }, input: { directory } }).find((g) => g.id === "resize"));
     expect(enResize?.inputSchema.properties?.width).toMatchObject({ title: "Width (px)", type: "integer" });
     expect(deResize?.inputSchema.properties?.width).toMatchObject({ title: "Breite (px)" });
     expect(deResize?.inputSchema.properties?.format).toMatchObject({
@@ -60,7 +60,7 @@ describe("labels of the generators' inputs", () => {
     });
     expect(deResize?.inputSchema.properties?.fit?.["x-enum-labels"]).toMatchObject({ cover: expect.stringContaining("Füllen") });
 
-    const deRotate = listGenerators({ ctx: { locale: "de" }, directory }).find((g) => g.id === "rotate");
+    const deRotate = listGenerators({ ctx: { locale: "de" }, input: { directory } }).find((g) => g.id === "rotate");
     expect(deRotate?.inputSchema.properties?.background).toMatchObject({
       title: "Eckenfarbe",
       description: expect.stringContaining("Ecken"),

@@ -20,7 +20,8 @@ export function registerGenerator(definition: GeneratorDefinition): void {
 }
 
 /** The catalog as the API lists it: titles, descriptions and input labels in the caller's language. */
-export function listGenerators({ ctx, directory }: { ctx: Pick<Ctx, "locale">; directory: ProviderDirectory }) {
+export function listGenerators({ ctx, input }: { ctx: Pick<Ctx, "locale">; input: { directory: ProviderDirectory } }) {
+  const { directory } = input;
   return catalog.map((g) => ({
     id: g.id,
     title: translate(ctx.locale, `generators.${g.id}.title`),
