@@ -15,7 +15,7 @@ import { createDatabaseRateLimiter, createMemoryRateLimiter } from "@/server/rat
 import { createStorage } from "@/server/storage";
 import { declaredQueues } from "./queues";
 
-export type CoreOptions = {
+type CoreOptions = {
   /** An already open database (tests share one); the caller then closes it. */
   database?: DatabaseHandle;
 };
@@ -57,7 +57,6 @@ export async function createCore(env: Env, options: CoreOptions = {}): Promise<C
     auth: createAuth(services),
     rateLimiter: env.mode === "production" ? createDatabaseRateLimiter(db) : createMemoryRateLimiter(),
     cpu: services.cpu,
-    jobEvents: services.events,
     logger,
     services,
     async close() {

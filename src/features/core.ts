@@ -5,7 +5,6 @@ import type { CpuQueue } from "@/server/cpu-queue";
 import type { DatabaseHandle } from "@/server/db/client";
 import type { Db } from "@/server/db/types";
 import type { Env } from "@/server/env";
-import type { KeyedEvents } from "@/server/events";
 import type { logger } from "@/server/logger";
 import type { Mailer } from "@/server/mail/mailer";
 import type { QueueRunner } from "@/server/queue/registry";
@@ -29,8 +28,6 @@ export type Core = {
   auth: Auth;
   rateLimiter: RateLimiter;
   cpu: CpuQueue;
-  /** The same notifier as `services.events`. */
-  jobEvents: KeyedEvents;
   logger: typeof logger;
   services: Services;
   close(): Promise<void>;

@@ -20,7 +20,7 @@ export function defineQueue<Payload>(definition: QueueDefinition<Payload>): Queu
   return definition;
 }
 
-export type SendOptions = {
+type SendOptions = {
   /** Send through this database or transaction: a rollback then leaves no queued message behind. */
   db?: DbOrTx;
   id?: string;
@@ -32,7 +32,7 @@ export interface QueueSender {
   send<Payload>(queue: QueueDefinition<Payload>, payload: Payload, options?: SendOptions): Promise<string | null>;
 }
 
-export function createQueueSender(boss: PgBoss): QueueSender {
+function createQueueSender(boss: PgBoss): QueueSender {
   return {
     async send(queue, payload, options = {}) {
       const { db, ...rest } = options;
@@ -44,9 +44,9 @@ export function createQueueSender(boss: PgBoss): QueueSender {
 }
 
 /** One message as a handler sees it: the payload already parsed by the queue's schema. */
-export type QueueMessage<Payload> = { id: string; payload: Payload; retryCount: number; retryLimit: number };
+type QueueMessage<Payload> = { id: string; payload: Payload; retryCount: number; retryLimit: number };
 
-export type WorkOptions = { pollingIntervalSeconds: number };
+type WorkOptions = { pollingIntervalSeconds: number };
 
 /** What the worker side (bootstrap) uses: declare queues, consume them, schedule them. */
 export interface QueueRunner extends QueueSender {
@@ -62,7 +62,7 @@ export interface QueueRunner extends QueueSender {
   schedule<Payload>(queue: QueueDefinition<Payload>, cron: string, payload: Payload): Promise<void>;
 }
 
-export class InvalidPayloadError extends Error {}
+class InvalidPayloadError extends Error {}
 
 export function createQueueRunner(
   boss: PgBoss,
