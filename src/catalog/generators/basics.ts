@@ -2,7 +2,7 @@ import { z } from "zod";
 import { colourPattern } from "@/engine/tools/adjust/colour";
 import { flipDirections } from "@/engine/tools/adjust/geometry";
 import { outputFormats, resizeFits } from "@/engine/tools/resize";
-import type { LocalOnlyCapability } from "@/engine/providers/capabilities";
+import type { ImageToolCapability } from "@/engine/providers/capabilities";
 import type { GeneratorDefinition } from "@/features/generators/types";
 
 const assetId = z.uuid({ message: "must be an asset id" });
@@ -11,7 +11,7 @@ const colour = z.string().regex(colourPattern, { message: "must be a colour such
 const quality = z.number().int().min(1).max(100);
 
 /** A one-step edit of one image, quick enough to wait for, by the local tool of the same name. */
-function basic(id: LocalOnlyCapability, shape: z.ZodRawShape, price = 1): GeneratorDefinition {
+function basic(id: ImageToolCapability, shape: z.ZodRawShape, price = 1): GeneratorDefinition {
   return {
     id,
     category: "basics",

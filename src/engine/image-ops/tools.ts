@@ -16,18 +16,18 @@ import { vignetteOp } from "./vignette";
  * A local tool as a capability: its name, its options as a Zod schema (with defaults) and its run
  * function on encoded bytes, typed from the schema. Options reach `run` parsed by that schema.
  */
-export type ImageTool<Schema extends z.ZodType = z.ZodType> = {
-  name: string;
+export type ImageTool<Schema extends z.ZodType = z.ZodType, Name extends string = string> = {
+  name: Name;
   options: Schema;
   run(input: Buffer, options: z.output<Schema>): Promise<ToolOutput>;
 };
 
-function defineTool<Schema extends z.ZodType>(tool: ImageTool<Schema>): ImageTool<Schema> {
+function defineTool<Schema extends z.ZodType, const Name extends string>(tool: ImageTool<Schema, Name>): ImageTool<Schema, Name> {
   return tool;
 }
 
 /** An operation as a tool: decode, apply, encode in the input's format. */
-function toolOf<Schema extends z.ZodType>(op: ImageOp<Schema>): ImageTool<Schema> {
+function toolOf<Schema extends z.ZodType, Name extends string>(op: ImageOp<Schema, Name>): ImageTool<Schema, Name> {
   return { name: op.name, options: op.options, run: (input, options) => runImageOp(input, op, options) };
 }
 

@@ -46,8 +46,8 @@ export const stages = {
  * One image operation: its name, its options as a Zod schema (the generator's inputs and the
  * capability's options are validated by it) and how it adds itself to a pipeline, typed from it.
  */
-export type ImageOp<Schema extends z.ZodType = z.ZodType> = {
-  name: string;
+export type ImageOp<Schema extends z.ZodType = z.ZodType, Name extends string = string> = {
+  name: Name;
   options: Schema;
   stage: number;
   /**
@@ -62,6 +62,6 @@ export type ImageOp<Schema extends z.ZodType = z.ZodType> = {
 };
 
 /** Declares an operation; the options type of `apply` follows from the schema. */
-export function defineOp<Schema extends z.ZodType>(op: ImageOp<Schema>): ImageOp<Schema> {
+export function defineOp<Schema extends z.ZodType, const Name extends string>(op: ImageOp<Schema, Name>): ImageOp<Schema, Name> {
   return op;
 }

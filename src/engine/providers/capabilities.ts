@@ -1,3 +1,5 @@
+import { imageTools } from "../image-ops";
+
 /**
  * Every capability there is: a closed list, so a pipeline step, an adapter or an admin setting that
  * names one that does not exist fails to compile. Generative capabilities are served by AI vendors
@@ -17,21 +19,11 @@ export const generativeCapabilities = [
 ] as const;
 export type GenerativeCapability = (typeof generativeCapabilities)[number];
 
+/** The image-op library's tools (resize, crop, blur, ..., vignette, retouch): each is a capability by name. */
+export type ImageToolCapability = (typeof imageTools)[number]["name"];
+
+/** Local tools outside the image-op library: models and documents. */
 export const localOnlyCapabilities = [
-  "resize",
-  "crop",
-  "rotate",
-  "flip",
-  "convert",
-  "blur",
-  "sharpen",
-  "border",
-  "rounded-corners",
-  "trim",
-  "grayscale",
-  "vignette",
-  "retouch",
-  "repair",
   "change-background",
   "drop-shadow",
   "product-photo",
@@ -41,8 +33,13 @@ export const localOnlyCapabilities = [
 ] as const;
 export type LocalOnlyCapability = (typeof localOnlyCapabilities)[number];
 
-export const capabilities = [...generativeCapabilities, ...localOnlyCapabilities] as const;
-export type Capability = (typeof capabilities)[number];
+export type Capability = GenerativeCapability | ImageToolCapability | LocalOnlyCapability;
+
+export const capabilities: readonly Capability[] = [
+  ...generativeCapabilities,
+  ...imageTools.map((tool) => tool.name),
+  ...localOnlyCapabilities,
+];
 
 export function isCapability(value: string): value is Capability {
   return (capabilities as readonly string[]).includes(value);

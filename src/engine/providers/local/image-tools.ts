@@ -1,14 +1,11 @@
 import type { z } from "zod";
 import { imageTools, type ImageTool } from "../../image-ops";
-import { isCapability } from "../capabilities";
+import type { ImageToolCapability } from "../capabilities";
 import { defineLocalTool, requireImage, type LocalTool } from "./define-local-tool";
 
 /** One image-op tool as a local capability of the same name, with the tool's own options schema. */
-function localToolOf<Schema extends z.ZodType>(tool: ImageTool<Schema>): LocalTool<Schema> {
-  const capability = tool.name;
-  // A name missing from capabilities.ts would be a tool no step could name: refused at start.
-  if (!isCapability(capability)) throw new Error(`image tool "${capability}" is not a capability (capabilities.ts)`);
-  return defineLocalTool({ capability, options: tool.options, run: (input, options) => tool.run(requireImage(input), options) });
+function localToolOf<Schema extends z.ZodType>(tool: ImageTool<Schema, ImageToolCapability>): LocalTool<Schema> {
+  return defineLocalTool({ capability: tool.name, options: tool.options, run: (input, options) => tool.run(requireImage(input), options) });
 }
 
 /** Every sharp-based tool of the image-op library (resize, crop, blur, ..., vignette, retouch, repair). */
