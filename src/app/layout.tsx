@@ -4,7 +4,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { SiteHeader } from "@/components/header/site-header";
 import { SessionProvider } from "@/components/session/session-provider";
-import { getEnv } from "@/server/env";
+import { readPublicSettings } from "@/features/admin/server/public-settings";
 import "./globals.css";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -19,7 +19,7 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const [locale, t, tf] = await Promise.all([getLocale(), getTranslations("nav"), getTranslations("footer")]);
-  const sourceUrl = getEnv().SOURCE_URL;
+  const { sourceUrl } = readPublicSettings();
   return (
     <html lang={locale}>
       <body>

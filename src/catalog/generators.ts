@@ -1,4 +1,4 @@
-import type { GeneratorDefinition } from "@/features/generators/types";
+import type { GeneratorDefinition } from "@/catalog/generator-definition";
 import { backgroundGenerators } from "./generators/background";
 import { basicGenerators } from "./generators/basics";
 import { cropGenerators } from "./generators/crop";

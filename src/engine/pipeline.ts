@@ -1,6 +1,6 @@
 import { AppError } from "@/server/errors";
 import { sharp } from "./sharp";
-import { fetchRemote } from "@/server/http/safe-fetch";
+import { fetchRemote } from "@/engine/providers/safe-fetch";
 import type { Candidate, ProviderDirectory } from "./providers/directory";
 import { checkStepOptions } from "./providers/check-options";
 import { isProviderError, ProviderError } from "./providers/errors";

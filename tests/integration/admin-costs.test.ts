@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { creditValueMicros } from "@/catalog/pricing";
-import type { AdminJobView as AdminJob, CostSummary as Summary } from "@/features/admin/server/job-costs";
+import type { AdminJobView as AdminJob, CostSummary as Summary } from "@/features/admin/views";
 import { jobs, providerCalls } from "@/server/db/schema";
 import { accountIdOf } from "../support/accounts";
 import { jsonBody, signUpAndIn, uploadBody, type TestUser } from "../support/client";

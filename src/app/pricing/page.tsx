@@ -4,8 +4,7 @@ import { PackOffers, PlanOffers } from "@/components/billing/offers";
 import styles from "@/components/billing/billing.module.css";
 import { Notice } from "@/components/ui/notice";
 import { PageHead } from "@/components/ui/page-head";
-import { paymentsEnabled } from "@/features/billing/server/stripe-client";
-import { getEnv } from "@/server/env";
+import { readPublicSettings } from "@/features/admin/server/public-settings";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +16,7 @@ export async function generateMetadata(): Promise<Metadata> {
 /** Public: plans and packs from catalog/pricing.ts; buying is off (and says why) without Stripe keys. */
 export default async function PricingPage() {
   const t = await getTranslations("billing");
-  const enabled = paymentsEnabled(getEnv());
+  const enabled = readPublicSettings().paymentsEnabled;
   return (
     <div className="container stack">
       <PageHead title={t("pricingTitle")} lead={t("pricingLead")} />

@@ -5,7 +5,7 @@ import { subjectPositions } from "@/engine/tools/background/layout";
 import { backgroundQualities } from "@/engine/tools/background/model";
 import { productBackgrounds, productPhotoFormats, productPhotoPresetNames } from "@/engine/tools/background/product-photo";
 import { removeBackgroundOutputs } from "@/engine/tools/background/remove-background";
-import type { GeneratorDefinition } from "@/features/generators/types";
+import type { GeneratorDefinition } from "@/catalog/generator-definition";
 
 const assetId = z.uuid({ message: "must be an asset id" });
 const hex = z.string().regex(hexColorPattern, { message: "must be a hex colour such as #ff8800" });

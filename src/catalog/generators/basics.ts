@@ -3,7 +3,7 @@ import { colourPattern } from "@/engine/tools/adjust/colour";
 import { flipDirections } from "@/engine/tools/adjust/geometry";
 import { outputFormats, resizeFits } from "@/engine/tools/resize";
 import type { ImageToolCapability } from "@/engine/providers/capabilities";
-import type { GeneratorDefinition } from "@/features/generators/types";
+import type { GeneratorDefinition } from "@/catalog/generator-definition";
 
 const assetId = z.uuid({ message: "must be an asset id" });
 const side = z.number().int().min(1).max(8000);

@@ -4,7 +4,7 @@ import { headshotBackgrounds, headshotSizeNames } from "@/engine/tools/crop/head
 import { isSaneAspect, parseAspect } from "@/engine/tools/crop/geometry";
 import { cropFocuses } from "@/engine/tools/crop/smart-crop";
 import { maxOutputSide, upscaleMethods, upscaleScales } from "@/engine/tools/upscale/upscale";
-import type { GeneratorDefinition } from "@/features/generators/types";
+import type { GeneratorDefinition } from "@/catalog/generator-definition";
 
 const assetId = z.uuid({ message: "must be an asset id" });
 const side = z.number().int().min(1).max(maxOutputSide);

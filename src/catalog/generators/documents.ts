@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { calendarFormats, calendarLocales } from "@/engine/tools/documents/calendar-layout";
-import type { GeneratorDefinition } from "@/features/generators/types";
+import type { GeneratorDefinition } from "@/catalog/generator-definition";
 
 const assetId = z.uuid({ message: "must be an asset id" });
 

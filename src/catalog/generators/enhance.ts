@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { GeneratorDefinition } from "@/features/generators/types";
+import type { GeneratorDefinition } from "@/catalog/generator-definition";
 
 const assetId = z.uuid({ message: "must be an asset id" });
 const strength = z.number().int().min(0).max(100).default(50);

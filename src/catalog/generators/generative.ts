@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { aspectRatios } from "@/engine/providers/capability-options";
-import type { GeneratorDefinition } from "@/features/generators/types";
+import type { GeneratorDefinition } from "@/catalog/generator-definition";
 import { expandFractions, expandSides, headshotLooks, restorePrompt, stylePresets, type HeadshotLook, type StylePreset } from "./prompts";
 
 const assetId = z.uuid({ message: "must be an asset id" });

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { readLimited } from "@/server/http/safe-fetch";
+import { readLimited } from "@/engine/providers/safe-fetch";
 import type { ComfyWorkflow } from "./comfyui-workflow";
 import { ProviderError, providerErrorFromStatus, toProviderError } from "./errors";
 import { requireSetting } from "./provider-config";

@@ -1,4 +1,4 @@
-import { readLimited } from "@/server/http/safe-fetch";
+import { readLimited } from "@/engine/providers/safe-fetch";
 import type { ToolOutput } from "../tools/types";
 import type { ImageToVideoOptions } from "./capability-options";
 import { isProviderError, ProviderError } from "./errors";

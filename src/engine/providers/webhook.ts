@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from "node:crypto";
-import { readLimited } from "@/server/http/safe-fetch";
+import { readLimited } from "@/engine/providers/safe-fetch";
 import { sharp } from "../sharp";
 import type { ToolOutput } from "../tools/types";
 import { ProviderError, providerErrorFromStatus, toProviderError } from "./errors";

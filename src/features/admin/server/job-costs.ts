@@ -3,53 +3,13 @@ import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { creditValueMicros } from "@/catalog/pricing";
 import { requireAdmin } from "@/features/auth/server/require-admin";
 import type { Ctx } from "@/server/context";
-import { jobs, providerCalls, type JobStatus } from "@/server/db/schema";
+import { jobs, providerCalls } from "@/server/db/schema";
+import type { AdminJobView, CostSummary, CostTotals } from "../views";
 import { afterCursor, toPage } from "@/server/pagination";
 
 // The operator's margin view. Money is integer micros (millionths of a US dollar) throughout:
 // revenue = captured credits × creditValueMicros; provider cost = what every provider call of the
 // job cost, failed attempts and fallbacks included; margin = revenue − provider cost.
-
-export type AdminJobView = {
-  id: string;
-  accountId: string;
-  generator: string;
-  status: JobStatus;
-  createdAt: string;
-  /** Credits asked; they are only earned (revenue) when the job succeeds and the hold is captured. */
-  price: number;
-  revenueMicros: number;
-  provider: string | null;
-  model: string | null;
-  providerCostMicros: number;
-  marginMicros: number;
-  latencyMs: number | null;
-  providerCalls: number;
-  failedCalls: number;
-};
-
-export type CostTotals = {
-  jobs: number;
-  succeeded: number;
-  credits: number;
-  revenueMicros: number;
-  providerCostMicros: number;
-  marginMicros: number;
-  avgLatencyMs: number | null;
-  calls: number;
-  failedCalls: number;
-  /** Failed provider calls / all provider calls; null without calls. */
-  failureRate: number | null;
-};
-
-export type CostSummary = {
-  days: number;
-  since: string;
-  creditValueMicros: number;
-  totals: CostTotals;
-  byGenerator: (CostTotals & { generator: string })[];
-  byProvider: (CostTotals & { provider: string })[];
-};
 
 const num = (value: unknown) => Number(value ?? 0);
 

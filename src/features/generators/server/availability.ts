@@ -1,6 +1,6 @@
 import "server-only";
 import type { ProviderDirectory } from "@/engine/providers/directory";
-import { stepsOf, type GeneratorDefinition } from "../types";
+import { stepsOf, type GeneratorDefinition } from "@/catalog/generator-definition";
 
 export type Availability = {
   available: boolean;

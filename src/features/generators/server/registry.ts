@@ -4,7 +4,7 @@ import { generators as catalog } from "@/catalog/generators";
 import type { ProviderDirectory } from "@/engine/providers/directory";
 import type { Ctx } from "@/server/context";
 import { translate } from "@/server/i18n";
-import type { GeneratorDefinition } from "../types";
+import type { GeneratorDefinition } from "@/catalog/generator-definition";
 import { availabilityOf } from "./availability";
 import { localizeSchema } from "./field-labels";
 

@@ -6,7 +6,7 @@ import { fitInputToSide } from "./fit-input";
 import { insertAssetRows, storeAssetFiles } from "@/features/assets/server/create-asset";
 import { resolveHold } from "@/features/credits/server/holds";
 import { findGenerator } from "@/features/generators/server/registry";
-import { stepsOf } from "@/features/generators/types";
+import { stepsOf } from "@/catalog/generator-definition";
 import { PipelineCanceled, runPipeline, type PipelineResult, type ProviderCall } from "@/engine/pipeline";
 import { isProviderError } from "@/engine/providers/errors";
 import { loadProviderDirectory } from "@/features/providers/server/load-directory";

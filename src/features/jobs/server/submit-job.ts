@@ -7,7 +7,7 @@ import { assertJobSlotFree, assertWithinPlan, fitToPlan } from "@/features/billi
 import { placeHold } from "@/features/credits/server/holds";
 import type { ProviderDirectory } from "@/engine/providers/directory";
 import { availabilityOf, withDefaultModel } from "@/features/generators/server/availability";
-import type { GeneratorDefinition } from "@/features/generators/types";
+import type { GeneratorDefinition } from "@/catalog/generator-definition";
 import { loadProviderDirectory } from "@/features/providers/server/load-directory";
 import { findBlockedTerm, readPromptBlocklist } from "@/features/providers/server/prompt-blocklist";
 import { findGenerator } from "@/features/generators/server/registry";

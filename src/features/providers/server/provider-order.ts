@@ -6,12 +6,12 @@ import type { Ctx } from "@/server/context";
 import { AppError, type FieldErrors } from "@/server/errors";
 import { translate } from "@/server/i18n";
 import { writeAppSetting } from "./app-settings";
+import type { CapabilityOrder } from "../views";
 import { requireAdmin } from "@/features/auth/server/require-admin";
 import { providerOrderKey, readProviderOrder } from "./load-directory";
 
 export type ProviderOrder = Record<string, string[]>;
 
-export type CapabilityOrder = { capability: Capability; providers: { id: string; name: string }[] };
 
 /**
  * Capabilities worth ordering: those a remote provider (one with settings) serves. Each lists every

@@ -3,46 +3,22 @@ import { eq } from "drizzle-orm";
 import { isConfigured } from "@/engine/providers/directory";
 import { toProviderError } from "@/engine/providers/errors";
 import { findAdapter, listAdapters } from "@/engine/providers/registry";
-import type { ModelOffer, ProviderAdapter, ProviderConfig, ProviderSetting } from "@/engine/providers/types";
+import type { ProviderAdapter, ProviderConfig, ProviderSetting } from "@/engine/providers/types";
 import type { Ctx } from "@/server/context";
 import { providerSettings } from "@/server/db/schema";
 import type { Env } from "@/server/env";
 import { AppError, notFound, type FieldErrors } from "@/server/errors";
 import { translate } from "@/server/i18n";
 import { openJson, sealJson } from "@/server/secret-box";
+import type { ConnectionResult, ProviderSettingView, ProviderView, SettingSource } from "../views";
 import { requireAdmin } from "@/features/auth/server/require-admin";
 import { configOf, envConfigOf, providerConfigPurpose, readStoredSettings, type StoredSettings } from "./load-directory";
 
-export type SettingSource = "env" | "admin" | "unset";
 
-export type ProviderSettingView = {
-  name: string;
-  env: string;
-  secret: boolean;
-  required: boolean;
-  /** Validated as an http(s) URL when saved. */
-  url: boolean;
-  source: SettingSource;
-  /** Non-secret values in full; secrets only as a hint ("••••abcd"); null when unset. */
-  value: string | null;
-};
 
-export type ProviderView = {
-  id: string;
-  name: string;
-  enabled: boolean;
-  configured: boolean;
-  /** Where the required settings come from: built in (no settings), env, admin, or null when missing. */
-  configuredBy: "builtin" | "env" | "admin" | null;
-  settings: ProviderSettingView[];
-  capabilities: string[];
-  models: { id: string; family: string | null; capabilities: string[]; costMicros: number; unit: ModelOffer["unit"] }[];
-  envVars: string[];
-};
 
 export type UpdateProviderInput = { id: string; enabled?: boolean; settings?: Record<string, string | null> };
 
-export type ConnectionResult = { ok: true; latencyMs: number } | { ok: false; failure: string; message: string };
 
 const maxValueLength = 4000;
 /** The admin page's "test connection" gives up after this long (the route's summary says 15 s). */

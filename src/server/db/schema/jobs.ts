@@ -2,9 +2,9 @@ import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { accounts } from "./credits";
+import { jobStatuses } from "./job-statuses";
 
-export const jobStatuses = ["queued", "running", "succeeded", "failed", "canceled"] as const;
-export type JobStatus = (typeof jobStatuses)[number];
+export { jobStatuses, type JobStatus } from "./job-statuses";
 
 /** `params` fill the translated message (e.g. maxMegapixels); `message` is the English detail. */
 export type JobError = { code: string; message: string; params?: Record<string, string | number> };
