@@ -37,7 +37,6 @@ export const plans = [
   { id: "business", priceCents: 9900, monthlyCredits: 4000, unlimited: false, limits: { maxSide: 8000, concurrentJobs: 1000, retentionDays: 365 } },
 ] as const satisfies readonly Plan[];
 
-export type PlanId = Plan["id"];
 
 /** One-time credit packs ("coins"): no subscription, credits do not expire. */
 export type Pack = { id: "small" | "medium" | "large"; priceCents: number; credits: number };
@@ -48,7 +47,6 @@ export const packs = [
   { id: "large", priceCents: 7000, credits: 2000 },
 ] as const satisfies readonly Pack[];
 
-export type PackId = Pack["id"];
 
 /**
  * What one credit is worth, in millionths of a US dollar: the revenue side of the admin's margin

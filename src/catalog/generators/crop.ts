@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { hexColorPattern } from "@/engine/tools/background";
+import { hexColorPattern } from "@/engine/tools/background/encode";
 import { headshotBackgrounds, headshotSizeNames } from "@/engine/tools/crop/headshot";
 import { isSaneAspect, parseAspect } from "@/engine/tools/crop/geometry";
 import { cropFocuses } from "@/engine/tools/crop/smart-crop";

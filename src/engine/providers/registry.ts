@@ -30,7 +30,3 @@ export function registerProvider(provider: Provider): void {
     testConnection: async () => undefined,
   });
 }
-
-export function registerAdapter(adapter: ProviderAdapter): void {
-  adapters.set(adapter.id, adapter);
-}

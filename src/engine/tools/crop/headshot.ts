@@ -1,6 +1,6 @@
 import type { Sharp } from "sharp";
 import { sharp } from "../../sharp";
-import { cutOutSubject, type ToolHooks } from "../background";
+import { cutOutSubject, type ToolHooks } from "../background/cutout";
 import type { ToolOutput } from "../types";
 import { detectFaces } from "./detect-faces";
 import { encodeImage, keptFormat } from "../../image-ops/encode";

@@ -37,5 +37,3 @@ export function createUploadSlots(limits: { perAccount: number; total: number })
     },
   };
 }
-
-export type UploadSlots = ReturnType<typeof createUploadSlots>;

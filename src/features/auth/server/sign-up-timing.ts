@@ -33,5 +33,3 @@ export function createSignUpTiming(options: { samples?: number; initialMs?: numb
     },
   };
 }
-
-export type SignUpTiming = ReturnType<typeof createSignUpTiming>;

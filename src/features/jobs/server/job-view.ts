@@ -55,8 +55,6 @@ export async function toJobView({ ctx, input }: { ctx: Ctx; input: { job: JobRow
   };
 }
 
-export type JobView = Awaited<ReturnType<typeof toJobView>>;
-
 function jobErrorMessage(ctx: Ctx, error: JobError): string {
   if (error.code === "job_failed") return translate(ctx.locale, "errors.job_failed", { reason: error.message });
   // A tool found the inputs do not fit the image (e.g. a crop outside it): the reason is the help.
