@@ -51,7 +51,9 @@ async function main() {
 }
 
 function printAddresses(appUrl: string, origins: string[]) {
-  const network = origins.filter((o) => !/\/\/(localhost|127\.0\.0\.1|\[::1\])[:/]/.test(o) && !o.startsWith(`${appUrl}`));
+  const network = origins.filter(
+    (o) => !/\/\/(localhost|127\.0\.0\.1|\[::1\])[:/]/.test(o) && !o.startsWith(`${appUrl}`),
+  );
   console.log(`\n  Pixelwerk\n  - Local:   ${appUrl}`);
   for (const origin of network.filter((o) => !o.includes("["))) console.log(`  - Network: ${origin}`);
   console.log("");

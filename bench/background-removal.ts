@@ -23,7 +23,11 @@ const pairs: [Method, Method][] = [
   ["pro", "imgly-medium"],
 ];
 
-type ChildResult = { loadMs: number; runs: { file: string; size: SizeName; ms: number; cpuMs: number }[]; peakRssMb: number };
+type ChildResult = {
+  loadMs: number;
+  runs: { file: string; size: SizeName; ms: number; cpuMs: number }[];
+  peakRssMb: number;
+};
 
 /** Linux keeps the peak RSS in VmHWM; writing 5 to clear_refs resets it to the current RSS. */
 function resetPeak() {
@@ -56,7 +60,10 @@ async function removeOnce(method: Method, bytes: Buffer, mime: string): Promise<
     publicPath: pathToFileURL(modelDirectory()).href + "/",
     output: { format: "image/png" },
   } as Parameters<typeof removeBackground>[1]);
-  return sharp(Buffer.from(await blob.arrayBuffer())).extractChannel(3).raw().toBuffer();
+  return sharp(Buffer.from(await blob.arrayBuffer()))
+    .extractChannel(3)
+    .raw()
+    .toBuffer();
 }
 
 async function child(method: Method, inputsDir: string, masksDir: string) {
@@ -88,7 +95,9 @@ async function child(method: Method, inputsDir: string, masksDir: string) {
 
 /** The inputs: each image at 1024 px on its longer side and at 12 MP, as JPEG q90. */
 async function prepareInputs(imagesDir: string, inputsDir: string): Promise<string[]> {
-  const images = readdirSync(imagesDir).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort();
+  const images = readdirSync(imagesDir)
+    .filter((f) => /\.(jpe?g|png|webp)$/i.test(f))
+    .sort();
   if (images.length === 0) throw new Error(`no images in ${imagesDir}`);
   for (const image of images) {
     const source = sharp(path.join(imagesDir, image)).rotate();
@@ -114,7 +123,8 @@ function runChild(method: Method, inputsDir: string, masksDir: string): ChildRes
     maxBuffer: 16 * 1024 * 1024,
   });
   const line = result.stdout.split("\n").find((l) => l.startsWith("RESULT "));
-  if (result.status !== 0 || !line) throw new Error(`${method} failed (${result.status}): ${result.stderr.slice(-2000)}`);
+  if (result.status !== 0 || !line)
+    throw new Error(`${method} failed (${result.status}): ${result.stderr.slice(-2000)}`);
   return JSON.parse(line.slice("RESULT ".length)) as ChildResult;
 }
 
@@ -137,7 +147,9 @@ export async function run({ imagesDir }: { imagesDir: string }) {
       process.stderr.write(`running ${method}…\n`);
       results.set(method, runChild(method, inputsDir, masksDir));
     }
-    console.log("\n| method | input | ms / image (mean) | min–max ms | CPU ms / image | first run incl. model load (ms) | peak RSS (MB) |");
+    console.log(
+      "\n| method | input | ms / image (mean) | min–max ms | CPU ms / image | first run incl. model load (ms) | peak RSS (MB) |",
+    );
     console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
     for (const method of methods) {
       const result = results.get(method)!;
@@ -158,7 +170,10 @@ export async function run({ imagesDir }: { imagesDir: string }) {
     const all = pairs.map(() => [] as number[]);
     for (const file of files) {
       const ious = pairs.map(([ours, theirs]) =>
-        maskIoU(readFileSync(path.join(masksDir, `${ours}--${file}.raw`)), readFileSync(path.join(masksDir, `${theirs}--${file}.raw`))),
+        maskIoU(
+          readFileSync(path.join(masksDir, `${ours}--${file}.raw`)),
+          readFileSync(path.join(masksDir, `${theirs}--${file}.raw`)),
+        ),
       );
       ious.forEach((iou, i) => all[i]!.push(iou));
       console.log(`| ${file.replace(/\.jpg$/, "")} | ${ious.map((iou) => iou.toFixed(4)).join(" | ")} |`);
@@ -174,7 +189,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   const main =
     args[0] === "--child"
       ? child(args[1] as Method, args[2]!, args[3]!)
-      : run({ imagesDir: path.resolve(args[0] ?? path.join(import.meta.dirname, "..", "..", "shared", "bench-images")) });
+      : run({
+          imagesDir: path.resolve(args[0] ?? path.join(import.meta.dirname, "..", "..", "shared", "bench-images")),
+        });
   main.then(
     () => process.exit(0),
     (error: unknown) => {

@@ -15,7 +15,18 @@ const repeats = 2;
 
 function chain(variant: number): string {
   const colour = (variant % 0xffffff).toString(16).padStart(6, "0");
-  return [`bg-${colour},e-grayscale`, "bl-3", "e-sharpen-20", "rt-90", "fl-h", "bl-2", "rt-270", "e-sharpen-10", "fl-v", "f-jpg"].join(":");
+  return [
+    `bg-${colour},e-grayscale`,
+    "bl-3",
+    "e-sharpen-20",
+    "rt-90",
+    "fl-h",
+    "bl-2",
+    "rt-270",
+    "e-sharpen-10",
+    "fl-v",
+    "f-jpg",
+  ].join(":");
 }
 
 type Row = { flood: number; uploadMs: number[]; rendersBefore: number[]; renderS: number; statuses: string };
@@ -24,14 +35,21 @@ export async function run({ imagesDir }: BenchOptions) {
   const input = biggestJpeg(imagesDir);
   const meta = await sharp(input).metadata();
   // The small upload of the issue: a few hundred bytes.
-  const tiny = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#3366aa" } }).png().toBuffer();
-  console.log(`Flooder's image: ${path.basename(input)} (${meta.width}x${meta.height}); the other account uploads a ${tiny.length}-byte PNG.`);
+  const tiny = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#3366aa" } })
+    .png()
+    .toBuffer();
+  console.log(
+    `Flooder's image: ${path.basename(input)} (${meta.width}x${meta.height}); the other account uploads a ${tiny.length}-byte PNG.`,
+  );
 
   const server = await startServerProcess({ UPLOAD_MAX_BYTES: String(64 * 1024 * 1024) });
   try {
     const flooder = await signUpAndIn(server.baseUrl);
     const other = await signUpAndIn(server.baseUrl);
-    const upload = await flooder.json<{ asset: { id: string } }>("/api/v1/assets", uploadBody(readFileSync(input), path.basename(input)));
+    const upload = await flooder.json<{ asset: { id: string } }>(
+      "/api/v1/assets",
+      uploadBody(readFileSync(input), path.basename(input)),
+    );
     if (upload.status !== 201) throw new Error(`upload failed: ${upload.status}`);
     const id = upload.body.asset.id;
     let variant = 1;
@@ -76,7 +94,13 @@ export async function run({ imagesDir }: BenchOptions) {
 }
 
 function printTable(rows: Row[]) {
-  const header = ["chained renders in flight", "small upload ms (each run)", "renders ended first", "render s", "render answers"];
+  const header = [
+    "chained renders in flight",
+    "small upload ms (each run)",
+    "renders ended first",
+    "render s",
+    "render answers",
+  ];
   const cells = rows.map((r) => [
     String(r.flood),
     r.uploadMs.map((ms) => ms.toFixed(0)).join(" / "),

@@ -29,11 +29,16 @@ export async function run() {
   });
   try {
     const openaiOnly = [{ adapter: openaiAdapter, config: { apiKey: fakeOpenAIKey, baseUrl: openai.baseUrl } }];
-    const direct = await time(runs, () => runCapability({ adapters: openaiOnly, capability: "text-to-image", stepOptions: prompt, family: "gpt-image-1" }));
+    const direct = await time(runs, () =>
+      runCapability({ adapters: openaiOnly, capability: "text-to-image", stepOptions: prompt, family: "gpt-image-1" }),
+    );
 
     // The first user is the admin: it grants itself the credits the runs spend.
     const user = await signUpAndIn(server.baseUrl);
-    const grant = await user.json("/api/v1/admin/credits", jsonBody({ email: user.email, amount: 1000, memo: "benchmark runs" }));
+    const grant = await user.json(
+      "/api/v1/admin/credits",
+      jsonBody({ email: user.email, amount: 1000, memo: "benchmark runs" }),
+    );
     if (grant.status !== 200 && grant.status !== 201) throw new Error(`grant failed: ${grant.status}`);
     const job = await time(runs, async () => {
       const submitted = await user.json<{ job: { id: string; status: string } }>(
@@ -42,10 +47,17 @@ export async function run() {
       );
       if (submitted.body.job.status !== "succeeded") throw new Error(`job ended ${submitted.body.job.status}`);
     });
-    const [row] = await server.rt.db.select().from(jobs).where(and(eq(jobs.generator, "text-to-image"), eq(jobs.status, "succeeded"))).limit(1);
+    const [row] = await server.rt.db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.generator, "text-to-image"), eq(jobs.status, "succeeded")))
+      .limit(1);
 
     openai.behave("server-error");
-    const both = [...openaiOnly, { adapter: googleAdapter, config: { apiKey: fakeGeminiKey, baseUrl: gemini.baseUrl } }];
+    const both = [
+      ...openaiOnly,
+      { adapter: googleAdapter, config: { apiKey: fakeGeminiKey, baseUrl: gemini.baseUrl } },
+    ];
     const fallback = await time(5, () =>
       runCapability({ adapters: both, capability: "text-to-image", stepOptions: prompt }),
     );
@@ -55,7 +67,9 @@ export async function run() {
     console.log(`| adapter call (AI SDK → fake, decode, re-encode) | ${runs} | ${direct.p50} | ${direct.p95} |`);
     console.log(`| whole job over HTTP (POST ?wait, queue poll 0.5 s) | ${runs} | ${job.p50} | ${job.p95} |`);
     console.log(`| OpenAI 500 twice (20 ms backoff) → Gemini | 5 | ${fallback.p50} | ${fallback.p95} |`);
-    console.log(`\nA recorded job: provider ${row?.provider}, model ${row?.model}, cost ${row?.providerCostMicros} µ$, ${row?.providerCalls} call(s), provider latency ${row?.providerLatencyMs} ms.`);
+    console.log(
+      `\nA recorded job: provider ${row?.provider}, model ${row?.model}, cost ${row?.providerCostMicros} µ$, ${row?.providerCalls} call(s), provider latency ${row?.providerLatencyMs} ms.`,
+    );
   } finally {
     await server.close();
     await openai.close();

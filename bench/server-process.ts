@@ -26,10 +26,14 @@ function statusField(pid: number, field: string): number {
 }
 
 export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, [...process.execArgv, import.meta.filename, "--serve", JSON.stringify(env)], {
-    stdio: ["pipe", "pipe", "inherit"],
-    env: { ...process.env, LOG_LEVEL: "error" },
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...process.execArgv, import.meta.filename, "--serve", JSON.stringify(env)],
+    {
+      stdio: ["pipe", "pipe", "inherit"],
+      env: { ...process.env, LOG_LEVEL: "error" },
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
   const baseUrl = await new Promise<string>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`server process exited with ${code}`)));

@@ -19,7 +19,20 @@ const scenarios: Scenario[] = [
   { name: "within bounds: 4 x 4 accounts", perAccount: [4, 4, 4, 4] },
 ];
 
-type Row = { scenario: string; sent: number; stored: number; r429: number; r503: number; other: number; healthFailed: number; rssBefore: number; peakRss: number; healthP50: number; healthMax: number; seconds: number };
+type Row = {
+  scenario: string;
+  sent: number;
+  stored: number;
+  r429: number;
+  r503: number;
+  other: number;
+  healthFailed: number;
+  rssBefore: number;
+  peakRss: number;
+  healthP50: number;
+  healthMax: number;
+  seconds: number;
+};
 
 export async function run({ imagesDir }: BenchOptions) {
   const input = biggestJpeg(imagesDir);
@@ -27,7 +40,9 @@ export async function run({ imagesDir }: BenchOptions) {
   const original = readFileSync(input);
   const body = new Uint8Array(Math.max(uploadBytes, original.length));
   body.set(original);
-  console.log(`Input: ${path.basename(input)} (${(original.length / mebibyte).toFixed(1)} MB) padded to ${(body.length / mebibyte).toFixed(0)} MB.`);
+  console.log(
+    `Input: ${path.basename(input)} (${(original.length / mebibyte).toFixed(1)} MB) padded to ${(body.length / mebibyte).toFixed(0)} MB.`,
+  );
 
   const server = await startServerProcess({ UPLOAD_MAX_BYTES: String(25 * mebibyte) });
   try {
@@ -58,7 +73,12 @@ async function upload(user: TestUser, body: Uint8Array): Promise<number> {
   }
 }
 
-async function measure(scenario: Scenario, users: TestUser[], body: Uint8Array, server: Awaited<ReturnType<typeof startServerProcess>>): Promise<Row> {
+async function measure(
+  scenario: Scenario,
+  users: TestUser[],
+  body: Uint8Array,
+  server: Awaited<ReturnType<typeof startServerProcess>>,
+): Promise<Row> {
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const rssBefore = server.rssMb();
   server.resetPeak();
@@ -78,7 +98,9 @@ async function measure(scenario: Scenario, users: TestUser[], body: Uint8Array, 
     }
   })();
   const started = performance.now();
-  const statuses = (await Promise.all(scenario.perAccount.flatMap((n, i) => Array.from({ length: n }, () => upload(users[i]!, body))))).flat();
+  const statuses = (
+    await Promise.all(scenario.perAccount.flatMap((n, i) => Array.from({ length: n }, () => upload(users[i]!, body))))
+  ).flat();
   const seconds = (performance.now() - started) / 1000;
   running = false;
   await pinger;
@@ -101,7 +123,20 @@ async function measure(scenario: Scenario, users: TestUser[], body: Uint8Array, 
 }
 
 function printTable(rows: Row[]) {
-  const header = ["scenario", "sent", "201", "429", "503", "other", "RSS before MB", "peak RSS MB", "health p50 ms", "health max ms", "health failed", "wall s"];
+  const header = [
+    "scenario",
+    "sent",
+    "201",
+    "429",
+    "503",
+    "other",
+    "RSS before MB",
+    "peak RSS MB",
+    "health p50 ms",
+    "health max ms",
+    "health failed",
+    "wall s",
+  ];
   const cells = rows.map((r) => [
     r.scenario,
     String(r.sent),
@@ -117,7 +152,8 @@ function printTable(rows: Row[]) {
     r.seconds.toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (values: string[]) => `| ${values.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join(" | ")} |`;
+  const line = (values: string[]) =>
+    `| ${values.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join(" | ")} |`;
   console.log(line(header));
   console.log(`|${widths.map((w, i) => (i === 0 ? `-${"-".repeat(w)}-` : `-${"-".repeat(w)}:`)).join("|")}|`);
   for (const row of cells) console.log(line(row));

@@ -29,18 +29,36 @@ function fit512(image: Sharp): Sharp {
   return image.resize({ width: 512, height: 512, fit: "inside", withoutEnlargement: true });
 }
 
-type Row = { scenario: string; path: string; inFlight: number; reqPerSec: number; meanMs: number; p95Ms: number; cpuMs: number; rssMb: number; kb: number };
+type Row = {
+  scenario: string;
+  path: string;
+  inFlight: number;
+  reqPerSec: number;
+  meanMs: number;
+  p95Ms: number;
+  cpuMs: number;
+  rssMb: number;
+  kb: number;
+};
 
 export async function run({ imagesDir }: BenchOptions) {
   const inputs = await pickInputs(imagesDir);
-  console.log(`Inputs: ${inputs.map((i) => path.basename(i)).join(", ")}; ${requestsPerRun} requests per cell, ${cachedRequests} for cached hits.`);
-  const server = await startTestServer({ runWorker: false, env: { LOG_LEVEL: "error", UPLOAD_MAX_BYTES: String(64 * 1024 * 1024) } });
+  console.log(
+    `Inputs: ${inputs.map((i) => path.basename(i)).join(", ")}; ${requestsPerRun} requests per cell, ${cachedRequests} for cached hits.`,
+  );
+  const server = await startTestServer({
+    runWorker: false,
+    env: { LOG_LEVEL: "error", UPLOAD_MAX_BYTES: String(64 * 1024 * 1024) },
+  });
   try {
     const user = await signUpAndIn(server.baseUrl);
     const ids: string[] = [];
     const stored: Buffer[] = [];
     for (const file of inputs) {
-      const upload = await user.json<{ asset: { id: string } }>("/api/v1/assets", uploadBody(readFileSync(file), path.basename(file)));
+      const upload = await user.json<{ asset: { id: string } }>(
+        "/api/v1/assets",
+        uploadBody(readFileSync(file), path.basename(file)),
+      );
       if (upload.status !== 201) throw new Error(`upload of ${file} failed: ${upload.status}`);
       ids.push(upload.body.asset.id);
       // Raw sharp reads the very bytes /i/ reads: the stored (normalised) upload.
@@ -54,7 +72,9 @@ export async function run({ imagesDir }: BenchOptions) {
     const url = (index: number, tr: string, fresh: boolean) => {
       const steps = fresh ? `${tr},bg-${(unique++ % 0xffffff).toString(16).padStart(6, "0")}` : tr;
       const { canonical } = parseTransformation(steps);
-      return server.baseUrl + signImageUrl({ secret: server.rt.env.APP_SECRET, assetId: ids[index]!, canonical, expiresAt });
+      return (
+        server.baseUrl + signImageUrl({ secret: server.rt.env.APP_SECRET, assetId: ids[index]!, canonical, expiresAt })
+      );
     };
 
     global.gc?.();
@@ -62,29 +82,37 @@ export async function run({ imagesDir }: BenchOptions) {
     const rows: Row[] = [];
     for (const scenario of scenarios) {
       for (const concurrency of inFlight) {
-        rows.push(await measure(scenario.name, "raw sharp", concurrency, requestsPerRun, async (i) => {
-          const data = await scenario.raw(sharp(stored[i % stored.length]!)).toBuffer();
-          return data.length;
-        }));
-        rows.push(await measure(scenario.name, "HTTP /i/", concurrency, requestsPerRun, async (i) => {
-          const response = await fetch(url(i % ids.length, scenario.tr, true));
-          if (response.status !== 200) throw new Error(`${response.status} ${await response.text()}`);
-          return (await response.arrayBuffer()).byteLength;
-        }));
+        rows.push(
+          await measure(scenario.name, "raw sharp", concurrency, requestsPerRun, async (i) => {
+            const data = await scenario.raw(sharp(stored[i % stored.length]!)).toBuffer();
+            return data.length;
+          }),
+        );
+        rows.push(
+          await measure(scenario.name, "HTTP /i/", concurrency, requestsPerRun, async (i) => {
+            const response = await fetch(url(i % ids.length, scenario.tr, true));
+            if (response.status !== 200) throw new Error(`${response.status} ${await response.text()}`);
+            return (await response.arrayBuffer()).byteLength;
+          }),
+        );
       }
     }
     // Cached hits: the same signed URL again and again, answered from storage.
     const hit = url(0, scenarios[0]!.tr, false);
     await fetch(hit).then((r) => r.arrayBuffer());
     for (const concurrency of inFlight) {
-      rows.push(await measure("720 JPEG q80", "HTTP cached hit", concurrency, cachedRequests, async () => {
-        const response = await fetch(hit);
-        if (response.status !== 200) throw new Error(String(response.status));
-        return (await response.arrayBuffer()).byteLength;
-      }));
+      rows.push(
+        await measure("720 JPEG q80", "HTTP cached hit", concurrency, cachedRequests, async () => {
+          const response = await fetch(hit);
+          if (response.status !== 200) throw new Error(String(response.status));
+          return (await response.arrayBuffer()).byteLength;
+        }),
+      );
     }
     printTable(rows);
-    console.log(`\nRSS before the first cell: ${baselineRss.toFixed(0)} MB (the whole server runs in this process: PGlite, queue, auth).`);
+    console.log(
+      `\nRSS before the first cell: ${baselineRss.toFixed(0)} MB (the whole server runs in this process: PGlite, queue, auth).`,
+    );
     console.log(
       "CPU ms/req is process CPU time (all threads: libvips, event loop, and for HTTP the in-process client and database too) per request; " +
         "peak RSS is the process's during that cell. HTTP requests are signed URLs through the bounded CPU queue " +
@@ -106,7 +134,13 @@ async function pickInputs(imagesDir: string): Promise<string[]> {
   return reference.length > 0 ? reference : files;
 }
 
-async function measure(scenario: string, label: string, concurrency: number, total: number, task: (index: number) => Promise<number>): Promise<Row> {
+async function measure(
+  scenario: string,
+  label: string,
+  concurrency: number,
+  total: number,
+  task: (index: number) => Promise<number>,
+): Promise<Row> {
   await task(0); // warm-up: first decode, connections, code paths
   global.gc?.();
   const latencies: number[] = [];
@@ -146,7 +180,17 @@ async function measure(scenario: string, label: string, concurrency: number, tot
 }
 
 function printTable(rows: Row[]) {
-  const header = ["scenario", "path", "in flight", "req/s", "mean ms", "p95 ms", "CPU ms/req", "peak RSS MB", "output KB"];
+  const header = [
+    "scenario",
+    "path",
+    "in flight",
+    "req/s",
+    "mean ms",
+    "p95 ms",
+    "CPU ms/req",
+    "peak RSS MB",
+    "output KB",
+  ];
   const cells = rows.map((r) => [
     r.scenario,
     r.path,
@@ -159,7 +203,8 @@ function printTable(rows: Row[]) {
     r.kb.toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (values: string[]) => `| ${values.map((v, i) => (i < 2 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join(" | ")} |`;
+  const line = (values: string[]) =>
+    `| ${values.map((v, i) => (i < 2 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join(" | ")} |`;
   console.log(line(header));
   console.log(`|${widths.map((w, i) => (i < 2 ? `-${"-".repeat(w)}-` : `-${"-".repeat(w)}:`)).join("|")}|`);
   for (const row of cells) console.log(line(row));

@@ -26,7 +26,10 @@ export function createWebApp(core: Core): Hono<ApiEnv> {
 
   app.on(["GET", "POST"], "/api/auth/*", async (c) => {
     if (c.req.method === "POST" && isThrottledAuthPath(c.req.path)) {
-      const body = (await c.req.raw.clone().json().catch(() => ({}))) as { email?: unknown };
+      const body = (await c.req.raw
+        .clone()
+        .json()
+        .catch(() => ({}))) as { email?: unknown };
       await throttleAuthAttempt(core.rateLimiter, {
         pathname: c.req.path,
         email: typeof body.email === "string" ? body.email : undefined,

@@ -28,6 +28,9 @@ export type GeneratorDefinition = {
 };
 
 /** The steps a generator runs for these inputs. */
-export function stepsOf(generator: Pick<GeneratorDefinition, "steps">, inputs: Record<string, unknown>): PipelineStep[] {
+export function stepsOf(
+  generator: Pick<GeneratorDefinition, "steps">,
+  inputs: Record<string, unknown>,
+): PipelineStep[] {
   return typeof generator.steps === "function" ? generator.steps(inputs) : generator.steps;
 }

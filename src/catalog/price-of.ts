@@ -12,7 +12,8 @@ export type PriceRule = {
 
 export function priceOf(rule: PriceRule, inputs: Record<string, unknown>): number {
   let unit = rule.base;
-  if (rule.whenSet && inputs[rule.whenSet.field] !== undefined && inputs[rule.whenSet.field] !== "") unit = rule.whenSet.price;
+  if (rule.whenSet && inputs[rule.whenSet.field] !== undefined && inputs[rule.whenSet.field] !== "")
+    unit = rule.whenSet.price;
   if (rule.byInput) {
     const value = inputs[rule.byInput.field];
     const key = typeof value === "number" ? String(value) : value;

@@ -31,12 +31,35 @@ export type Plan = {
 };
 
 export const plans = [
-  { id: "free", priceCents: 0, monthlyCredits: 0, unlimited: false, limits: { maxSide: 2048, concurrentJobs: 100, retentionDays: 7 } },
-  { id: "starter", priceCents: 900, monthlyCredits: 250, unlimited: false, limits: { maxSide: 4096, concurrentJobs: 200, retentionDays: 30 } },
-  { id: "pro", priceCents: 2900, monthlyCredits: 1000, unlimited: true, limits: { maxSide: 8000, concurrentJobs: 400, retentionDays: 90 } },
-  { id: "business", priceCents: 9900, monthlyCredits: 4000, unlimited: false, limits: { maxSide: 8000, concurrentJobs: 1000, retentionDays: 365 } },
+  {
+    id: "free",
+    priceCents: 0,
+    monthlyCredits: 0,
+    unlimited: false,
+    limits: { maxSide: 2048, concurrentJobs: 100, retentionDays: 7 },
+  },
+  {
+    id: "starter",
+    priceCents: 900,
+    monthlyCredits: 250,
+    unlimited: false,
+    limits: { maxSide: 4096, concurrentJobs: 200, retentionDays: 30 },
+  },
+  {
+    id: "pro",
+    priceCents: 2900,
+    monthlyCredits: 1000,
+    unlimited: true,
+    limits: { maxSide: 8000, concurrentJobs: 400, retentionDays: 90 },
+  },
+  {
+    id: "business",
+    priceCents: 9900,
+    monthlyCredits: 4000,
+    unlimited: false,
+    limits: { maxSide: 8000, concurrentJobs: 1000, retentionDays: 365 },
+  },
 ] as const satisfies readonly Plan[];
-
 
 /** One-time credit packs ("coins"): no subscription, credits do not expire. */
 export type Pack = { id: "small" | "medium" | "large"; priceCents: number; credits: number };
@@ -46,7 +69,6 @@ export const packs = [
   { id: "medium", priceCents: 2000, credits: 500 },
   { id: "large", priceCents: 7000, credits: 2000 },
 ] as const satisfies readonly Pack[];
-
 
 /**
  * What one credit is worth, in millionths of a US dollar: the revenue side of the admin's margin

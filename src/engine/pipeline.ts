@@ -139,12 +139,19 @@ async function runStep(
             model: candidate.offer,
             family,
             fetchResult: (url) =>
-              fetchRemote(url, { ...(input.fetchLimits ?? defaultFetchLimits), trustedOrigins: trustedOriginsOf(candidate), signal }),
+              fetchRemote(url, {
+                ...(input.fetchLimits ?? defaultFetchLimits),
+                trustedOrigins: trustedOriginsOf(candidate),
+                signal,
+              }),
             recordUsage: (u) => {
               usage = { ...usage, ...u };
             },
             task: {
-              saved: tasks.latest?.step === index && tasks.latest.provider === candidate.providerId ? tasks.latest.state : undefined,
+              saved:
+                tasks.latest?.step === index && tasks.latest.provider === candidate.providerId
+                  ? tasks.latest.state
+                  : undefined,
               save: async (state) => {
                 // Kept for this run too: a retry of the same provider polls the task it already paid for.
                 tasks.latest = { step: index, provider: candidate.providerId, state };
@@ -155,7 +162,9 @@ async function runStep(
         );
         const outputs = Array.isArray(result) ? result : [result];
         if (outputs.length === 0) throw new ProviderError("malformed", `${step.capability} returned no output`);
-        calls.push(callRecord(index, step, candidate, started, "succeeded", undefined, costOf(candidate, outputs, usage)));
+        calls.push(
+          callRecord(index, step, candidate, started, "succeeded", undefined, costOf(candidate, outputs, usage)),
+        );
         return { outputs, candidate };
       } catch (thrown) {
         if (input.signal?.aborted) {
@@ -174,12 +183,18 @@ async function runStep(
         lastError = error;
         // Local tools and our own bugs throw plain errors: the job's retry handles those.
         if (!isProviderError(error)) throw error;
-        if (error.failure === "blocked") throw new AppError("content_blocked", { message: error.message, cause: error });
+        if (error.failure === "blocked")
+          throw new AppError("content_blocked", { message: error.message, cause: error });
         if (error.failure === "rejected") {
-          throw new AppError("provider_rejected", { message: error.message, params: { provider: candidate.providerId }, cause: error });
+          throw new AppError("provider_rejected", {
+            message: error.message,
+            params: { provider: candidate.providerId },
+            cause: error,
+          });
         }
         if (error.failure !== "retriable") break; // misconfigured or malformed: the next provider
-        if (attempt < retry.attemptsPerProvider) await sleep(backoffMs(retry.baseDelayMs, attempt, error), input.signal);
+        if (attempt < retry.attemptsPerProvider)
+          await sleep(backoffMs(retry.baseDelayMs, attempt, error), input.signal);
       }
     }
   }
@@ -211,7 +226,8 @@ function callRecord(
             : error instanceof PipelineCanceled
               ? "canceled"
               : "error",
-    message: error === undefined ? null : error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500),
+    message:
+      error === undefined ? null : error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500),
     latencyMs: Math.round(performance.now() - started),
     costMicros,
   };
@@ -224,7 +240,11 @@ function costOf(candidate: Candidate, outputs: ToolOutput[], usage: { units?: nu
   if (!offer) return 0;
   const units =
     usage.units ??
-    (offer.unit === "image" ? outputs.length : offer.unit === "second" ? Number(outputs[0]?.meta?.durationSeconds ?? 0) : 1);
+    (offer.unit === "image"
+      ? outputs.length
+      : offer.unit === "second"
+        ? Number(outputs[0]?.meta?.durationSeconds ?? 0)
+        : 1);
   return Math.round(offer.costMicros * units);
 }
 
@@ -237,7 +257,10 @@ export function withoutSecrets(error: unknown, secrets: string[]): unknown {
   let message = error.message;
   for (const secret of secrets) if (secret.length >= 4) message = message.split(secret).join("••••");
   if (message === error.message) return error;
-  return new ProviderError(error.failure, message, { status: error.status, retryAfterSeconds: error.retryAfterSeconds });
+  return new ProviderError(error.failure, message, {
+    status: error.status,
+    retryAfterSeconds: error.retryAfterSeconds,
+  });
 }
 
 async function sizeOf(image: Buffer): Promise<{ width: number; height: number }> {
@@ -272,14 +295,22 @@ function throwIfCanceled(signal: AbortSignal | undefined) {
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
-async function withTimeout<T>(seconds: number, cancel: AbortSignal | undefined, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withTimeout<T>(
+  seconds: number,
+  cancel: AbortSignal | undefined,
+  task: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   const onCancel = () => controller.abort();
   cancel?.addEventListener("abort", onCancel, { once: true });

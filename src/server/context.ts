@@ -10,9 +10,7 @@ import type { QueueSender } from "./queue/registry";
 import type { Storage } from "./storage/types";
 
 /** Who is acting. API keys and teams arrive in later issues; the shape already allows them. */
-export type Actor =
-  | { type: "user"; userId: string; role: "user" | "admin" }
-  | { type: "system"; reason: string };
+export type Actor = { type: "user"; userId: string; role: "user" | "admin" } | { type: "system"; reason: string };
 
 export type Clock = { now(): Date };
 

@@ -24,7 +24,17 @@ function controlledTasks() {
     releases.shift()?.();
     await tick();
   };
-  return { started, task, releaseOne, get peak() { return peak; }, get running() { return running; } };
+  return {
+    started,
+    task,
+    releaseOne,
+    get peak() {
+      return peak;
+    },
+    get running() {
+      return running;
+    },
+  };
 }
 
 describe("the CPU queue", () => {
@@ -93,7 +103,9 @@ describe("the CPU queue", () => {
     const queue = createCpuQueue({ concurrency: 1, maxWaiting: 8, maxWaitingPerKey: 2 });
     const tasks = controlledTasks();
     const accepted = [1, 2, 3].map((i) => queue.run("a", tasks.task(`a${i}`)));
-    expect(() => queue.run("a", tasks.task("a4"))).toThrowError(expect.objectContaining({ code: "rate_limited", status: 429 }));
+    expect(() => queue.run("a", tasks.task("a4"))).toThrowError(
+      expect.objectContaining({ code: "rate_limited", status: 429 }),
+    );
     accepted.push(queue.run("b", tasks.task("b1")));
     await tick();
     while (tasks.running) await tasks.releaseOne();

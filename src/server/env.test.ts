@@ -9,7 +9,12 @@ describe("parseEnv", () => {
 
   it("runs with no configuration: embedded mode, port 3000, worker in the web process", () => {
     const env = parseEnv({ DATA_DIR: dataDir() });
-    expect(env).toMatchObject({ mode: "embedded", PORT: 3000, APP_URL: "http://localhost:3000", RUN_WORKER_IN_WEB: true });
+    expect(env).toMatchObject({
+      mode: "embedded",
+      PORT: 3000,
+      APP_URL: "http://localhost:3000",
+      RUN_WORKER_IN_WEB: true,
+    });
     expect(env.UPLOAD_MAX_BYTES).toBe(25 * 1024 * 1024);
   });
 
@@ -43,7 +48,10 @@ describe("parseEnv", () => {
       { env: "VENDOR_API_KEY", kind: "secret" },
       { env: "VENDOR_BASE_URL", kind: "url" },
     ] as const;
-    const env = parseEnv({ DATA_DIR: dataDir(), VENDOR_API_KEY: "sk-1", VENDOR_BASE_URL: "https://v.example", OTHER: "x" }, declared);
+    const env = parseEnv(
+      { DATA_DIR: dataDir(), VENDOR_API_KEY: "sk-1", VENDOR_BASE_URL: "https://v.example", OTHER: "x" },
+      declared,
+    );
     expect(env.declared).toEqual({ VENDOR_API_KEY: "sk-1", VENDOR_BASE_URL: "https://v.example" });
     expect(parseEnv({ DATA_DIR: dataDir(), VENDOR_API_KEY: "sk-1" }).declared).toEqual({});
     expect(() => parseEnv({ DATA_DIR: dataDir(), VENDOR_BASE_URL: "nope" }, declared)).toThrow(/VENDOR_BASE_URL/);
@@ -52,7 +60,9 @@ describe("parseEnv", () => {
 
   it("lets a browser in at every address npm start announces, or only at APP_URL when it is set", () => {
     const local = parseEnv({ DATA_DIR: dataDir(), PORT: "3100" }).publicOrigins;
-    expect(local).toEqual(expect.arrayContaining(["http://localhost:3100", "http://127.0.0.1:3100", "http://[::1]:3100"]));
+    expect(local).toEqual(
+      expect.arrayContaining(["http://localhost:3100", "http://127.0.0.1:3100", "http://[::1]:3100"]),
+    );
     const set = parseEnv({ DATA_DIR: dataDir(), APP_URL: "https://images.example.com/" }).publicOrigins;
     expect(set).toEqual(["https://images.example.com"]);
   });

@@ -24,7 +24,10 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
     .optional(),
   APP_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional(),
   MAIL_FROM: z.string().default("Pixelwerk <no-reply@localhost>"),
   ADMIN_EMAIL: z.email().optional(),
   S3_BUCKET: z.string().min(3).optional(),
@@ -39,7 +42,11 @@ const schema = z.object({
   GITHUB_CLIENT_SECRET: z.string().optional(),
   REQUIRE_EMAIL_VERIFICATION: flag.default(false),
   RUN_WORKER_IN_WEB: flag.optional(),
-  UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(25 * 1024 * 1024),
   UPLOAD_MAX_PIXELS: z.coerce.number().int().positive().default(40_000_000),
   /** Uploads received at once, per account and per process; more are refused before the body is read. */
   UPLOAD_CONCURRENCY_PER_ACCOUNT: z.coerce.number().int().min(1).default(4),
@@ -66,7 +73,11 @@ const schema = z.object({
   PROMPT_BLOCKLIST: z.string().default(""),
   PROVIDER_ATTEMPTS: z.coerce.number().int().min(1).max(5).default(2),
   PROVIDER_RETRY_DELAY_MS: z.coerce.number().int().min(0).default(1000),
-  REMOTE_FETCH_MAX_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
+  REMOTE_FETCH_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(100 * 1024 * 1024),
   REMOTE_FETCH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
   // Billing: payments are off without STRIPE_SECRET_KEY (admins grant credits by hand).
   STRIPE_SECRET_KEY: z.string().optional(),
@@ -90,7 +101,9 @@ function declaredSchema(declared: readonly DeclaredVariable[]) {
   for (const variable of declared) {
     if (variable.env in schema.shape) throw new Error(`${variable.env} is declared twice (env.ts lists it)`);
   }
-  return z.object(Object.fromEntries(declared.map((variable) => [variable.env, declaredKinds[variable.kind].optional()])));
+  return z.object(
+    Object.fromEntries(declared.map((variable) => [variable.env, declaredKinds[variable.kind].optional()])),
+  );
 }
 
 export type Env = RawEnv & {
@@ -115,9 +128,7 @@ export class ConfigError extends Error {}
  * variables other parts declare (the providers' settings): without them those are not read.
  */
 export function parseEnv(source: Record<string, string | undefined>, declared: readonly DeclaredVariable[] = []): Env {
-  const cleaned = Object.fromEntries(
-    Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
-  );
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const result = schema.safeParse(cleaned);
   const declaredResult = declaredSchema(declared).safeParse(cleaned);
   const issues = [...(result.error?.issues ?? []), ...(declaredResult.error?.issues ?? [])];
@@ -152,7 +163,9 @@ export function parseEnv(source: Record<string, string | undefined>, declared: r
 }
 
 function definedValues(values: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 /** Every loopback and network address of this machine on `port`, as browser origins. */

@@ -26,7 +26,10 @@ export function decodeCursor(cursor: string | undefined): { createdAt: Date; id:
 }
 
 /** Rows strictly after the cursor in (createdAt desc, id desc) order; undefined on page one. */
-export function afterCursor(columns: { createdAt: AnyColumn; id: AnyColumn }, cursor: string | undefined): SQL | undefined {
+export function afterCursor(
+  columns: { createdAt: AnyColumn; id: AnyColumn },
+  cursor: string | undefined,
+): SQL | undefined {
   const after = decodeCursor(cursor);
   if (!after) return undefined;
   return or(

@@ -46,14 +46,20 @@ describe("rate limiters", () => {
     await limiter.hit("live", 3, 60);
     const count = async (pattern: string) =>
       Number(
-        ((await database.db.execute(sql`SELECT count(*)::int AS n FROM rate_limits WHERE key LIKE ${pattern}`)) as unknown as {
-          rows: { n: number }[];
-        }).rows[0]!.n,
+        (
+          (await database.db.execute(
+            sql`SELECT count(*)::int AS n FROM rate_limits WHERE key LIKE ${pattern}`,
+          )) as unknown as {
+            rows: { n: number }[];
+          }
+        ).rows[0]!.n,
       );
     expect(await count("old:%")).toBe(0);
     expect(await count("live")).toBe(1);
     // Once a minute at most: a hit within the minute does not prune again.
-    await database.db.execute(sql`INSERT INTO rate_limits (key, count, window_ends_at) VALUES ('old:x', 1, now() - interval '1 minute')`);
+    await database.db.execute(
+      sql`INSERT INTO rate_limits (key, count, window_ends_at) VALUES ('old:x', 1, now() - interval '1 minute')`,
+    );
     now = 30_000;
     await limiter.hit("live", 3, 60);
     expect(await count("old:%")).toBe(1);

@@ -71,6 +71,9 @@ export async function pruneExpiredRows(db: Db): Promise<number> {
   const result = await db.execute(sql`
     DELETE FROM rate_limits WHERE key IN (
       SELECT key FROM rate_limits WHERE window_ends_at <= now() LIMIT 5000 FOR UPDATE SKIP LOCKED)`);
-  return (result as unknown as { affectedRows?: number; rowCount?: number }).rowCount ??
-    (result as unknown as { affectedRows?: number }).affectedRows ?? 0;
+  return (
+    (result as unknown as { affectedRows?: number; rowCount?: number }).rowCount ??
+    (result as unknown as { affectedRows?: number }).affectedRows ??
+    0
+  );
 }

@@ -13,7 +13,9 @@ export function sealJson(appSecret: string, purpose: string, value: unknown): st
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", keyFor(appSecret, purpose), iv);
   const data = Buffer.concat([cipher.update(JSON.stringify(value), "utf8"), cipher.final()]);
-  return ["v1", iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), data.toString("base64url")].join(".");
+  return ["v1", iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), data.toString("base64url")].join(
+    ".",
+  );
 }
 
 /** Throws when the box was sealed with another secret or changed. */

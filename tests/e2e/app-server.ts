@@ -5,7 +5,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export type AppServer = { baseUrl: string; dataDir: string; pid: number; output: () => string; stop: () => Promise<void> };
+export type AppServer = {
+  baseUrl: string;
+  dataDir: string;
+  pid: number;
+  output: () => string;
+  stop: () => Promise<void>;
+};
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -41,7 +47,9 @@ export async function startAppServer(
   options: { env?: Record<string, string>; appUrl?: false; dataDir?: string } = {},
 ): Promise<AppServer> {
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
-    throw new Error("No production build found (.next/BUILD_ID is missing). Run `npm run build` (or `npx next build`) first.");
+    throw new Error(
+      "No production build found (.next/BUILD_ID is missing). Run `npm run build` (or `npx next build`) first.",
+    );
   }
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -51,22 +59,26 @@ export async function startAppServer(
   const database = path.join(dataDir, "db");
   if (template && options.appUrl !== false && !existsSync(database)) cpSync(template, database, { recursive: true });
   let log = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "--import", path.join(root, "scripts/register-server-only.mjs"), path.join(root, "server.ts")], {
-    cwd: root,
-    // Own process group, so stop() also ends anything the server started.
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      ...(options.appUrl === false ? {} : { APP_URL: baseUrl, HOST: "127.0.0.1" }),
-      LOG_LEVEL: "warn",
-      QUEUE_POLL_SECONDS: "0.5",
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "--import", path.join(root, "scripts/register-server-only.mjs"), path.join(root, "server.ts")],
+    {
+      cwd: root,
+      // Own process group, so stop() also ends anything the server started.
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        ...(options.appUrl === false ? {} : { APP_URL: baseUrl, HOST: "127.0.0.1" }),
+        LOG_LEVEL: "warn",
+        QUEUE_POLL_SECONDS: "0.5",
+        ...options.env,
+      },
     },
-  });
+  );
   const append = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-20_000);
   };

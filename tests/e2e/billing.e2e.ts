@@ -15,7 +15,8 @@ import { inContext, noHorizontalScroll, shot, signUp, translator, type Env } fro
 
 const t = translator("en");
 const coffee = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/images/coffee.png");
-const money = (cents: number) => new Intl.NumberFormat("en-US", { style: "currency", currency: "usd" }).format(cents / 100);
+const money = (cents: number) =>
+  new Intl.NumberFormat("en-US", { style: "currency", currency: "usd" }).format(cents / 100);
 
 let stripe: FakeStripe;
 const env = {} as Env;
@@ -23,7 +24,11 @@ const offline = {} as Env;
 
 test.beforeAll(async ({ browser }) => {
   stripe = await startFakeStripe();
-  const keys = { STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_BASE: stripe.url };
+  const keys = {
+    STRIPE_SECRET_KEY: stripe.secretKey,
+    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+    STRIPE_API_BASE: stripe.url,
+  };
   await syncStripeCatalog(stripeClient(keys)!);
   [env.server, offline.server] = await Promise.all([startAppServer({ env: keys }), startAppServer()]);
   env.browser = browser;
@@ -56,39 +61,77 @@ test.describe("billing", () => {
       await shot(page, "billing-pricing.png");
 
       await signUp(page, t, `billing-${Date.now()}@example.com`);
-      await page.getByRole("navigation").getByRole("link", { name: t("nav.billing"), exact: true }).click();
+      await page
+        .getByRole("navigation")
+        .getByRole("link", { name: t("nav.billing"), exact: true })
+        .click();
       await page.waitForURL("**/billing");
-      await page.getByTestId("billing-plan").getByRole("heading", { name: t("billing.planNames.free") }).waitFor();
-      await page.getByTestId("billing-balance").filter({ hasText: t("common.credits", { count: 50 }) }).waitFor();
+      await page
+        .getByTestId("billing-plan")
+        .getByRole("heading", { name: t("billing.planNames.free") })
+        .waitFor();
+      await page
+        .getByTestId("billing-balance")
+        .filter({ hasText: t("common.credits", { count: 50 }) })
+        .waitFor();
 
       // A pack: the button names the price, Checkout opens, Stripe's webhook brings the credits.
-      await page.getByRole("button", { name: t("billing.buyPack", { count: 100, price: money(500) }), exact: true }).click();
+      await page
+        .getByRole("button", { name: t("billing.buyPack", { count: 100, price: money(500) }), exact: true })
+        .click();
       await page.waitForURL(/checkout\.stripe\.com/);
       const pack = payPackSession(stripe, lastSession());
-      expect((await deliverEvent(env.server.baseUrl, stripe.webhookSecret, stripeEvent("checkout.session.completed", pack.session))).status).toBe(200);
+      expect(
+        (
+          await deliverEvent(
+            env.server.baseUrl,
+            stripe.webhookSecret,
+            stripeEvent("checkout.session.completed", pack.session),
+          )
+        ).status,
+      ).toBe(200);
       await page.goto("/billing?checkout=success");
       await page.getByText(t("billing.checkoutSuccess")).waitFor();
-      await page.getByTestId("billing-balance").filter({ hasText: t("common.credits", { count: 150 }) }).waitFor();
-      await page.locator('[data-testid="billing-entry"][data-kind="purchase"]').filter({ hasText: t("billing.details.pack", { count: 100 }) }).waitFor();
+      await page
+        .getByTestId("billing-balance")
+        .filter({ hasText: t("common.credits", { count: 150 }) })
+        .waitFor();
+      await page
+        .locator('[data-testid="billing-entry"][data-kind="purchase"]')
+        .filter({ hasText: t("billing.details.pack", { count: 100 }) })
+        .waitFor();
 
       // A plan: subscription Checkout, then the subscription and its paid invoice.
-      await page.getByRole("button", { name: t("billing.choosePlan", { plan: "Starter", price: money(900) }), exact: true }).click();
+      await page
+        .getByRole("button", { name: t("billing.choosePlan", { plan: "Starter", price: money(900) }), exact: true })
+        .click();
       await page.waitForURL(/checkout\.stripe\.com/);
       const plan = payPlanSession(stripe, lastSession());
-      for (const event of [stripeEvent("invoice.paid", plan.invoice), stripeEvent("customer.subscription.created", plan.subscription)]) {
+      for (const event of [
+        stripeEvent("invoice.paid", plan.invoice),
+        stripeEvent("customer.subscription.created", plan.subscription),
+      ]) {
         expect((await deliverEvent(env.server.baseUrl, stripe.webhookSecret, event)).status).toBe(200);
       }
       await page.goto("/billing");
       await page.getByTestId("billing-plan").getByRole("heading", { name: "Starter" }).waitFor();
       await page.getByTestId("billing-plan").getByText(t("billing.status.active")).waitFor();
-      await page.getByTestId("billing-balance").filter({ hasText: t("common.credits", { count: 400 }) }).waitFor();
-      await page.locator('[data-testid="billing-entry"][data-kind="subscription_grant"]').filter({ hasText: t("billing.details.plan", { plan: "Starter" }) }).waitFor();
+      await page
+        .getByTestId("billing-balance")
+        .filter({ hasText: t("common.credits", { count: 400 }) })
+        .waitFor();
+      await page
+        .locator('[data-testid="billing-entry"][data-kind="subscription_grant"]')
+        .filter({ hasText: t("billing.details.plan", { plan: "Starter" }) })
+        .waitFor();
       await page.locator('[data-testid="billing-entry"][data-kind="signup_bonus"]').waitFor();
       await shot(page, "billing-page.png");
 
       await page.getByTestId("billing-plan").getByTestId("billing-portal").click();
       await page.waitForURL(/billing\.stripe\.com/);
-      expect(stripe.calls("POST", "/v1/billing_portal/sessions").at(-1)).toMatchObject({ return_url: `${env.server.baseUrl}/billing` });
+      expect(stripe.calls("POST", "/v1/billing_portal/sessions").at(-1)).toMatchObject({
+        return_url: `${env.server.baseUrl}/billing`,
+      });
 
       await page.setViewportSize({ width: 375, height: 800 });
       await page.goto("/billing");
@@ -106,13 +149,19 @@ test.describe("billing", () => {
       await page.setViewportSize({ width: 375, height: 800 });
       await page.goto("/pricing");
       await page.getByText(t("billing.paymentsOff")).waitFor();
-      await page.getByTestId("plan-pro").getByText(t("billing.unlimited", { count: 1000 })).waitFor();
+      await page
+        .getByTestId("plan-pro")
+        .getByText(t("billing.unlimited", { count: 1000 }))
+        .waitFor();
       await noHorizontalScroll(page, "billing-offline-pricing-phone");
 
       await signUp(page, t, `offline-${Date.now()}@example.com`);
       await page.goto("/billing");
       await page.getByText(t("billing.paymentsOff")).first().waitFor();
-      const buy = page.getByRole("button", { name: t("billing.buyPack", { count: 100, price: money(500) }), exact: true });
+      const buy = page.getByRole("button", {
+        name: t("billing.buyPack", { count: 100, price: money(500) }),
+        exact: true,
+      });
       await buy.waitFor();
       expect(await buy.isDisabled()).toBe(true);
       await noHorizontalScroll(page, "billing-offline-phone");
@@ -122,10 +171,28 @@ test.describe("billing", () => {
       await page.locator('input[type="file"]').setInputFiles(coffee);
       await page.getByTestId("upload-preview").waitFor();
       await page.getByLabel(t("fields.width"), { exact: true }).fill("3000");
-      await page.getByRole("button", { name: t("generator.run", { title: t("generators.resize.title"), price: 1 }), exact: true }).click();
+      await page
+        .getByRole("button", {
+          name: t("generator.run", { title: t("generators.resize.title"), price: 1 }),
+          exact: true,
+        })
+        .click();
       const dialog = page.getByTestId("upgrade-dialog");
-      await dialog.getByText(t("errors.plan_limit_exceeded", { limit: "maxSide", subject: "output", plan: "Free", max: 2048, requested: 3000 })).waitFor();
-      const starter = dialog.getByRole("button", { name: t("billing.choosePlan", { plan: "Starter", price: money(900) }), exact: true });
+      await dialog
+        .getByText(
+          t("errors.plan_limit_exceeded", {
+            limit: "maxSide",
+            subject: "output",
+            plan: "Free",
+            max: 2048,
+            requested: 3000,
+          }),
+        )
+        .waitFor();
+      const starter = dialog.getByRole("button", {
+        name: t("billing.choosePlan", { plan: "Starter", price: money(900) }),
+        exact: true,
+      });
       await starter.waitFor();
       expect(await starter.isDisabled()).toBe(true);
       await dialog.getByText(t("billing.paymentsOff")).waitFor();

@@ -14,7 +14,8 @@ const t = translator("en");
 
 const env = startEnv();
 
-const isJobSubmit = (request: Request) => request.method() === "POST" && new URL(request.url()).pathname === "/api/v1/jobs";
+const isJobSubmit = (request: Request) =>
+  request.method() === "POST" && new URL(request.url()).pathname === "/api/v1/jobs";
 
 test.describe("dashboard: a job runs on the image the user sees", () => {
   test("while a new upload is on its way nothing can start; then the job takes the new image", async () => {
@@ -28,7 +29,10 @@ test.describe("dashboard: a job runs on the image the user sees", () => {
       expect(first).toBeTruthy();
 
       await page.getByLabel(t("generator.pick"), { exact: true }).selectOption("grayscale");
-      const run = page.getByRole("button", { name: t("generator.run", { title: t("generators.grayscale.title"), price: 1 }), exact: true });
+      const run = page.getByRole("button", {
+        name: t("generator.run", { title: t("generators.grayscale.title"), price: 1 }),
+        exact: true,
+      });
       await expect.poll(() => run.isEnabled(), { timeout: 15_000 }).toBe(true);
 
       // The second upload's answer is held back, as a slow connection or a large image would.
@@ -51,7 +55,10 @@ test.describe("dashboard: a job runs on the image the user sees", () => {
       await page.waitForTimeout(1_000);
       expect(submitted).toEqual([]);
       expect(await run.isDisabled()).toBe(true);
-      await page.getByTestId("run-blocked").filter({ hasText: t("generator.waitForUpload") }).waitFor();
+      await page
+        .getByTestId("run-blocked")
+        .filter({ hasText: t("generator.waitForUpload") })
+        .waitFor();
       await page.getByTestId("balance").filter({ hasText: /^50$/ }).waitFor();
 
       release();
@@ -81,19 +88,35 @@ test.describe("dashboard: a job runs on the image the user sees", () => {
       await page.getByRole("button", { name: de("nav.languages.de"), exact: true }).click();
       await page.getByRole("heading", { level: 1, name: de("landing.title") }).waitFor();
       await signUp(page, de, `limit-${randomUUID()}@example.com`);
-      const wide = await sharp({ create: { width: 2400, height: 1000, channels: 3, background: "#406080" } }).png().toBuffer();
+      const wide = await sharp({ create: { width: 2400, height: 1000, channels: 3, background: "#406080" } })
+        .png()
+        .toBuffer();
       await page.locator('input[type="file"]').setInputFiles({ name: "wide.png", mimeType: "image/png", buffer: wide });
       await page.getByTestId("upload-preview").waitFor();
       // Worked on at 2048 px (Free's size), then upscaled twice: 4096 px.
       await page.getByLabel(de("generator.pick"), { exact: true }).selectOption("upscale");
-      await page.getByRole("button", { name: de("generator.run", { title: de("generators.upscale.title"), price: 2 }), exact: true }).click();
+      await page
+        .getByRole("button", {
+          name: de("generator.run", { title: de("generators.upscale.title"), price: 2 }),
+          exact: true,
+        })
+        .click();
 
       const dialog = page.getByTestId("upgrade-dialog");
-      const explained = de("errors.plan_limit_exceeded", { limit: "maxSide", subject: "output", plan: "Free", max: 2048, requested: 4096 });
+      const explained = de("errors.plan_limit_exceeded", {
+        limit: "maxSide",
+        subject: "output",
+        plan: "Free",
+        max: 2048,
+        requested: 4096,
+      });
       await dialog.getByText(explained).waitFor();
       await dialog.getByRole("heading", { name: de("billing.upgrade.limitPlansTitle") }).waitFor();
       // Starter makes 4096 px a side: it is offered.
-      await dialog.getByText(de("billing.limits.maxSide", { max: 4096 })).first().waitFor();
+      await dialog
+        .getByText(de("billing.limits.maxSide", { max: 4096 }))
+        .first()
+        .waitFor();
       await page.getByTestId("balance").filter({ hasText: /^50$/ }).waitFor();
       await page.getByTestId("held").filter({ hasText: /^0$/ }).waitFor();
     });

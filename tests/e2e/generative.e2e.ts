@@ -43,7 +43,10 @@ const providerNote = (tr: T, generator: Generator) =>
   tr.markup("generator.needsProvider", { keys: generator.requires.join(", "), link: (chunks) => chunks });
 
 async function balanceIs(page: Page, balance: number) {
-  await page.getByTestId("header-balance").filter({ hasText: t("nav.balance", { balance }) }).waitFor();
+  await page
+    .getByTestId("header-balance")
+    .filter({ hasText: t("nav.balance", { balance }) })
+    .waitFor();
 }
 
 test.describe("without an AI provider", () => {
@@ -73,7 +76,10 @@ test.describe("without an AI provider", () => {
       await note.waitFor();
       expect(await note.innerText()).toBe(providerNote(t, textToImage!));
       expect(await note.getByRole("link").getAttribute("href")).toBe("/admin/providers");
-      const run = page.getByRole("button", { name: t("generator.run", { title: textToImage!.title, price: 1 }), exact: true });
+      const run = page.getByRole("button", {
+        name: t("generator.run", { title: textToImage!.title, price: 1 }),
+        exact: true,
+      });
       expect(await run.isDisabled()).toBe(true);
       expect(await page.getByTestId("model-select").locator("option:disabled").count()).toBe(5);
 
@@ -117,8 +123,13 @@ test.describe("with OpenAI configured", () => {
   test("text to image: models with prices, the price on the button, two images for it, and a phone", async () => {
     await inContext(env, "text-to-image", async (page) => {
       await signUp(page, t, `text-to-image-${Date.now()}@example.com`);
-      await page.getByRole("navigation").getByRole("link", { name: t("nav.generators"), exact: true }).click();
-      await page.locator('[data-testid="generator-card"][data-generator="text-to-image"][data-available="true"]').click();
+      await page
+        .getByRole("navigation")
+        .getByRole("link", { name: t("nav.generators"), exact: true })
+        .click();
+      await page
+        .locator('[data-testid="generator-card"][data-generator="text-to-image"][data-available="true"]')
+        .click();
       await page.waitForURL("**/generators/text-to-image");
       const title = t("generators.text-to-image.title");
 
@@ -134,7 +145,10 @@ test.describe("with OpenAI configured", () => {
       // A prompt with its count; GPT Image; two images; a seed under "More options".
       const prompt = "A red bicycle leaning against a sunny yellow wall";
       await page.getByLabel(t("fields.prompt"), { exact: true }).fill(prompt);
-      await page.getByTestId("count-prompt").filter({ hasText: t("generator.charactersOf", { count: prompt.length, max: 2000 }) }).waitFor();
+      await page
+        .getByTestId("count-prompt")
+        .filter({ hasText: t("generator.charactersOf", { count: prompt.length, max: 2000 }) })
+        .waitFor();
       await model.selectOption("gpt-image-1");
       await page.getByLabel(t("fields.count"), { exact: true }).fill("2");
       await page.getByText(t("generator.moreOptions"), { exact: true }).click();
@@ -142,7 +156,9 @@ test.describe("with OpenAI configured", () => {
       const run = page.getByRole("button", { name: t("generator.run", { title, price: 10 }), exact: true });
       await run.click();
 
-      const result = page.locator('[data-testid="generator-result"]:is([data-status="succeeded"],[data-status="failed"])').first();
+      const result = page
+        .locator('[data-testid="generator-result"]:is([data-status="succeeded"],[data-status="failed"])')
+        .first();
       await result.waitFor({ timeout: 90_000 });
       expect(await result.getAttribute("data-status"), await result.innerText()).toBe("succeeded");
       await balanceIs(page, 40);
@@ -154,8 +170,14 @@ test.describe("with OpenAI configured", () => {
 
       // What went to OpenAI, and what the job holds.
       const { jobs } = (await (await page.request.get("/api/v1/jobs")).json()) as { jobs: Job[] };
-      expect(jobs[0]).toMatchObject({ generator: "text-to-image", price: 10, inputs: { model: "gpt-image-1", count: 2, seed: 7, prompt } });
-      const generations = (await fake.imageRequests()).filter((r) => r.endpoint === "generations" && r.prompt.includes(prompt));
+      expect(jobs[0]).toMatchObject({
+        generator: "text-to-image",
+        price: 10,
+        inputs: { model: "gpt-image-1", count: 2, seed: 7, prompt },
+      });
+      const generations = (await fake.imageRequests()).filter(
+        (r) => r.endpoint === "generations" && r.prompt.includes(prompt),
+      );
       expect(generations.map((r) => r.model)).toEqual(expect.arrayContaining(["gpt-image-1"]));
       expect(generations.reduce((sum, r) => sum + (r.n ?? 1), 0)).toBe(2);
       await shot(page, "text-to-image-desktop-en.png");
@@ -179,14 +201,18 @@ test.describe("with OpenAI configured", () => {
       const canvas = page.getByTestId("mask-canvas");
       await canvas.waitFor();
       expect(await canvas.evaluate((element) => getComputedStyle(element).touchAction)).toBe("none");
-      const run = page.getByRole("button", { name: t("generator.run", { title: t("generators.erase.title"), price: 4 }), exact: true });
+      const run = page.getByRole("button", {
+        name: t("generator.run", { title: t("generators.erase.title"), price: 4 }),
+        exact: true,
+      });
       expect(await run.isDisabled(), "nothing painted yet").toBe(true);
 
       // One stroke with the mouse across the middle; a dab with the keyboard, taken back again.
       const box = (await canvas.boundingBox())!;
       await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
       await page.mouse.down();
-      for (let step = 1; step <= 10; step++) await page.mouse.move(box.x + box.width * (0.3 + 0.04 * step), box.y + box.height * 0.5);
+      for (let step = 1; step <= 10; step++)
+        await page.mouse.move(box.x + box.width * (0.3 + 0.04 * step), box.y + box.height * 0.5);
       await page.mouse.up();
       await expect.poll(() => canvas.getAttribute("data-strokes")).toBe("1");
       await canvas.focus();
@@ -201,33 +227,51 @@ test.describe("with OpenAI configured", () => {
       await page.setViewportSize({ width: 1280, height: 900 });
 
       await run.click();
-      await page.locator('[data-testid="history-step"][data-state="current"][data-generator="erase"]').waitFor({ timeout: 90_000 });
+      await page
+        .locator('[data-testid="history-step"][data-state="current"][data-generator="erase"]')
+        .waitFor({ timeout: 90_000 });
       await balanceIs(page, 46);
 
       // The job got the image and the uploaded mask: the image's size, white on the stroke only.
       const jobId = new URL(page.url()).searchParams.get("s")?.split(".")[1];
       const { job } = (await (await page.request.get(`/api/v1/jobs/${jobId}`)).json()) as { job: Job };
       expect(job.generator).toBe("erase");
-      const { asset: mask } = (await (await page.request.get(`/api/v1/assets/${String(job.inputs.mask)}`)).json()) as { asset: Asset };
+      const { asset: mask } = (await (await page.request.get(`/api/v1/assets/${String(job.inputs.mask)}`)).json()) as {
+        asset: Asset;
+      };
       expect([mask.width, mask.height]).toEqual([600, 400]);
-      const maskPixels = await sharp(Buffer.from(await (await page.request.get(mask.url)).body())).greyscale().raw().toBuffer();
+      const maskPixels = await sharp(Buffer.from(await (await page.request.get(mask.url)).body()))
+        .greyscale()
+        .raw()
+        .toBuffer();
       expect(maskPixels[200 * 600 + 300], "the middle of the stroke").toBe(255);
       expect(maskPixels[20 * 600 + 20], "a corner nobody painted").toBe(0);
 
       // OpenAI received the image and a mask (transparent = change) from the brushed area.
       const edits = (await fake.imageRequests()).filter((r) => r.endpoint === "edits" && r.mask);
       expect(edits).toHaveLength(1);
-      const alpha = await sharp(edits[0]!.mask!).ensureAlpha().extractChannel(3).raw().toBuffer({ resolveWithObject: true });
+      const alpha = await sharp(edits[0]!.mask!)
+        .ensureAlpha()
+        .extractChannel(3)
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       const transparent = alpha.data.filter((value) => value === 0).length;
       expect(transparent).toBeGreaterThan(0);
       expect(transparent).toBeLessThan(alpha.data.length / 2);
 
       // The fake fills the masked area green; the result keeps it there and the photo elsewhere.
       const output = job.outputs[0]!;
-      const { data, info } = await sharp(Buffer.from(await (await page.request.get(output.url)).body())).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-      const pixel = (x: number, y: number) => [...data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3)];
+      const { data, info } = await sharp(Buffer.from(await (await page.request.get(output.url)).body()))
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      const pixel = (x: number, y: number) => [
+        ...data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3),
+      ];
       const [r, g, b] = pixel(Math.round(info.width / 2), Math.round(info.height / 2));
-      expect(g! > 200 && r! < 80 && b! < 80, `the erased middle is the fake's fill, got ${[r, g, b].join(",")}`).toBe(true);
+      expect(g! > 200 && r! < 80 && b! < 80, `the erased middle is the fake's fill, got ${[r, g, b].join(",")}`).toBe(
+        true,
+      );
 
       // The mask is not offered as an image to edit.
       await page.reload();
@@ -252,17 +296,24 @@ test.describe("with a webhook provider that makes videos", () => {
     await inContext(env, "ad-video", async (page) => {
       await signUp(page, t, `ad-video-${Date.now()}@example.com`);
       await page.goto("/generators/ad-video");
-      await page.getByTestId("slow-note").filter({ hasText: t("generatorPages.slowNote") }).waitFor();
+      await page
+        .getByTestId("slow-note")
+        .filter({ hasText: t("generatorPages.slowNote") })
+        .waitFor();
       await page.getByRole("heading", { name: t("generatorPages.uploadProduct"), exact: true }).waitFor();
       await page.locator('input[type="file"]').setInputFiles(coffee);
       await page.getByTestId("upload-preview").waitFor();
-      await page.getByLabel(t("fields.prompt"), { exact: true }).fill("The espresso cup slowly turns on a wooden table");
+      await page
+        .getByLabel(t("fields.prompt"), { exact: true })
+        .fill("The espresso cup slowly turns on a wooden table");
       const title = t("generators.ad-video.title");
       await page.getByRole("button", { name: t("generator.run", { title, price: 10 }), exact: true }).waitFor();
       await page.getByLabel(t("fields.durationSeconds"), { exact: true }).selectOption("10");
       await page.getByRole("button", { name: t("generator.run", { title, price: 20 }), exact: true }).click();
 
-      const result = page.locator('[data-testid="generator-result"]:is([data-status="succeeded"],[data-status="failed"])').first();
+      const result = page
+        .locator('[data-testid="generator-result"]:is([data-status="succeeded"],[data-status="failed"])')
+        .first();
       await result.waitFor({ timeout: 90_000 });
       expect(await result.getAttribute("data-status"), await result.innerText()).toBe("succeeded");
       await balanceIs(page, 30);
@@ -283,7 +334,9 @@ test.describe("with a webhook provider that makes videos", () => {
 
       // Closed and come back: the job and its video are recovered from the server.
       await page.reload();
-      await checkVideo(page.locator('[data-testid="generator-result"][data-status="succeeded"]').first().getByTestId("output-video"));
+      await checkVideo(
+        page.locator('[data-testid="generator-result"][data-status="succeeded"]').first().getByTestId("output-video"),
+      );
 
       // The gallery plays it too, from its file (no /i/ image transformation).
       await page.goto("/gallery");
@@ -296,12 +349,20 @@ test.describe("with a webhook provider that makes videos", () => {
       await page.getByTestId("upload-preview").waitFor();
       await page.getByLabel(t("fields.prompt"), { exact: true }).fill("The cup steams gently");
       await page.getByRole("button", { name: t("generator.run", { title, price: 10 }), exact: true }).click();
-      const running = page.locator('[data-testid="generator-result"]:is([data-status="queued"],[data-status="running"])').first();
-      await running.getByTestId("running-note").filter({ hasText: t("generatorPages.slowRunning") }).waitFor();
+      const running = page
+        .locator('[data-testid="generator-result"]:is([data-status="queued"],[data-status="running"])')
+        .first();
+      await running
+        .getByTestId("running-note")
+        .filter({ hasText: t("generatorPages.slowRunning") })
+        .waitFor();
       await balanceIs(page, 20);
       await running.getByRole("button", { name: t("jobs.cancel"), exact: true }).click();
       const canceled = page.locator('[data-testid="generator-result"][data-status="canceled"]').first();
-      await canceled.getByTestId("not-charged").filter({ hasText: t("jobs.notCharged") }).waitFor();
+      await canceled
+        .getByTestId("not-charged")
+        .filter({ hasText: t("jobs.notCharged") })
+        .waitFor();
       await balanceIs(page, 30);
     });
   });

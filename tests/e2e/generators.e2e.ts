@@ -29,7 +29,11 @@ const env = startEnv();
 
 /** The newest result once its job has ended; it must have succeeded. */
 async function finishedResult(page: Page): Promise<Locator> {
-  const result = page.locator('[data-testid="generator-result"]:is([data-status="succeeded"],[data-status="failed"],[data-status="canceled"])').first();
+  const result = page
+    .locator(
+      '[data-testid="generator-result"]:is([data-status="succeeded"],[data-status="failed"],[data-status="canceled"])',
+    )
+    .first();
   await result.waitFor({ timeout: 180_000 });
   expect(await result.getAttribute("data-status"), await result.innerText()).toBe("succeeded");
   return result;
@@ -41,8 +45,12 @@ async function monthImages(): Promise<string[]> {
     Array.from({ length: 12 }, async (_, month) => {
       const file = path.join(folder, `month-${String(month + 1).padStart(2, "0")}.png`);
       const hue = (month * 30) % 360;
-      const [r, g, b] = [hue, (hue + 120) % 360, (hue + 240) % 360].map((h) => Math.round(128 + 127 * Math.cos((h * Math.PI) / 180)));
-      await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: r ?? 0, g: g ?? 0, b: b ?? 0 } } }).png().toFile(file);
+      const [r, g, b] = [hue, (hue + 120) % 360, (hue + 240) % 360].map((h) =>
+        Math.round(128 + 127 * Math.cos((h * Math.PI) / 180)),
+      );
+      await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: r ?? 0, g: g ?? 0, b: b ?? 0 } } })
+        .png()
+        .toFile(file);
       return file;
     }),
   );
@@ -54,12 +62,20 @@ test.describe("specialised generators", () => {
       await signUp(page, t, `generators-${Date.now()}@example.com`);
 
       // The overview, reached from the header.
-      await page.getByRole("navigation").getByRole("link", { name: t("nav.generators"), exact: true }).click();
+      await page
+        .getByRole("navigation")
+        .getByRole("link", { name: t("nav.generators"), exact: true })
+        .click();
       await page.waitForURL("**/generators");
       await page.getByTestId("generator-card").first().waitFor();
-      const ids = await page.getByTestId("generator-card").evaluateAll((cards) => cards.map((card) => card.getAttribute("data-generator")));
+      const ids = await page
+        .getByTestId("generator-card")
+        .evaluateAll((cards) => cards.map((card) => card.getAttribute("data-generator")));
       expect(ids).toEqual(expect.arrayContaining(["product-photo", "headshot", "calendar"]));
-      await page.locator('[data-generator="headshot"]').getByText(t("generatorPages.price", { price: 4 })).waitFor();
+      await page
+        .locator('[data-generator="headshot"]')
+        .getByText(t("generatorPages.price", { price: 4 }))
+        .waitFor();
       await shot(page, "generators-list.png");
 
       // Product photo: its own form and the price on the button (running it is slow on a CPU).
@@ -67,7 +83,10 @@ test.describe("specialised generators", () => {
       await page.waitForURL("**/generators/product-photo");
       await page.getByRole("heading", { level: 1, name: t("generators.product-photo.title") }).waitFor();
       await page.getByLabel(t("fields.preset"), { exact: true }).waitFor();
-      const runProduct = page.getByRole("button", { name: t("generator.run", { title: t("generators.product-photo.title"), price: 4 }), exact: true });
+      const runProduct = page.getByRole("button", {
+        name: t("generator.run", { title: t("generators.product-photo.title"), price: 4 }),
+        exact: true,
+      });
       await runProduct.waitFor();
       expect(await runProduct.isDisabled(), "no image uploaded yet").toBe(true);
 
@@ -76,7 +95,12 @@ test.describe("specialised generators", () => {
       await page.locator('input[type="file"]').setInputFiles(fixture("astronaut.png"));
       await page.getByTestId("upload-preview").waitFor();
       await page.getByLabel(t("fields.size"), { exact: true }).selectOption("profile");
-      await page.getByRole("button", { name: t("generator.run", { title: t("generators.headshot.title"), price: 4 }), exact: true }).click();
+      await page
+        .getByRole("button", {
+          name: t("generator.run", { title: t("generators.headshot.title"), price: 4 }),
+          exact: true,
+        })
+        .click();
       const headshot = await finishedResult(page);
       await headshot.getByTestId("result-facts").waitFor();
       const [portrait] = await Promise.all([
@@ -111,7 +135,12 @@ test.describe("specialised generators", () => {
       await form.getByLabel(t("generators.calendar.fields.locale"), { exact: true }).selectOption("de");
       await form.getByLabel(t("fields.format"), { exact: true }).selectOption("png");
       await shot(page, "generators-calendar-form.png");
-      await page.getByRole("button", { name: t("generator.run", { title: t("generators.calendar.title"), price: 5 }), exact: true }).click();
+      await page
+        .getByRole("button", {
+          name: t("generator.run", { title: t("generators.calendar.title"), price: 5 }),
+          exact: true,
+        })
+        .click();
       const calendar = await finishedResult(page);
       await expect.poll(() => calendar.getByTestId("result-pages").getByRole("img").count()).toBe(12);
       const [pdf] = await Promise.all([
@@ -121,7 +150,10 @@ test.describe("specialised generators", () => {
       const bytes = readFileSync(await pdf.path());
       expect(bytes.subarray(0, 4).toString("latin1")).toBe("%PDF");
       expect((await PDFDocument.load(bytes)).getPageCount()).toBe(12);
-      await page.getByTestId("header-balance").filter({ hasText: t("nav.balance", { balance: 41 }) }).waitFor();
+      await page
+        .getByTestId("header-balance")
+        .filter({ hasText: t("nav.balance", { balance: 41 }) })
+        .waitFor();
       await shot(page, "generators-calendar.png");
 
       // Phone width: nothing sticks out sideways.

@@ -11,7 +11,9 @@ const MB = 1024 * 1024;
 
 /** The server process's resident memory, from the kernel. */
 function rssOf(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("VmRSS:"));
   return Number(line?.replace(/\D/g, "")) * 1024;
 }
 
@@ -56,7 +58,11 @@ test.describe("the production server, as a fresh install runs it", () => {
     for (let i = 0; i < 60; i++) {
       const response = await fetch(`${env.server.baseUrl}/api/auth/sign-in/email`, {
         method: "POST",
-        headers: { "content-type": "application/json", origin: env.server.baseUrl, "x-forwarded-for": `203.0.113.${i}` },
+        headers: {
+          "content-type": "application/json",
+          origin: env.server.baseUrl,
+          "x-forwarded-for": `203.0.113.${i}`,
+        },
         body: JSON.stringify({ email: `guess-${i}-${randomUUID()}@example.com`, password: "wrong password" }),
       });
       statuses.push(response.status);

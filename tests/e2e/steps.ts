@@ -52,7 +52,9 @@ export async function resizeAndDownload(page: Page, t: T, live: boolean) {
   const polled = page.waitForRequest((r) => /\/api\/v1\/jobs\/[^/?]+$/.test(r.url())).catch(() => null);
   await page.getByRole("button", { name: run, exact: true }).click();
 
-  const job = page.locator('[data-testid="job"]:is([data-status="succeeded"],[data-status="failed"],[data-status="canceled"])').first();
+  const job = page
+    .locator('[data-testid="job"]:is([data-status="succeeded"],[data-status="failed"],[data-status="canceled"])')
+    .first();
   await job.waitFor({ timeout: 90_000 });
   expect(await job.getAttribute("data-status"), await job.innerText()).toBe("succeeded");
   if (live) {
@@ -61,7 +63,10 @@ export async function resizeAndDownload(page: Page, t: T, live: boolean) {
   } else {
     expect(await polled, "the job was never polled").not.toBeNull();
   }
-  await job.getByTestId("job-status").filter({ hasText: t("jobs.status.succeeded") }).waitFor();
+  await job
+    .getByTestId("job-status")
+    .filter({ hasText: t("jobs.status.succeeded") })
+    .waitFor();
 
   const [download] = await Promise.all([
     page.waitForEvent("download"),
@@ -75,18 +80,30 @@ export async function resizeAndDownload(page: Page, t: T, live: boolean) {
   expect(download.suggestedFilename()).toMatch(/\.webp$/);
 
   await page.getByTestId("balance").filter({ hasText: /^49$/ }).waitFor();
-  await page.getByTestId("header-balance").filter({ hasText: t("nav.balance", { balance: 49 }) }).waitFor();
+  await page
+    .getByTestId("header-balance")
+    .filter({ hasText: t("nav.balance", { balance: 49 }) })
+    .waitFor();
 }
 
 export async function checkStatement(page: Page, t: T) {
-  await page.getByRole("navigation").getByRole("link", { name: t("nav.statement"), exact: true }).click();
+  await page
+    .getByRole("navigation")
+    .getByRole("link", { name: t("nav.statement"), exact: true })
+    .click();
   await page.waitForURL("**/statement");
   await page
     .locator('[data-testid="ledger-entry"][data-kind="capture"]')
     .filter({ hasText: t("statement.charged", { amount: 1 }) })
     .waitFor();
-  await page.locator('[data-testid="ledger-entry"][data-kind="signup_bonus"]').filter({ hasText: t("statement.kinds.signup_bonus") }).waitFor();
-  await page.getByTestId("statement-balance").filter({ hasText: t("common.credits", { count: 49 }) }).waitFor();
+  await page
+    .locator('[data-testid="ledger-entry"][data-kind="signup_bonus"]')
+    .filter({ hasText: t("statement.kinds.signup_bonus") })
+    .waitFor();
+  await page
+    .getByTestId("statement-balance")
+    .filter({ hasText: t("common.credits", { count: 49 }) })
+    .waitFor();
 }
 
 /** A full-page screenshot for people to look at, taken from the top so the sticky header sits there. */

@@ -72,7 +72,9 @@ async function addBatchStep(page: Page, t: T, plan: Plan) {
 /** Both images of the comparison have loaded (a screenshot taken earlier shows an empty frame). */
 async function imagesLoaded(page: Page) {
   await page.waitForFunction(() =>
-    [...document.querySelectorAll<HTMLImageElement>('[data-testid="compare"] img')].every((image) => image.complete && image.naturalWidth > 0),
+    [...document.querySelectorAll<HTMLImageElement>('[data-testid="compare"] img')].every(
+      (image) => image.complete && image.naturalWidth > 0,
+    ),
   );
 }
 
@@ -90,12 +92,17 @@ test.describe("the Magic Studio and batch mode", () => {
     const t = translator("en");
     await inContext(env, "studio", async (page) => {
       await signUp(page, t, `studio-${Date.now()}@example.com`);
-      const { generators } = (await (await page.request.get("/api/v1/generators")).json()) as { generators: Generator[] };
+      const { generators } = (await (await page.request.get("/api/v1/generators")).json()) as {
+        generators: Generator[];
+      };
       const plans = planSteps(generators);
       let spent = 0;
 
       // Upload, then two steps, each on the previous output.
-      await page.getByRole("navigation").getByRole("link", { name: t("nav.studio"), exact: true }).click();
+      await page
+        .getByRole("navigation")
+        .getByRole("link", { name: t("nav.studio"), exact: true })
+        .click();
       await page.waitForURL("**/studio");
       await page.getByRole("heading", { level: 1, name: t("studio.title") }).waitFor();
       await page.locator('input[type="file"]').setInputFiles(fixture("coffee.png"));
@@ -118,7 +125,9 @@ test.describe("the Magic Studio and batch mode", () => {
       const ids = new URL(page.url()).searchParams.get("s")?.split(".") ?? [];
       expect(ids).toHaveLength(3);
       const jobs = await Promise.all(
-        ids.slice(1).map(async (id) => ((await (await page.request.get(`/api/v1/jobs/${id}`)).json()) as { job: Job }).job),
+        ids
+          .slice(1)
+          .map(async (id) => ((await (await page.request.get(`/api/v1/jobs/${id}`)).json()) as { job: Job }).job),
       );
       expect(jobs.map((job) => job.generator)).toEqual(plans.map((plan) => plan.generator.id));
       expect(jobs[1]?.inputs.image).toBe(jobs[0]?.outputs[0]?.assetId);
@@ -152,7 +161,10 @@ test.describe("the Magic Studio and batch mode", () => {
       const last = jobs[1]?.outputs[0];
       if (!last) throw new Error("the last step has no output");
       const own = last.mime === "image/jpeg" ? "JPEG" : last.mime === "image/webp" ? "WebP" : "PNG";
-      const plain = await downloadFrom(page, page.getByRole("button", { name: t("studio.downloadAs", { format: own }), exact: true }));
+      const plain = await downloadFrom(
+        page,
+        page.getByRole("button", { name: t("studio.downloadAs", { format: own }), exact: true }),
+      );
       const plainMeta = await sharp(plain.file).metadata();
       expect(plainMeta.format).toBe(own === "JPEG" ? "jpeg" : own.toLowerCase());
       expect([plainMeta.width, plainMeta.height]).toEqual([last.width, last.height]);
@@ -166,7 +178,10 @@ test.describe("the Magic Studio and batch mode", () => {
       expect(convertedMeta.format).toBe(target.id);
       expect([convertedMeta.width, convertedMeta.height]).toEqual([last.width, last.height]);
       spent += converter?.price ?? 1;
-      await page.getByTestId("header-balance").filter({ hasText: t("nav.balance", { balance: 50 - spent }) }).waitFor();
+      await page
+        .getByTestId("header-balance")
+        .filter({ hasText: t("nav.balance", { balance: 50 - spent }) })
+        .waitFor();
 
       // Phone: the panel stacks below the image, nothing scrolls sideways.
       await page.setViewportSize({ width: 375, height: 812 });
@@ -178,21 +193,30 @@ test.describe("the Magic Studio and batch mode", () => {
       await page.setViewportSize({ width: 1280, height: 900 });
 
       // Batch: two images, one step, one zip.
-      await page.getByRole("navigation").getByRole("link", { name: t("nav.batch"), exact: true }).click();
+      await page
+        .getByRole("navigation")
+        .getByRole("link", { name: t("nav.batch"), exact: true })
+        .click();
       await page.waitForURL("**/batch");
       await page.locator('input[type="file"]').setInputFiles([fixture("coffee.png"), fixture("chelsea.png")]);
       await expect.poll(() => page.getByTestId("batch-image").count(), { timeout: 30_000 }).toBe(2);
       const step = plans[0]!;
       await addBatchStep(page, t, step);
       const total = 2 * step.generator.price;
-      await page.getByTestId("batch-total").filter({ hasText: t("batch.total", { images: 2, perImage: step.generator.price, total }) }).waitFor();
+      await page
+        .getByTestId("batch-total")
+        .filter({ hasText: t("batch.total", { images: 2, perImage: step.generator.price, total }) })
+        .waitFor();
       await page.getByRole("button", { name: t("batch.run", { steps: 1, images: 2, total }), exact: true }).click();
       await expect
         .poll(() => page.locator('[data-testid="batch-image"][data-status="succeeded"]').count(), { timeout: 90_000 })
         .toBe(2);
       spent += total;
       await shot(page, "batch-desktop-en.png");
-      const zip = await downloadFrom(page, page.getByRole("button", { name: t("batch.downloadAll", { count: 2 }), exact: true }));
+      const zip = await downloadFrom(
+        page,
+        page.getByRole("button", { name: t("batch.downloadAll", { count: 2 }), exact: true }),
+      );
       expect(zip.name).toMatch(/\.zip$/);
       const files = unzipSync(new Uint8Array(readFileSync(zip.file)));
       const names = Object.keys(files).sort();
@@ -202,17 +226,24 @@ test.describe("the Magic Studio and batch mode", () => {
         const meta = await sharp(Buffer.from(files[name]!)).metadata();
         expect(meta.width, name).toBeGreaterThan(0);
       }
-      await page.getByTestId("header-balance").filter({ hasText: t("nav.balance", { balance: 50 - spent }) }).waitFor();
+      await page
+        .getByTestId("header-balance")
+        .filter({ hasText: t("nav.balance", { balance: 50 - spent }) })
+        .waitFor();
 
       // One image failing does not stop the other: a crop larger than the cat photo (451×300) but
       // inside the coffee photo (600×400), then a second step that the cat photo skips.
       const crop = generators.find((g) => g.id === "crop");
       if (crop) {
-        await page.getByRole("button", { name: t("batch.removeStep", { number: 1, title: step.generator.title }), exact: true }).click();
+        await page
+          .getByRole("button", { name: t("batch.removeStep", { number: 1, title: step.generator.title }), exact: true })
+          .click();
         await addBatchStep(page, t, { generator: crop, fill: { x: "0", y: "0", width: "500", height: "350" } });
         await addBatchStep(page, t, step);
         const both = 2 * (crop.price + step.generator.price);
-        await page.getByRole("button", { name: t("batch.run", { steps: 2, images: 2, total: both }), exact: true }).click();
+        await page
+          .getByRole("button", { name: t("batch.run", { steps: 2, images: 2, total: both }), exact: true })
+          .click();
         const cat = page.getByTestId("batch-image").filter({ hasText: "chelsea.png" });
         const cup = page.getByTestId("batch-image").filter({ hasText: "coffee.png" });
         await page.getByText(t("batch.finished", { succeeded: 1, failed: 1 })).waitFor({ timeout: 90_000 });
@@ -220,9 +251,15 @@ test.describe("the Magic Studio and batch mode", () => {
         expect(await cup.getAttribute("data-status")).toBe("succeeded");
         await cat.getByText(t("batch.skipped"), { exact: false }).waitFor();
         spent += crop.price + step.generator.price;
-        await page.getByTestId("header-balance").filter({ hasText: t("nav.balance", { balance: 50 - spent }) }).waitFor();
+        await page
+          .getByTestId("header-balance")
+          .filter({ hasText: t("nav.balance", { balance: 50 - spent }) })
+          .waitFor();
         await shot(page, "batch-failure-desktop-en.png");
-        const partial = await downloadFrom(page, page.getByRole("button", { name: t("batch.downloadAll", { count: 1 }), exact: true }));
+        const partial = await downloadFrom(
+          page,
+          page.getByRole("button", { name: t("batch.downloadAll", { count: 1 }), exact: true }),
+        );
         const partialFiles = Object.keys(unzipSync(new Uint8Array(readFileSync(partial.file))));
         expect(partialFiles).toEqual(["coffee.png"]);
       }
@@ -234,7 +271,10 @@ test.describe("the Magic Studio and batch mode", () => {
       const de = translator("de");
       await page.getByRole("button", { name: t("nav.languages.de"), exact: true }).click();
       await page.getByRole("heading", { level: 1, name: de("batch.title") }).waitFor();
-      await page.getByRole("navigation").getByRole("link", { name: de("nav.studio"), exact: true }).click();
+      await page
+        .getByRole("navigation")
+        .getByRole("link", { name: de("nav.studio"), exact: true })
+        .click();
       await page.getByRole("heading", { name: de("studio.tools"), exact: true }).waitFor();
       await page.getByTestId("current-image").waitFor();
       await noHorizontalScroll(page, "phone-studio-de");
@@ -243,16 +283,27 @@ test.describe("the Magic Studio and batch mode", () => {
       const smartCrop = generators.find((g) => g.id === "smart-crop");
       if (smartCrop) {
         await page.setViewportSize({ width: 1280, height: 900 });
-        await page.getByRole("button", { name: de("studio.editImage", { name: "coffee.png" }) }).first().click();
+        await page
+          .getByRole("button", { name: de("studio.editImage", { name: "coffee.png" }) })
+          .first()
+          .click();
         await page.locator('[data-testid="tool"][data-generator="smart-crop"]').click();
         const form = page.locator('[data-testid="generator-form"][data-generator="smart-crop"]');
         await form.locator('[name="focus"]').selectOption("face");
         await form.locator('[name="aspect"]').fill("1:1");
-        const title = ((await (await page.request.get("/api/v1/generators")).json()) as { generators: Generator[] }).generators.find(
-          (g) => g.id === "smart-crop",
-        )?.title;
-        await form.getByRole("button", { name: de("generator.run", { title: title ?? "", price: smartCrop.price }), exact: true }).click();
-        await page.getByTestId("result-facts").filter({ hasText: de("studio.facts.noFace") }).waitFor({ timeout: 120_000 });
+        const title = (
+          (await (await page.request.get("/api/v1/generators")).json()) as { generators: Generator[] }
+        ).generators.find((g) => g.id === "smart-crop")?.title;
+        await form
+          .getByRole("button", {
+            name: de("generator.run", { title: title ?? "", price: smartCrop.price }),
+            exact: true,
+          })
+          .click();
+        await page
+          .getByTestId("result-facts")
+          .filter({ hasText: de("studio.facts.noFace") })
+          .waitFor({ timeout: 120_000 });
         await imagesLoaded(page);
         await shot(page, "studio-facts-desktop-de.png");
       }

@@ -10,7 +10,19 @@ export function tinyMp4(video: Mp4Summary): Buffer {
   const ftyp = box("ftyp", Buffer.concat([Buffer.from("isom"), u32(512), Buffer.from("isomiso2avc1mp41")]));
   const mvhd = box(
     "mvhd",
-    Buffer.concat([u32(0), u32(0), u32(0), u32(video.fps), u32(video.frames), u32(0x10000), u16(0x100), Buffer.alloc(10), matrix(), Buffer.alloc(24), u32(2)]),
+    Buffer.concat([
+      u32(0),
+      u32(0),
+      u32(0),
+      u32(video.fps),
+      u32(video.frames),
+      u32(0x10000),
+      u16(0x100),
+      Buffer.alloc(10),
+      matrix(),
+      Buffer.alloc(24),
+      u32(2),
+    ]),
   );
   const tkhd = box(
     "tkhd",
@@ -40,14 +52,20 @@ export function readMp4(data: Buffer): Mp4Summary {
   const mvhd = child(moov, "mvhd");
   const tkhd = child(child(moov, "trak"), "tkhd");
   const fps = mvhd.readUInt32BE(12);
-  return { fps, frames: mvhd.readUInt32BE(16), width: tkhd.readUInt32BE(76) / 0x10000, height: tkhd.readUInt32BE(80) / 0x10000 };
+  return {
+    fps,
+    frames: mvhd.readUInt32BE(16),
+    width: tkhd.readUInt32BE(76) / 0x10000,
+    height: tkhd.readUInt32BE(80) / 0x10000,
+  };
 }
 
 function child(data: Buffer, type: string): Buffer {
-  for (let offset = 0; offset + 8 <= data.length; ) {
+  for (let offset = 0; offset + 8 <= data.length;) {
     const size = data.readUInt32BE(offset);
     if (size < 8) break;
-    if (data.subarray(offset + 4, offset + 8).toString("latin1") === type) return data.subarray(offset + 8, offset + size);
+    if (data.subarray(offset + 4, offset + 8).toString("latin1") === type)
+      return data.subarray(offset + 8, offset + size);
     offset += size;
   }
   throw new Error(`no ${type} box`);

@@ -20,7 +20,14 @@ import { sendJson, startLoopback, type Loopback, type RecordedRequest } from "./
 
 type Node = { class_type: string; inputs: Record<string, unknown> };
 type Workflow = Record<string, Node>;
-type Prompt = { id: string; number: number; workflow: Workflow; clientId: unknown; polls: number; outputs?: Record<string, unknown> };
+type Prompt = {
+  id: string;
+  number: number;
+  workflow: Workflow;
+  clientId: unknown;
+  polls: number;
+  outputs?: Record<string, unknown>;
+};
 
 export type ComfyUiFakeOptions = {
   /** History polls answered empty before the prompt is done. */
@@ -68,7 +75,20 @@ const modelInputs: Record<string, string[]> = {
   CLIPLoader: ["clip_name"],
   DualCLIPLoader: ["clip_name1", "clip_name2"],
 };
-const numericInputs = new Set(["seed", "width", "height", "batch_size", "amount", "left", "top", "right", "bottom", "scale_by", "length", "fps"]);
+const numericInputs = new Set([
+  "seed",
+  "width",
+  "height",
+  "batch_size",
+  "amount",
+  "left",
+  "top",
+  "right",
+  "bottom",
+  "scale_by",
+  "length",
+  "fps",
+]);
 
 export async function startComfyUiFake(options: ComfyUiFakeOptions = {}): Promise<ComfyUiFake> {
   const prompts = new Map<string, Prompt>();
@@ -86,8 +106,22 @@ export async function startComfyUiFake(options: ComfyUiFakeOptions = {}): Promis
     }
     if (request.method === "GET" && path === "/system_stats") {
       return sendJson(response, 200, {
-        system: { os: "posix", comfyui_version: "0.3.40", python_version: "3.12.3", embedded_python: false, argv: ["main.py"] },
-        devices: [{ name: "cuda:0 NVIDIA GeForce RTX 4090", type: "cuda", index: 0, vram_total: 25393692672, vram_free: 24000000000 }],
+        system: {
+          os: "posix",
+          comfyui_version: "0.3.40",
+          python_version: "3.12.3",
+          embedded_python: false,
+          argv: ["main.py"],
+        },
+        devices: [
+          {
+            name: "cuda:0 NVIDIA GeForce RTX 4090",
+            type: "cuda",
+            index: 0,
+            vram_total: 25393692672,
+            vram_free: 24000000000,
+          },
+        ],
       });
     }
     if (request.method === "POST" && path === "/upload/image") {
@@ -96,7 +130,11 @@ export async function startComfyUiFake(options: ComfyUiFakeOptions = {}): Promis
       if (!(image instanceof File) || !image.name) return sendJson(response, 400, {});
       const name = image.name;
       uploads.set(name, Buffer.from(await image.arrayBuffer()));
-      return sendJson(response, 200, { name, subfolder: String(form.get("subfolder") ?? ""), type: String(form.get("type") ?? "input") });
+      return sendJson(response, 200, {
+        name,
+        subfolder: String(form.get("subfolder") ?? ""),
+        type: String(form.get("type") ?? "input"),
+      });
     }
     if (request.method === "POST" && path === "/prompt") {
       const body = JSON.parse(request.body.toString()) as { prompt?: Workflow; client_id?: unknown };
@@ -104,11 +142,22 @@ export async function startComfyUiFake(options: ComfyUiFakeOptions = {}): Promis
       const nodeErrors = validate(body.prompt);
       if (Object.keys(nodeErrors).length > 0) {
         return sendJson(response, 400, {
-          error: { type: "prompt_outputs_failed_validation", message: "Prompt outputs failed validation", details: "", extra_info: {} },
+          error: {
+            type: "prompt_outputs_failed_validation",
+            message: "Prompt outputs failed validation",
+            details: "",
+            extra_info: {},
+          },
           node_errors: nodeErrors,
         });
       }
-      const prompt: Prompt = { id: randomUUID(), number: number++, workflow: body.prompt, clientId: body.client_id, polls: 0 };
+      const prompt: Prompt = {
+        id: randomUUID(),
+        number: number++,
+        workflow: body.prompt,
+        clientId: body.client_id,
+        polls: 0,
+      };
       prompts.set(prompt.id, prompt);
       return sendJson(response, 200, { prompt_id: prompt.id, number: prompt.number, node_errors: {} });
     }
@@ -152,7 +201,10 @@ export async function startComfyUiFake(options: ComfyUiFakeOptions = {}): Promis
         return;
       }
       const type = key.endsWith(".mp4") ? "video/mp4" : "image/png";
-      response.writeHead(200, { "content-type": type, "content-disposition": `filename="${url.searchParams.get("filename")}"` });
+      response.writeHead(200, {
+        "content-type": type,
+        "content-disposition": `filename="${url.searchParams.get("filename")}"`,
+      });
       response.end(file);
       return;
     }
@@ -163,20 +215,45 @@ export async function startComfyUiFake(options: ComfyUiFakeOptions = {}): Promis
   function validate(workflow: Workflow): Record<string, unknown> {
     const errors: Record<string, unknown> = {};
     const fail = (id: string, node: Node, type: string, message: string, details: string) => {
-      errors[id] = { errors: [{ type, message, details, extra_info: {} }], dependent_outputs: [], class_type: node.class_type };
+      errors[id] = {
+        errors: [{ type, message, details, extra_info: {} }],
+        dependent_outputs: [],
+        class_type: node.class_type,
+      };
     };
     for (const [id, node] of Object.entries(workflow)) {
       const models = fake.options.models ?? comfyStandardModels;
       for (const modelInput of modelInputs[node.class_type] ?? []) {
         if (models.includes(String(node.inputs[modelInput]))) continue;
-        fail(id, node, "value_not_in_list", "Value not in list", `${modelInput}: '${String(node.inputs[modelInput])}' not in ${JSON.stringify(models)}`);
+        fail(
+          id,
+          node,
+          "value_not_in_list",
+          "Value not in list",
+          `${modelInput}: '${String(node.inputs[modelInput])}' not in ${JSON.stringify(models)}`,
+        );
       }
-      if ((node.class_type === "LoadImage" || node.class_type === "LoadImageMask") && !uploads.has(String(node.inputs.image))) {
-        fail(id, node, "custom_validation_failed", "Custom validation failed for node", `image - Invalid image file: ${String(node.inputs.image)}`);
+      if (
+        (node.class_type === "LoadImage" || node.class_type === "LoadImageMask") &&
+        !uploads.has(String(node.inputs.image))
+      ) {
+        fail(
+          id,
+          node,
+          "custom_validation_failed",
+          "Custom validation failed for node",
+          `image - Invalid image file: ${String(node.inputs.image)}`,
+        );
       }
       for (const [name, value] of Object.entries(node.inputs)) {
         if (numericInputs.has(name) && typeof value !== "number") {
-          fail(id, node, "invalid_input_type", "Failed to convert an input value to a INT value", `${name}, ${String(value)}`);
+          fail(
+            id,
+            node,
+            "invalid_input_type",
+            "Failed to convert an input value to a INT value",
+            `${name}, ${String(value)}`,
+          );
         }
         if (Array.isArray(value) && !workflow[String(value[0])]) {
           fail(id, node, "bad_linked_input", "Bad linked input", `${name}: node ${String(value[0])} does not exist`);
@@ -188,13 +265,25 @@ export async function startComfyUiFake(options: ComfyUiFakeOptions = {}): Promis
 
   /** "Runs" the workflow: each SaveImage gets images of the size its inputs would have. */
   async function historyEntry(prompt: Prompt) {
-    const messages: [string, Record<string, unknown>][] = [["execution_start", { prompt_id: prompt.id, timestamp: Date.now() }]];
+    const messages: [string, Record<string, unknown>][] = [
+      ["execution_start", { prompt_id: prompt.id, timestamp: Date.now() }],
+    ];
     if (fake.options.executionError) {
       messages.push([
         "execution_error",
-        { prompt_id: prompt.id, node_id: "3", node_type: "KSampler", exception_message: fake.options.executionError, exception_type: "torch.OutOfMemoryError" },
+        {
+          prompt_id: prompt.id,
+          node_id: "3",
+          node_type: "KSampler",
+          exception_message: fake.options.executionError,
+          exception_type: "torch.OutOfMemoryError",
+        },
       ]);
-      return { prompt: [prompt.number, prompt.id, prompt.workflow, {}, []], outputs: {}, status: { status_str: "error", completed: false, messages } };
+      return {
+        prompt: [prompt.number, prompt.id, prompt.workflow, {}, []],
+        outputs: {},
+        status: { status_str: "error", completed: false, messages },
+      };
     }
     if (!prompt.outputs) {
       const outputs: Record<string, unknown> = {};
@@ -207,14 +296,23 @@ export async function startComfyUiFake(options: ComfyUiFakeOptions = {}): Promis
           // CreateVideo holds the frame rate; its frames come from the decoded latent.
           const create = prompt.workflow[String((node.inputs.video as [string, number])[0])]!;
           const frames = sizeOf(prompt.workflow, String((create.inputs.images as [string, number])[0]));
-          const video = tinyMp4({ width: frames.width, height: frames.height, frames: frames.frames ?? 1, fps: Number(create.inputs.fps) });
+          const video = tinyMp4({
+            width: frames.width,
+            height: frames.height,
+            frames: frames.frames ?? 1,
+            fps: Number(create.inputs.fps),
+          });
           outputs[id] = { images: [save(String(node.inputs.filename_prefix), "mp4", video)], animated: [true] };
         }
       }
       prompt.outputs = outputs;
     }
     messages.push(["execution_success", { prompt_id: prompt.id, timestamp: Date.now() }]);
-    return { prompt: [prompt.number, prompt.id, prompt.workflow, {}, []], outputs: prompt.outputs, status: { status_str: "success", completed: true, messages } };
+    return {
+      prompt: [prompt.number, prompt.id, prompt.workflow, {}, []],
+      outputs: prompt.outputs,
+      status: { status_str: "success", completed: true, messages },
+    };
   }
 
   /** Writes an output file the way folder_paths.get_save_image_path names it: prefix_00001_.ext. */
@@ -230,7 +328,16 @@ export async function startComfyUiFake(options: ComfyUiFakeOptions = {}): Promis
     const sizes = sizeOf(workflow, link[0]);
     return Promise.all(
       Array.from({ length: sizes.count }, (_, index) =>
-        sharp({ create: { width: sizes.width, height: sizes.height, channels: 3, background: { r: 40 * index, g: 120, b: 200 } } }).png().toBuffer(),
+        sharp({
+          create: {
+            width: sizes.width,
+            height: sizes.height,
+            channels: 3,
+            background: { r: 40 * index, g: 120, b: 200 },
+          },
+        })
+          .png()
+          .toBuffer(),
       ),
     );
   }
@@ -260,7 +367,11 @@ export async function startComfyUiFake(options: ComfyUiFakeOptions = {}): Promis
       }
       case "ImageScaleBy": {
         const s = from("image");
-        return { width: Math.round(s.width * n("scale_by")), height: Math.round(s.height * n("scale_by")), count: s.count };
+        return {
+          width: Math.round(s.width * n("scale_by")),
+          height: Math.round(s.height * n("scale_by")),
+          count: s.count,
+        };
       }
       case "FluxKontextImageScale":
         return { width: 1024, height: 1024, count: from("image").count };
@@ -293,7 +404,8 @@ export async function startComfyUiFake(options: ComfyUiFakeOptions = {}): Promis
       uploads.clear();
       files.clear();
     },
-    count: (method, path) => loopback.requests.filter((r) => r.method === method && r.path.split("?")[0] === path).length,
+    count: (method, path) =>
+      loopback.requests.filter((r) => r.method === method && r.path.split("?")[0] === path).length,
   };
   return fake;
 }
@@ -301,14 +413,19 @@ export async function startComfyUiFake(options: ComfyUiFakeOptions = {}): Promis
 async function formOf(request: RecordedRequest): Promise<FormData> {
   const headers = new Headers();
   for (const [key, value] of Object.entries(request.headers)) if (typeof value === "string") headers.set(key, value);
-  return new Request("http://comfy/upload/image", { method: "POST", headers, body: new Uint8Array(request.body) }).formData();
+  return new Request("http://comfy/upload/image", {
+    method: "POST",
+    headers,
+    body: new Uint8Array(request.body),
+  }).formData();
 }
 
 /** Image size from the header (PNG IHDR, JPEG SOF), as PIL reads it. */
 function imageSize(bytes: Buffer): { width: number; height: number } {
-  if (bytes.subarray(1, 4).toString("latin1") === "PNG") return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+  if (bytes.subarray(1, 4).toString("latin1") === "PNG")
+    return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
   if (bytes[0] === 0xff && bytes[1] === 0xd8) {
-    for (let offset = 2; offset < bytes.length; ) {
+    for (let offset = 2; offset < bytes.length;) {
       const marker = bytes[offset + 1]!;
       const length = bytes.readUInt16BE(offset + 2);
       if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {

@@ -30,7 +30,14 @@ export type FalScenario = {
   inferenceTime?: number;
 };
 
-export type FalRequestState = { id: string; model: string; input: Record<string, unknown>; scenario: FalScenario; statusCalls: number; canceled: boolean };
+export type FalRequestState = {
+  id: string;
+  model: string;
+  input: Record<string, unknown>;
+  scenario: FalScenario;
+  statusCalls: number;
+  canceled: boolean;
+};
 
 export type FalFake = Loopback & {
   key: string;
@@ -55,10 +62,22 @@ const contentPolicy = {
 };
 
 function failWith(response: ServerResponse, status: number) {
-  if (status === 422) return sendJson(response, 422, { detail: [{ loc: ["body", "image_url"], msg: "Unsupported image format", type: "image_load_error" }] });
+  if (status === 422)
+    return sendJson(response, 422, {
+      detail: [{ loc: ["body", "image_url"], msg: "Unsupported image format", type: "image_load_error" }],
+    });
   if (status === 401) return sendJson(response, 401, { detail: "Cannot access application 'fal-ai': invalid key" });
-  const headers: Record<string, string> = status === 429 ? { "retry-after": "1" } : { "x-fal-error-type": "runner_scheduling_failure" };
-  sendJson(response, status, { detail: status === 429 ? "Too many requests" : "No runner could be allocated", error_type: "runner_scheduling_failure" }, headers);
+  const headers: Record<string, string> =
+    status === 429 ? { "retry-after": "1" } : { "x-fal-error-type": "runner_scheduling_failure" };
+  sendJson(
+    response,
+    status,
+    {
+      detail: status === 429 ? "Too many requests" : "No runner could be allocated",
+      error_type: "runner_scheduling_failure",
+    },
+    headers,
+  );
 }
 
 export async function startFalFake(key = "fal-test-key:secret"): Promise<FalFake> {
@@ -68,10 +87,22 @@ export async function startFalFake(key = "fal-test-key:secret"): Promise<FalFake
   const resultOf = (model: string, input: Record<string, unknown>, scenario: FalScenario, id: string) => {
     const kind = scenario.output ?? (model.includes("kling") ? "mp4" : "png");
     const at = (i: number) =>
-      typeof kind === "object" ? kind.url : kind === "html" ? `${fake.url}/files/page.html` : kind === "huge" ? `${fake.url}/files/huge.png` : `${fake.url}/files/${id}-${i}.${kind}`;
-    const file = (i: number) => ({ url: at(i), content_type: kind === "mp4" ? "video/mp4" : "image/png", width: 64, height: 48 });
+      typeof kind === "object"
+        ? kind.url
+        : kind === "html"
+          ? `${fake.url}/files/page.html`
+          : kind === "huge"
+            ? `${fake.url}/files/huge.png`
+            : `${fake.url}/files/${id}-${i}.${kind}`;
+    const file = (i: number) => ({
+      url: at(i),
+      content_type: kind === "mp4" ? "video/mp4" : "image/png",
+      width: 64,
+      height: 48,
+    });
     if (kind === "missing") return { seed: 42 };
-    if (model.includes("kling")) return { video: { url: at(0), content_type: "video/mp4", file_name: "output.mp4", file_size: files.mp4.length } };
+    if (model.includes("kling"))
+      return { video: { url: at(0), content_type: "video/mp4", file_name: "output.mp4", file_size: files.mp4.length } };
     if (/esrgan|codeformer|birefnet/.test(model)) return { image: file(0) };
     const count = Number(input.num_images ?? 1);
     return {
@@ -83,9 +114,18 @@ export async function startFalFake(key = "fal-test-key:secret"): Promise<FalFake
     };
   };
 
-  const sendResult = (response: ServerResponse, state: { model: string; input: Record<string, unknown>; scenario: FalScenario; id: string }) => {
+  const sendResult = (
+    response: ServerResponse,
+    state: { model: string; input: Record<string, unknown>; scenario: FalScenario; id: string },
+  ) => {
     if (state.scenario.outcome === "content_policy") return sendJson(response, 422, contentPolicy);
-    if (state.scenario.outcome === "failed") return sendJson(response, 500, { detail: "Runner failed", error_type: "runner_server_error" }, { "x-fal-error-type": "runner_server_error" });
+    if (state.scenario.outcome === "failed")
+      return sendJson(
+        response,
+        500,
+        { detail: "Runner failed", error_type: "runner_server_error" },
+        { "x-fal-error-type": "runner_server_error" },
+      );
     sendJson(response, 200, resultOf(state.model, state.input, state.scenario, state.id));
   };
 
@@ -93,10 +133,12 @@ export async function startFalFake(key = "fal-test-key:secret"): Promise<FalFake
     const file = /^\/files\/([^?]+)$/.exec(request.path);
     if (file && request.method === "GET") return sendFile(response, file[1]!, files, fake.hugeBytes);
     const targetHeader = request.headers["x-fal-target-url"];
-    if (typeof targetHeader !== "string") return sendJson(response, 400, { detail: "missing the x-fal-target-url header" });
+    if (typeof targetHeader !== "string")
+      return sendJson(response, 400, { detail: "missing the x-fal-target-url header" });
     const target = new URL(targetHeader);
     // Like @fal-ai/server-proxy: only fal's own hosts are forwarded.
-    if (!/(^|\.)fal\.(run|ai)$/.test(target.hostname)) return sendJson(response, 412, { detail: `invalid x-fal-target-url: ${target.host}` });
+    if (!/(^|\.)fal\.(run|ai)$/.test(target.hostname))
+      return sendJson(response, 412, { detail: `invalid x-fal-target-url: ${target.host}` });
     if (request.headers.authorization !== `Key ${key}`) return failWith(response, 401);
     const path = target.pathname.replace(/^\//, "");
     const body = request.body.length ? (JSON.parse(request.body.toString("utf8")) as Record<string, unknown>) : {};
@@ -104,7 +146,9 @@ export async function startFalFake(key = "fal-test-key:secret"): Promise<FalFake
 
     if (target.hostname === "api.fal.ai" && path === "v1/models/pricing") {
       const endpoint = target.searchParams.get("endpoint_id");
-      return sendJson(response, 200, { prices: [{ endpoint_id: endpoint, unit_price: 0.003, unit: "megapixels", currency: "USD" }] });
+      return sendJson(response, 200, {
+        prices: [{ endpoint_id: endpoint, unit_price: 0.003, unit: "megapixels", currency: "USD" }],
+      });
     }
     if (target.hostname === "fal.run" && request.method === "POST") {
       if (scenario.submitStatus) return failWith(response, scenario.submitStatus);
@@ -118,10 +162,17 @@ export async function startFalFake(key = "fal-test-key:secret"): Promise<FalFake
       const id = randomUUID();
       queued.set(id, { id, model: path, input: body, scenario, statusCalls: 0, canceled: false });
       const base = `https://queue.fal.run/${path.split("/").slice(0, 2).join("/")}/requests/${id}`;
-      return sendJson(response, 200, { request_id: id, response_url: base, status_url: `${base}/status`, cancel_url: `${base}/cancel`, queue_position: 0 });
+      return sendJson(response, 200, {
+        request_id: id,
+        response_url: base,
+        status_url: `${base}/status`,
+        cancel_url: `${base}/cancel`,
+        queue_position: 0,
+      });
     }
     const state = requestPath ? queued.get(requestPath[2]!) : undefined;
-    if (!requestPath || !state || !state.model.startsWith(requestPath[1]!)) return sendJson(response, 404, { detail: "Request not found" });
+    if (!requestPath || !state || !state.model.startsWith(requestPath[1]!))
+      return sendJson(response, 404, { detail: "Request not found" });
     const responseUrl = `https://queue.fal.run/${requestPath[1]}/requests/${state.id}`;
     if (requestPath[3] === "/cancel" && request.method === "PUT") {
       state.canceled = true;
@@ -139,11 +190,31 @@ export async function startFalFake(key = "fal-test-key:secret"): Promise<FalFake
       const polls = state.scenario.polls ?? 0;
       if (!state.canceled && state.statusCalls <= polls) {
         const percent = Math.round((state.statusCalls / (polls + 1)) * 100);
-        return sendJson(response, 200, state.statusCalls === 1
-          ? { status: "IN_QUEUE", queue_position: 0, response_url: responseUrl }
-          : { status: "IN_PROGRESS", logs: [{ message: `Progress: ${percent}%`, level: "INFO", source: "user", timestamp: new Date().toISOString() }], response_url: responseUrl });
+        return sendJson(
+          response,
+          200,
+          state.statusCalls === 1
+            ? { status: "IN_QUEUE", queue_position: 0, response_url: responseUrl }
+            : {
+                status: "IN_PROGRESS",
+                logs: [
+                  {
+                    message: `Progress: ${percent}%`,
+                    level: "INFO",
+                    source: "user",
+                    timestamp: new Date().toISOString(),
+                  },
+                ],
+                response_url: responseUrl,
+              },
+        );
       }
-      return sendJson(response, 200, { status: "COMPLETED", logs: [], metrics: { inference_time: state.scenario.inferenceTime ?? 2 }, response_url: responseUrl });
+      return sendJson(response, 200, {
+        status: "COMPLETED",
+        logs: [],
+        metrics: { inference_time: state.scenario.inferenceTime ?? 2 },
+        response_url: responseUrl,
+      });
     }
     if (!requestPath[3] && request.method === "GET") {
       if (state.canceled) return sendJson(response, 400, { detail: "Request was cancelled" });
@@ -155,7 +226,11 @@ export async function startFalFake(key = "fal-test-key:secret"): Promise<FalFake
   const targeted = (method: string, pattern: RegExp) =>
     loopback.requests
       .filter((r) => r.method === method && pattern.test(String(r.headers["x-fal-target-url"] ?? "")))
-      .map((r) => ({ ...r, target: String(r.headers["x-fal-target-url"]), json: r.body.length ? (JSON.parse(r.body.toString("utf8")) as Record<string, unknown>) : {} }));
+      .map((r) => ({
+        ...r,
+        target: String(r.headers["x-fal-target-url"]),
+        json: r.body.length ? (JSON.parse(r.body.toString("utf8")) as Record<string, unknown>) : {},
+      }));
   const fake: FalFake = Object.assign(loopback, {
     key,
     scenario: {} as FalScenario,

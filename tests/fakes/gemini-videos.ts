@@ -30,7 +30,13 @@ export type VeoOperation = {
   model: string;
   prompt: string;
   image: { mimeType: string; data: Buffer };
-  parameters: { aspectRatio?: string; durationSeconds?: number; resolution?: string; personGeneration?: string; sampleCount?: number };
+  parameters: {
+    aspectRatio?: string;
+    durationSeconds?: number;
+    resolution?: string;
+    personGeneration?: string;
+    sampleCount?: number;
+  };
   gets: number;
   polls: number;
   outcome: NonNullable<VeoScenario["outcome"]>;
@@ -77,9 +83,15 @@ export function createVeoFake(requests: () => RecordedRequest[]): VeoFake {
   };
 
   async function create(model: string, request: RecordedRequest, response: ServerResponse) {
-    if (fake.scenario.submit === "server-error") return sendError(response, 500, "INTERNAL", "Internal error encountered.");
+    if (fake.scenario.submit === "server-error")
+      return sendError(response, 500, "INTERNAL", "Internal error encountered.");
     if (fake.scenario.submit === "prompt-blocked") {
-      return sendError(response, 400, "INVALID_ARGUMENT", "The prompt could not be submitted. This prompt contains words that violate Google's Responsible AI practices.");
+      return sendError(
+        response,
+        400,
+        "INVALID_ARGUMENT",
+        "The prompt could not be submitted. This prompt contains words that violate Google's Responsible AI practices.",
+      );
     }
     const body = JSON.parse(request.body.toString("utf8")) as {
       instances?: { prompt?: string; image?: { bytesBase64Encoded?: string; mimeType?: string } }[];
@@ -89,10 +101,20 @@ export function createVeoFake(requests: () => RecordedRequest[]): VeoFake {
     const parameters = body.parameters ?? {};
     if (!instance?.prompt) return sendError(response, 400, "INVALID_ARGUMENT", "instances[0].prompt is required.");
     if (parameters.aspectRatio && !aspectRatios.has(parameters.aspectRatio)) {
-      return sendError(response, 400, "INVALID_ARGUMENT", `Unsupported aspect ratio: ${parameters.aspectRatio}. Supported: 16:9, 9:16.`);
+      return sendError(
+        response,
+        400,
+        "INVALID_ARGUMENT",
+        `Unsupported aspect ratio: ${parameters.aspectRatio}. Supported: 16:9, 9:16.`,
+      );
     }
     if (parameters.durationSeconds !== undefined && !durations.has(parameters.durationSeconds)) {
-      return sendError(response, 400, "INVALID_ARGUMENT", `The duration ${parameters.durationSeconds} is not supported. Supported durations: 4, 6, 8.`);
+      return sendError(
+        response,
+        400,
+        "INVALID_ARGUMENT",
+        `The duration ${parameters.durationSeconds} is not supported. Supported durations: 4, 6, 8.`,
+      );
     }
     const data = Buffer.from(instance.image?.bytesBase64Encoded ?? "", "base64");
     try {
@@ -124,18 +146,28 @@ export function createVeoFake(requests: () => RecordedRequest[]): VeoFake {
     operation.gets += 1;
     const name = `models/${operation.model}/operations/${id}`;
     if (operation.gets < operation.polls) return sendJson(response, 200, { name });
-    if (operation.outcome === "failed") return sendJson(response, 200, { name, done: true, error: { code: 13, message: "Video generation failed due to an internal error." } });
+    if (operation.outcome === "failed")
+      return sendJson(response, 200, {
+        name,
+        done: true,
+        error: { code: 13, message: "Video generation failed due to an internal error." },
+      });
     const generateVideoResponse =
       operation.outcome === "rai-filtered"
         ? {
             raiMediaFilteredCount: 1,
-            raiMediaFilteredReasons: ["The video could not be generated because it may violate Google's Responsible AI practices."],
+            raiMediaFilteredReasons: [
+              "The video could not be generated because it may violate Google's Responsible AI practices.",
+            ],
           }
         : { generatedSamples: [{ video: { uri: `${origin}/v1beta/files/${id}:download?alt=media` } }] };
     sendJson(response, 200, {
       name,
       done: true,
-      response: { "@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse", generateVideoResponse },
+      response: {
+        "@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse",
+        generateVideoResponse,
+      },
     });
   }
 

@@ -94,7 +94,8 @@ export async function startGeminiFake(options: { apiKey?: string; slowMs?: numbe
         })),
       });
     }
-    const model = request.method === "POST" ? /^\/v1beta\/models\/([^/:]+):generateContent$/.exec(request.path)?.[1] : undefined;
+    const model =
+      request.method === "POST" ? /^\/v1beta\/models\/([^/:]+):generateContent$/.exec(request.path)?.[1] : undefined;
     if (!model) return sendError(response, 404, "NOT_FOUND", `Method not found: ${request.method} ${request.path}`);
 
     const behavior = queued.shift() ?? standing;
@@ -108,13 +109,22 @@ export async function startGeminiFake(options: { apiKey?: string; slowMs?: numbe
       });
     switch (behavior) {
       case "server-error":
-        return sendError(response, 500, "INTERNAL", "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting");
+        return sendError(
+          response,
+          500,
+          "INTERNAL",
+          "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
+        );
       case "rate-limited":
         return sendError(response, 429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).");
       case "unauthorized":
         return sendInvalidKey(response);
       case "prompt-blocked":
-        return sendJson(response, 200, { promptFeedback: { blockReason: "PROHIBITED_CONTENT" }, usageMetadata, modelVersion: model });
+        return sendJson(response, 200, {
+          promptFeedback: { blockReason: "PROHIBITED_CONTENT" },
+          usageMetadata,
+          modelVersion: model,
+        });
       case "image-safety":
         return answer(undefined, "IMAGE_SAFETY");
       case "text-only":
@@ -122,7 +132,10 @@ export async function startGeminiFake(options: { apiKey?: string; slowMs?: numbe
       case "refusal":
         return answer([{ text: "I'm unable to create that image, as it goes against my safety guidelines." }], "STOP");
       case "not-an-image":
-        return answer([{ inlineData: { mimeType: "image/png", data: Buffer.from("surely not a PNG").toString("base64") } }], "STOP");
+        return answer(
+          [{ inlineData: { mimeType: "image/png", data: Buffer.from("surely not a PNG").toString("base64") } }],
+          "STOP",
+        );
       case "slow":
         await new Promise((resolve) => setTimeout(resolve, options.slowMs ?? 5_000));
         if (response.destroyed) return;
@@ -150,7 +163,9 @@ export async function startGeminiFake(options: { apiKey?: string; slowMs?: numbe
       queued.push(...behaviors);
     },
     generateRequests: () =>
-      loopback.requests.filter((r) => r.method === "POST" && r.path.endsWith(":generateContent")).map(parseGenerateRequest),
+      loopback.requests
+        .filter((r) => r.method === "POST" && r.path.endsWith(":generateContent"))
+        .map(parseGenerateRequest),
   };
 }
 
@@ -182,7 +197,9 @@ function parseGenerateRequest(request: RecordedRequest): GeminiRequest {
     apiKey: request.headers["x-goog-api-key"] as string | undefined,
     text: parts.flatMap((part) => (part.text ? [part.text] : [])).join("\n"),
     images: parts.flatMap((part) =>
-      part.inlineData ? [{ mimeType: part.inlineData.mimeType, data: Buffer.from(part.inlineData.data, "base64") }] : [],
+      part.inlineData
+        ? [{ mimeType: part.inlineData.mimeType, data: Buffer.from(part.inlineData.data, "base64") }]
+        : [],
     ),
     responseModalities: body.generationConfig?.responseModalities,
     aspectRatio: body.generationConfig?.imageConfig?.aspectRatio,
@@ -198,8 +215,15 @@ function parseGenerateRequest(request: RecordedRequest): GeminiRequest {
 async function answerImage(request: GeminiRequest): Promise<Buffer> {
   const input = request.images[0];
   if (input) {
-    return sharp(input.data).resize(1024, 1024, { fit: "inside", withoutEnlargement: true }).removeAlpha().negate().png().toBuffer();
+    return sharp(input.data)
+      .resize(1024, 1024, { fit: "inside", withoutEnlargement: true })
+      .removeAlpha()
+      .negate()
+      .png()
+      .toBuffer();
   }
   const [width, height] = sizes[request.aspectRatio ?? "1:1"] ?? sizes["1:1"]!;
-  return sharp({ create: { width, height, channels: 3, background: { r: 230, g: 120, b: 30 } } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: 230, g: 120, b: 30 } } })
+    .png()
+    .toBuffer();
 }

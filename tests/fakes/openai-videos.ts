@@ -77,7 +77,8 @@ export function createSoraFake(requests: () => RecordedRequest[]): SoraFake {
     const video = videos.get(id);
     if (!video) return sendError(response, 404, `Video with id '${id}' not found.`, "invalid_request_error", null);
     if (content) {
-      if (statusOf(video).status !== "completed") return sendError(response, 404, "Video is not ready yet.", "invalid_request_error", null);
+      if (statusOf(video).status !== "completed")
+        return sendError(response, 404, "Video is not ready yet.", "invalid_request_error", null);
       const [width, height] = video.size.split("x").map(Number) as [number, number];
       const mp4 = sampleMp4(width, height);
       response.writeHead(200, { "content-type": "video/mp4", "content-length": String(mp4.length) });
@@ -92,9 +93,16 @@ export function createSoraFake(requests: () => RecordedRequest[]): SoraFake {
   }
 
   async function create(request: RecordedRequest, response: ServerResponse) {
-    if (fake.scenario.create === "server-error") return sendError(response, 500, "The server had an error while processing your request.", "server_error", null);
+    if (fake.scenario.create === "server-error")
+      return sendError(response, 500, "The server had an error while processing your request.", "server_error", null);
     if (fake.scenario.create === "moderation-blocked") {
-      return sendError(response, 400, "Your request was blocked by our moderation system.", "invalid_request_error", "moderation_blocked");
+      return sendError(
+        response,
+        400,
+        "Your request was blocked by our moderation system.",
+        "invalid_request_error",
+        "moderation_blocked",
+      );
     }
     const form = await new Request("http://fake/", {
       method: "POST",
@@ -103,14 +111,35 @@ export function createSoraFake(requests: () => RecordedRequest[]): SoraFake {
     }).formData();
     const size = String(form.get("size") ?? "720x1280");
     const secs = String(form.get("seconds") ?? "4");
-    if (!sizes.has(size)) return sendError(response, 400, `Invalid value: '${size}'. Supported values are: '720x1280', '1280x720', '1024x1792', and '1792x1024'.`, "invalid_request_error", "invalid_value");
-    if (!seconds.has(secs)) return sendError(response, 400, `Invalid value: '${secs}'. Supported values are: '4', '8', and '12'.`, "invalid_request_error", "invalid_value");
+    if (!sizes.has(size))
+      return sendError(
+        response,
+        400,
+        `Invalid value: '${size}'. Supported values are: '720x1280', '1280x720', '1024x1792', and '1792x1024'.`,
+        "invalid_request_error",
+        "invalid_value",
+      );
+    if (!seconds.has(secs))
+      return sendError(
+        response,
+        400,
+        `Invalid value: '${secs}'. Supported values are: '4', '8', and '12'.`,
+        "invalid_request_error",
+        "invalid_value",
+      );
     const reference = form.get("input_reference") as Blob | null;
-    if (!reference) return sendError(response, 400, "input_reference is required for this test fake.", "invalid_request_error", null);
+    if (!reference)
+      return sendError(response, 400, "input_reference is required for this test fake.", "invalid_request_error", null);
     const bytes = Buffer.from(await reference.arrayBuffer());
     const meta = await sharp(bytes).metadata();
     if (`${meta.width}x${meta.height}` !== size) {
-      return sendError(response, 400, "Inpaint image must match the requested width and height", "invalid_request_error", null);
+      return sendError(
+        response,
+        400,
+        "Inpaint image must match the requested width and height",
+        "invalid_request_error",
+        null,
+      );
     }
     const video: SoraVideo = {
       id: `video_${(++created).toString(16).padStart(8, "0")}fake`,
@@ -135,7 +164,13 @@ export function createSoraFake(requests: () => RecordedRequest[]): SoraFake {
 /** The Video object as OpenAI answers it at this point of the video's life. */
 function statusOf(video: SoraVideo) {
   const done = video.gets >= video.polls;
-  const status = !done ? (video.gets === 0 ? "queued" : "in_progress") : video.outcome === "completed" ? "completed" : "failed";
+  const status = !done
+    ? video.gets === 0
+      ? "queued"
+      : "in_progress"
+    : video.outcome === "completed"
+      ? "completed"
+      : "failed";
   const error =
     status !== "failed"
       ? null

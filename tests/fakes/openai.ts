@@ -57,33 +57,53 @@ export type OpenAIFake = Loopback & {
 
 export const fakeOpenAIKey = "sk-test-pixelwerk";
 
-export async function startOpenAIFake(options: { apiKey?: string; slowMs?: number; retryAfterSeconds?: number } = {}): Promise<OpenAIFake> {
+export async function startOpenAIFake(
+  options: { apiKey?: string; slowMs?: number; retryAfterSeconds?: number } = {},
+): Promise<OpenAIFake> {
   const apiKey = options.apiKey ?? fakeOpenAIKey;
   let standing: OpenAIBehavior = "success";
   const queued: OpenAIBehavior[] = [];
   const videos: SoraFake = createSoraFake(() => loopback.requests);
 
   const loopback = await startLoopback(async (request, response) => {
-    if (request.headers.authorization !== `Bearer ${apiKey}`) return sendError(response, 401, unauthorizedFor(request.headers.authorization));
+    if (request.headers.authorization !== `Bearer ${apiKey}`)
+      return sendError(response, 401, unauthorizedFor(request.headers.authorization));
     if (request.method === "GET" && request.path === "/v1/models") {
       return sendJson(response, 200, {
         object: "list",
-        data: ["gpt-image-1", "gpt-image-1-mini", "gpt-4o"].map((id) => ({ id, object: "model", created: 1_745_000_000, owned_by: "system" })),
+        data: ["gpt-image-1", "gpt-image-1-mini", "gpt-4o"].map((id) => ({
+          id,
+          object: "model",
+          created: 1_745_000_000,
+          owned_by: "system",
+        })),
       });
     }
     if (await videos.handle(request, response)) return;
-    const endpoint = request.method === "POST" ? /^\/v1\/images\/(generations|edits)$/.exec(request.path)?.[1] : undefined;
-    if (!endpoint) return sendError(response, 404, { message: `Invalid URL (${request.method} ${request.path})`, type: "invalid_request_error" });
+    const endpoint =
+      request.method === "POST" ? /^\/v1\/images\/(generations|edits)$/.exec(request.path)?.[1] : undefined;
+    if (!endpoint)
+      return sendError(response, 404, {
+        message: `Invalid URL (${request.method} ${request.path})`,
+        type: "invalid_request_error",
+      });
 
     const behavior = queued.shift() ?? standing;
     switch (behavior) {
       case "server-error":
-        return sendError(response, 500, { message: "The server had an error while processing your request. Sorry about that!", type: "server_error" });
+        return sendError(response, 500, {
+          message: "The server had an error while processing your request. Sorry about that!",
+          type: "server_error",
+        });
       case "rate-limited":
         return sendError(
           response,
           429,
-          { message: "Rate limit reached for gpt-image-1 on images per minute (IPM): Limit 5, Used 5.", type: "requests", code: "rate_limit_exceeded" },
+          {
+            message: "Rate limit reached for gpt-image-1 on images per minute (IPM): Limit 5, Used 5.",
+            type: "requests",
+            code: "rate_limit_exceeded",
+          },
           { "retry-after": String(options.retryAfterSeconds ?? 1) },
         );
       case "unauthorized":
@@ -98,7 +118,10 @@ export async function startOpenAIFake(options: { apiKey?: string; slowMs?: numbe
       case "no-image":
         return sendJson(response, 200, { created: now(), data: [] });
       case "not-an-image":
-        return sendJson(response, 200, { created: now(), data: [{ b64_json: Buffer.from("surely not a PNG").toString("base64") }] });
+        return sendJson(response, 200, {
+          created: now(),
+          data: [{ b64_json: Buffer.from("surely not a PNG").toString("base64") }],
+        });
       case "slow":
         await new Promise((resolve) => setTimeout(resolve, options.slowMs ?? 5_000));
         if (response.destroyed) return;
@@ -115,7 +138,12 @@ export async function startOpenAIFake(options: { apiKey?: string; slowMs?: numbe
       output_format: "png",
       quality: parsed.quality ?? "auto",
       size: parsed.size ?? "1024x1024",
-      usage: { input_tokens: 50, input_tokens_details: { image_tokens: 0, text_tokens: 50 }, output_tokens: 1056, total_tokens: 1106 },
+      usage: {
+        input_tokens: 50,
+        input_tokens_details: { image_tokens: 0, text_tokens: 50 },
+        output_tokens: 1056,
+        total_tokens: 1106,
+      },
     });
   });
 
@@ -155,12 +183,20 @@ function sendError(
   error: { message: string; type: string; code?: string },
   headers: Record<string, string> = {},
 ) {
-  sendJson(response, status, { error: { message: error.message, type: error.type, param: null, code: error.code ?? null } }, headers);
+  sendJson(
+    response,
+    status,
+    { error: { message: error.message, type: error.type, param: null, code: error.code ?? null } },
+    headers,
+  );
 }
 
 const now = () => Math.floor(Date.now() / 1000);
 
-async function parseImageRequest(request: RecordedRequest, endpoint: OpenAIImageRequest["endpoint"]): Promise<OpenAIImageRequest> {
+async function parseImageRequest(
+  request: RecordedRequest,
+  endpoint: OpenAIImageRequest["endpoint"],
+): Promise<OpenAIImageRequest> {
   const authorization = request.headers.authorization;
   if (endpoint === "generations") {
     const body = JSON.parse(request.body.toString("utf8")) as Record<string, unknown>;
@@ -184,7 +220,9 @@ async function parseImageRequest(request: RecordedRequest, endpoint: OpenAIImage
     body: new Uint8Array(request.body),
   }).formData();
   const imageField = form.has("image[]") ? "image[]" : form.has("image") ? "image" : undefined;
-  const images = await Promise.all(form.getAll(imageField ?? "image").map(async (file) => Buffer.from(await (file as Blob).arrayBuffer())));
+  const images = await Promise.all(
+    form.getAll(imageField ?? "image").map(async (file) => Buffer.from(await (file as Blob).arrayBuffer())),
+  );
   const mask = form.get("mask");
   const text = (name: string) => (form.has(name) ? String(form.get(name)) : undefined);
   return {
@@ -209,11 +247,18 @@ async function answerImage(request: OpenAIImageRequest, index: number): Promise<
   const [width, height] = (request.size ?? "1024x1024").split("x").map(Number) as [number, number];
   if (request.endpoint === "generations" || request.images.length === 0) {
     const background = { r: 40 + index * 40, g: 90, b: 200 };
-    return sharp({ create: { width, height, channels: 3, background } }).png().toBuffer();
+    return sharp({ create: { width, height, channels: 3, background } })
+      .png()
+      .toBuffer();
   }
   const base = sharp(request.images[0]).resize(width, height, { fit: "fill" }).removeAlpha();
   if (!request.mask) return base.png().toBuffer();
-  const editable = await sharp(request.mask).resize(width, height, { fit: "fill" }).ensureAlpha().extractChannel(3).negate().toBuffer();
+  const editable = await sharp(request.mask)
+    .resize(width, height, { fit: "fill" })
+    .ensureAlpha()
+    .extractChannel(3)
+    .negate()
+    .toBuffer();
   const green = await sharp({ create: { width, height, channels: 3, background: { r: 0, g: 255, b: 0 } } })
     .joinChannel(editable)
     .png()

@@ -52,15 +52,27 @@ export type ReplicateFake = Loopback & {
 
 /** A small real PNG and the smallest MP4 a sniffer accepts (an `ftyp` box and an empty `mdat`). */
 export async function samplePng(width = 64, height = 48): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: 40, g: 110, b: 200 } } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: 40, g: 110, b: 200 } } })
+    .png()
+    .toBuffer();
 }
 
 export function sampleMp4(): Buffer {
-  const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from("ftypisom"), Buffer.from([0, 0, 2, 0]), Buffer.from("isommp42")]);
+  const ftyp = Buffer.concat([
+    Buffer.from([0, 0, 0, 24]),
+    Buffer.from("ftypisom"),
+    Buffer.from([0, 0, 2, 0]),
+    Buffer.from("isommp42"),
+  ]);
   return Buffer.concat([ftyp, Buffer.from([0, 0, 0, 8]), Buffer.from("mdat")]);
 }
 
-export function sendFile(response: ServerResponse, name: string, files: { png: Buffer; mp4: Buffer }, hugeBytes: number) {
+export function sendFile(
+  response: ServerResponse,
+  name: string,
+  files: { png: Buffer; mp4: Buffer },
+  hugeBytes: number,
+) {
   if (name === "page.html") {
     response.writeHead(200, { "content-type": "text/html" });
     response.end("<!doctype html><html><body>Bucket listing</body></html>");
@@ -73,7 +85,10 @@ export function sendFile(response: ServerResponse, name: string, files: { png: B
   }
   const body = name.endsWith(".mp4") ? files.mp4 : name.endsWith(".png") ? files.png : undefined;
   if (!body) return sendJson(response, 404, { detail: "Not found." });
-  response.writeHead(200, { "content-type": name.endsWith(".mp4") ? "video/mp4" : "image/png", "content-length": String(body.length) });
+  response.writeHead(200, {
+    "content-type": name.endsWith(".mp4") ? "video/mp4" : "image/png",
+    "content-length": String(body.length),
+  });
   response.end(body);
 }
 
@@ -124,7 +139,8 @@ export async function startReplicateFake(token = "r8_test_token"): Promise<Repli
 
     const one = /^\/v1\/predictions\/([^/]+)(\/cancel)?$/.exec(path);
     const prediction = one ? predictions.get(one[1]!) : undefined;
-    if (one && !prediction) return sendJson(response, 404, { title: "Not found", detail: "Prediction not found", status: 404 });
+    if (one && !prediction)
+      return sendJson(response, 404, { title: "Not found", detail: "Prediction not found", status: 404 });
     if (prediction && one?.[2] && request.method === "POST") {
       if (!finished(prediction)) prediction.canceled = true;
       return sendJson(response, 200, json(prediction));
@@ -153,7 +169,9 @@ export async function startReplicateFake(token = "r8_test_token"): Promise<Repli
     hugeBytes: 2 * 1024 * 1024,
     creates: () => loopback.requests.filter((r) => r.method === "POST" && /\/predictions$/.test(r.path)),
     gets: (id?: string) =>
-      loopback.requests.filter((r) => r.method === "GET" && (id ? r.path === `/v1/predictions/${id}` : r.path.startsWith("/v1/predictions/"))),
+      loopback.requests.filter(
+        (r) => r.method === "GET" && (id ? r.path === `/v1/predictions/${id}` : r.path.startsWith("/v1/predictions/")),
+      ),
     cancels: () => loopback.requests.filter((r) => r.method === "POST" && r.path.endsWith("/cancel")),
   });
   return fake;
@@ -169,11 +187,26 @@ function predictionJson(base: string, prediction: FakePrediction) {
   const polls = scenario.polls ?? 0;
   const done = finished(prediction);
   const outcome = scenario.outcome ?? "succeeded";
-  const status = prediction.canceled ? "canceled" : !done ? (prediction.gets === 0 ? "starting" : "processing") : outcome === "succeeded" ? "succeeded" : "failed";
+  const status = prediction.canceled
+    ? "canceled"
+    : !done
+      ? prediction.gets === 0
+        ? "starting"
+        : "processing"
+      : outcome === "succeeded"
+        ? "succeeded"
+        : "failed";
   const step = Math.min(prediction.gets, polls + 1);
-  const logs = prediction.gets === 0 ? "" : `Using seed: 42\n${Math.round((step / (polls + 1)) * 100)}%|█████     | ${step}/${polls + 1}`;
+  const logs =
+    prediction.gets === 0
+      ? ""
+      : `Using seed: 42\n${Math.round((step / (polls + 1)) * 100)}%|█████     | ${step}/${polls + 1}`;
   const error =
-    status !== "failed" ? null : outcome === "nsfw" ? "NSFW content detected. Try running it again, or try a different prompt." : (scenario.error ?? "Prediction failed.");
+    status !== "failed"
+      ? null
+      : outcome === "nsfw"
+        ? "NSFW content detected. Try running it again, or try a different prompt."
+        : (scenario.error ?? "Prediction failed.");
   return {
     id: prediction.id,
     model: prediction.model,
@@ -185,7 +218,12 @@ function predictionJson(base: string, prediction: FakePrediction) {
     error,
     status,
     created_at: new Date().toISOString(),
-    ...(done ? { completed_at: new Date().toISOString(), metrics: { predict_time: scenario.predictTime ?? 1.5, total_time: 2 } } : {}),
+    ...(done
+      ? {
+          completed_at: new Date().toISOString(),
+          metrics: { predict_time: scenario.predictTime ?? 1.5, total_time: 2 },
+        }
+      : {}),
     urls: {
       cancel: `${base}/v1/predictions/${prediction.id}/cancel`,
       get: `${base}/v1/predictions/${prediction.id}`,
@@ -199,7 +237,13 @@ function outputOf(base: string, prediction: FakePrediction): string | string[] |
   const kind = prediction.scenario.output ?? (prediction.model === "kwaivgi/kling-v2.1" ? "mp4" : "png");
   if (kind === "missing") return null;
   const url =
-    typeof kind === "object" ? kind.url : kind === "html" ? `${base}/files/page.html` : kind === "huge" ? `${base}/files/huge.png` : "";
+    typeof kind === "object"
+      ? kind.url
+      : kind === "html"
+        ? `${base}/files/page.html`
+        : kind === "huge"
+          ? `${base}/files/huge.png`
+          : "";
   const fileUrl = (i: number) => url || `${base}/files/${prediction.id}-${i}.${kind}`;
   if (/flux-(schnell|dev)$/.test(prediction.model)) {
     return Array.from({ length: Number(prediction.input.num_outputs ?? 1) }, (_, i) => fileUrl(i));

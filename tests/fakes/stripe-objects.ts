@@ -14,7 +14,12 @@ export class StripeApiError extends Error {
 }
 
 const missing = (kind: string, id: string, param = "id") =>
-  new StripeApiError(404, { type: "invalid_request_error", code: "resource_missing", message: `No such ${kind}: '${id}'`, param });
+  new StripeApiError(404, {
+    type: "invalid_request_error",
+    code: "resource_missing",
+    message: `No such ${kind}: '${id}'`,
+    param,
+  });
 const invalid = (message: string, param?: string, code = "parameter_invalid") =>
   new StripeApiError(400, { type: "invalid_request_error", code, message, param });
 
@@ -63,11 +68,13 @@ export function stripeObjects() {
   }
 
   function createPrice(p: Obj): Obj {
-    if (!p.currency || !p.product || p.unit_amount === undefined) throw invalid("Missing required param: currency, product or unit_amount.", "currency", "parameter_missing");
+    if (!p.currency || !p.product || p.unit_amount === undefined)
+      throw invalid("Missing required param: currency, product or unit_amount.", "currency", "parameter_missing");
     if (!products.has(p.product)) throw missing("product", p.product, "product");
     if (p.lookup_key) {
       const holder = [...prices.values()].find((other) => other.lookup_key === p.lookup_key);
-      if (holder && !bool(p.transfer_lookup_key)) throw invalid(`A price (\`${holder.id}\`) already uses that lookup key.`, "lookup_key");
+      if (holder && !bool(p.transfer_lookup_key))
+        throw invalid(`A price (\`${holder.id}\`) already uses that lookup key.`, "lookup_key");
       if (holder) holder.lookup_key = null;
     }
     const created: Obj = {
@@ -82,7 +89,14 @@ export function stripeObjects() {
       metadata: p.metadata ?? {},
       nickname: p.nickname ?? null,
       product: p.product,
-      recurring: p.recurring ? { interval: p.recurring.interval, interval_count: Number(p.recurring.interval_count ?? 1), usage_type: "licensed", meter: null } : null,
+      recurring: p.recurring
+        ? {
+            interval: p.recurring.interval,
+            interval_count: Number(p.recurring.interval_count ?? 1),
+            usage_type: "licensed",
+            meter: null,
+          }
+        : null,
       tax_behavior: "unspecified",
       type: p.recurring ? "recurring" : "one_time",
       unit_amount: Number(p.unit_amount),
@@ -99,10 +113,16 @@ export function stripeObjects() {
     if (lineItems.length === 0) throw invalid("Missing required param: line_items.", "line_items", "parameter_missing");
     if (p.customer && !customers.has(p.customer)) throw missing("customer", p.customer, "customer");
     const items = lineItems.map((item) => ({ price: price(item.price), quantity: Number(item.quantity ?? 1) }));
-    if (items.some(({ price: pr }) => !pr.active)) throw invalid("The price specified is inactive.", "line_items[0][price]");
+    if (items.some(({ price: pr }) => !pr.active))
+      throw invalid("The price specified is inactive.", "line_items[0][price]");
     const recurring = items.some(({ price: pr }) => pr.type === "recurring");
-    if (p.mode === "subscription" && !recurring) throw invalid("You must provide at least one recurring price in `subscription` mode when using prices.", "line_items");
-    if (p.mode === "payment" && recurring) throw invalid("You specified `payment` mode but passed a recurring price.", "line_items");
+    if (p.mode === "subscription" && !recurring)
+      throw invalid(
+        "You must provide at least one recurring price in `subscription` mode when using prices.",
+        "line_items",
+      );
+    if (p.mode === "payment" && recurring)
+      throw invalid("You specified `payment` mode but passed a recurring price.", "line_items");
     const id = `cs_test_${randomBytes(24).toString("hex")}`;
     const total = items.reduce((sum, { price: pr, quantity }) => sum + pr.unit_amount * quantity, 0);
     const session: Obj = {
@@ -138,31 +158,67 @@ export function stripeObjects() {
     const key = `${method} ${resource}${id ? "/:id" : ""}`;
     switch (key) {
       case "POST customers": {
-        const customer = { id: newId("cus"), object: "customer", created: now(), email: p.email ?? null, name: p.name ?? null, metadata: p.metadata ?? {}, livemode: false };
+        const customer = {
+          id: newId("cus"),
+          object: "customer",
+          created: now(),
+          email: p.email ?? null,
+          name: p.name ?? null,
+          metadata: p.metadata ?? {},
+          livemode: false,
+        };
         customers.set(customer.id, customer);
         return customer;
       }
       case "GET customers/:id":
-        return customers.get(id!) ?? (() => { throw missing("customer", id!); })();
+        return (
+          customers.get(id!) ??
+          (() => {
+            throw missing("customer", id!);
+          })()
+        );
       case "GET products/:id":
-        return products.get(id!) ?? (() => { throw missing("product", id!); })();
+        return (
+          products.get(id!) ??
+          (() => {
+            throw missing("product", id!);
+          })()
+        );
       case "POST products": {
         if (!p.name) throw invalid("Missing required param: name.", "name", "parameter_missing");
         if (p.id && products.has(p.id)) throw invalid("Product already exists.", "id", "resource_already_exists");
-        const product = { id: p.id ?? newId("prod"), object: "product", active: true, created: now(), updated: now(), name: p.name, description: p.description ?? null, metadata: p.metadata ?? {}, livemode: false };
+        const product = {
+          id: p.id ?? newId("prod"),
+          object: "product",
+          active: true,
+          created: now(),
+          updated: now(),
+          name: p.name,
+          description: p.description ?? null,
+          metadata: p.metadata ?? {},
+          livemode: false,
+        };
         products.set(product.id, product);
         return product;
       }
       case "POST products/:id": {
         const product = products.get(id!);
         if (!product) throw missing("product", id!);
-        Object.assign(product, { ...p, active: p.active === undefined ? product.active : bool(p.active), metadata: { ...product.metadata, ...p.metadata }, updated: now() });
+        Object.assign(product, {
+          ...p,
+          active: p.active === undefined ? product.active : bool(p.active),
+          metadata: { ...product.metadata, ...p.metadata },
+          updated: now(),
+        });
         return product;
       }
       case "GET prices": {
         const keys = p.lookup_keys as string[] | undefined;
         const found = [...prices.values()].filter(
-          (pr) => (!keys || keys.includes(pr.lookup_key)) && (p.active === undefined || pr.active === bool(p.active)) && (!p.product || pr.product === p.product),
+          (pr) =>
+            (!keys || keys.includes(pr.lookup_key)) &&
+            (p.active === undefined || pr.active === bool(p.active)) &&
+            (!p.product || pr.product === p.product),
         );
         return list(found.slice(0, Number(p.limit ?? 10)), "/v1/prices");
       }
@@ -185,23 +241,60 @@ export function stripeObjects() {
       case "POST billing_portal/sessions": {
         if (!p.customer) throw invalid("Missing required param: customer.", "customer", "parameter_missing");
         if (!customers.has(p.customer)) throw missing("customer", p.customer, "customer");
-        const session = { id: newId("bps"), object: "billing_portal.session", configuration: "bpc_default", created: now(), customer: p.customer, livemode: false, locale: p.locale ?? null, return_url: p.return_url ?? null, url: `https://billing.stripe.com/p/session/test_${randomBytes(16).toString("hex")}` };
+        const session = {
+          id: newId("bps"),
+          object: "billing_portal.session",
+          configuration: "bpc_default",
+          created: now(),
+          customer: p.customer,
+          livemode: false,
+          locale: p.locale ?? null,
+          return_url: p.return_url ?? null,
+          url: `https://billing.stripe.com/p/session/test_${randomBytes(16).toString("hex")}`,
+        };
         portalSessions.push(session);
         return session;
       }
       case "GET subscriptions/:id":
-        return subscriptions.get(id!) ?? (() => { throw missing("subscription", id!); })();
+        return (
+          subscriptions.get(id!) ??
+          (() => {
+            throw missing("subscription", id!);
+          })()
+        );
       case "GET invoices/:id":
-        return invoices.get(id!) ?? (() => { throw missing("invoice", id!); })();
+        return (
+          invoices.get(id!) ??
+          (() => {
+            throw missing("invoice", id!);
+          })()
+        );
       case "GET invoice_payments": {
         const intent = p.payment?.payment_intent;
-        const found = invoicePayments.filter((ip) => (!intent || ip.payment.payment_intent === intent) && (!p.invoice || ip.invoice === p.invoice));
+        const found = invoicePayments.filter(
+          (ip) => (!intent || ip.payment.payment_intent === intent) && (!p.invoice || ip.invoice === p.invoice),
+        );
         return list(found.slice(0, Number(p.limit ?? 10)), "/v1/invoice_payments");
       }
       default:
-        throw new StripeApiError(404, { type: "invalid_request_error", message: `Unrecognized request URL (${method}: /v1/${resource}).` });
+        throw new StripeApiError(404, {
+          type: "invalid_request_error",
+          message: `Unrecognized request URL (${method}: /v1/${resource}).`,
+        });
     }
   }
 
-  return { customers, products, prices, sessions, portalSessions, subscriptions, invoices, invoicePayments, charges, handle, createPrice };
+  return {
+    customers,
+    products,
+    prices,
+    sessions,
+    portalSessions,
+    subscriptions,
+    invoices,
+    invoicePayments,
+    charges,
+    handle,
+    createPrice,
+  };
 }

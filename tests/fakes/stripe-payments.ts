@@ -11,7 +11,10 @@ const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString("hex")}`
 const now = () => Math.floor(Date.now() / 1000);
 const month = 30 * 86_400;
 
-function charge(fake: FakeStripe, input: { amount: number; currency: string; customer: string; paymentIntent: string }): Obj {
+function charge(
+  fake: FakeStripe,
+  input: { amount: number; currency: string; customer: string; paymentIntent: string },
+): Obj {
   const created: Obj = {
     id: newId("ch"),
     object: "charge",
@@ -37,8 +40,17 @@ function charge(fake: FakeStripe, input: { amount: number; currency: string; cus
 /** A pack's Checkout Session paid (or left `unpaid` for a delayed method such as SEPA). */
 export function payPackSession(fake: FakeStripe, sessionId: string, paymentStatus: "paid" | "unpaid" = "paid") {
   const session = fake.store.sessions.get(sessionId)!;
-  Object.assign(session, { status: "complete", payment_status: paymentStatus, payment_intent: session.payment_intent ?? newId("pi") });
-  const paid = charge(fake, { amount: session.amount_total, currency: session.currency, customer: session.customer, paymentIntent: session.payment_intent });
+  Object.assign(session, {
+    status: "complete",
+    payment_status: paymentStatus,
+    payment_intent: session.payment_intent ?? newId("pi"),
+  });
+  const paid = charge(fake, {
+    amount: session.amount_total,
+    currency: session.currency,
+    customer: session.customer,
+    paymentIntent: session.payment_intent,
+  });
   return { session: publicSession(session), charge: paid };
 }
 
@@ -50,10 +62,28 @@ export function publicSession(session: Obj): Obj {
 }
 
 function subscriptionItem(subscription: string, price: Obj, start: number, end: number): Obj {
-  return { id: newId("si"), object: "subscription_item", created: start, current_period_start: start, current_period_end: end, metadata: {}, price, quantity: 1, subscription };
+  return {
+    id: newId("si"),
+    object: "subscription_item",
+    created: start,
+    current_period_start: start,
+    current_period_end: end,
+    metadata: {},
+    price,
+    quantity: 1,
+    subscription,
+  };
 }
 
-function line(invoice: string, subscription: string, item: Obj, price: Obj, amount: number, period: { start: number; end: number }, proration = false): Obj {
+function line(
+  invoice: string,
+  subscription: string,
+  item: Obj,
+  price: Obj,
+  amount: number,
+  period: { start: number; end: number },
+  proration = false,
+): Obj {
   return {
     id: newId("il"),
     object: "line_item",
@@ -69,17 +99,30 @@ function line(invoice: string, subscription: string, item: Obj, price: Obj, amou
     parent: {
       type: "subscription_item_details",
       invoice_item_details: null,
-      subscription_item_details: { invoice_item: null, proration, proration_details: { credited_items: null }, subscription, subscription_item: item.id },
+      subscription_item_details: {
+        invoice_item: null,
+        proration,
+        proration_details: { credited_items: null },
+        subscription,
+        subscription_item: item.id,
+      },
     },
     period,
-    pricing: { type: "price_details", price_details: { price: price.id, product: price.product }, unit_amount_decimal: String(price.unit_amount) },
+    pricing: {
+      type: "price_details",
+      price_details: { price: price.id, product: price.product },
+      unit_amount_decimal: String(price.unit_amount),
+    },
     quantity: 1,
     subtotal: amount,
     taxes: [],
   };
 }
 
-function invoice(fake: FakeStripe, input: { subscription: Obj; lines: (id: string) => Obj[]; reason: string; status?: string }): Obj {
+function invoice(
+  fake: FakeStripe,
+  input: { subscription: Obj; lines: (id: string) => Obj[]; reason: string; status?: string },
+): Obj {
   const id = newId("in");
   const lines = input.lines(id);
   const amount = lines.reduce((sum, l) => sum + l.amount, 0);
@@ -99,7 +142,11 @@ function invoice(fake: FakeStripe, input: { subscription: Obj; lines: (id: strin
     lines: { object: "list", data: lines, has_more: false, url: `/v1/invoices/${id}/lines` },
     livemode: false,
     metadata: {},
-    parent: { type: "subscription_details", quote_details: null, subscription_details: { metadata: input.subscription.metadata, subscription: input.subscription.id } },
+    parent: {
+      type: "subscription_details",
+      quote_details: null,
+      subscription_details: { metadata: input.subscription.metadata, subscription: input.subscription.id },
+    },
     period_end: lines[0]?.period.end ?? now(),
     period_start: lines[0]?.period.start ?? now(),
     status,
@@ -158,7 +205,12 @@ export function payPlanSession(fake: FakeStripe, sessionId: string) {
   });
   subscription.latest_invoice = first.invoice.id;
   Object.assign(session, { status: "complete", payment_status: "paid", subscription: id });
-  return { session: publicSession(session), subscription: structuredClone(subscription), invoice: structuredClone(first.invoice), charge: first.charge! };
+  return {
+    session: publicSession(session),
+    subscription: structuredClone(subscription),
+    invoice: structuredClone(first.invoice),
+    charge: first.charge!,
+  };
 }
 
 /** The next month: a renewal invoice, paid or failed (then the subscription is past_due). */
@@ -170,7 +222,9 @@ export function renewSubscription(fake: FakeStripe, subscriptionId: string, outc
     subscription,
     reason: "subscription_cycle",
     status: outcome === "paid" ? "paid" : "open",
-    lines: (inv) => [line(inv, subscriptionId, item, item.price, item.price.unit_amount, { start, end: start + month })],
+    lines: (inv) => [
+      line(inv, subscriptionId, item, item.price, item.price.unit_amount, { start, end: start + month }),
+    ],
   });
   if (outcome === "paid") Object.assign(item, { current_period_start: start, current_period_end: start + month });
   else subscription.status = "past_due";
@@ -192,13 +246,21 @@ export function changePlan(fake: FakeStripe, subscriptionId: string, newPrice: O
       line(inv, subscriptionId, item, newPrice, Math.round(newPrice.unit_amount / 2), period, true),
     ],
   });
-  return { subscription: structuredClone(subscription), invoice: structuredClone(upgrade.invoice), charge: upgrade.charge };
+  return {
+    subscription: structuredClone(subscription),
+    invoice: structuredClone(upgrade.invoice),
+    charge: upgrade.charge,
+  };
 }
 
 /** Cancelling in the portal: at the period's end, or at once (then the subscription is deleted). */
 export function cancelSubscription(fake: FakeStripe, subscriptionId: string, at: "period_end" | "now") {
   const subscription = fake.store.subscriptions.get(subscriptionId)!;
-  if (at === "period_end") Object.assign(subscription, { cancel_at_period_end: true, cancel_at: subscription.items.data[0].current_period_end });
+  if (at === "period_end")
+    Object.assign(subscription, {
+      cancel_at_period_end: true,
+      cancel_at: subscription.items.data[0].current_period_end,
+    });
   else Object.assign(subscription, { status: "canceled", canceled_at: now(), ended_at: now() });
   return structuredClone(subscription);
 }

@@ -54,8 +54,17 @@ export async function startFakeStripe(): Promise<FakeStripe> {
 function route(store: ReturnType<typeof stripeObjects>, request: RecordedRequest): { status: number; body: unknown } {
   const [pathname = "", query = ""] = request.path.split("?");
   const params = decodeStripeForm(request.method === "GET" ? query : request.body.toString("utf8"));
-  const match = /^\/v1\/(checkout\/sessions|billing_portal\/sessions|customers|products|prices|subscriptions|invoices|invoice_payments)(?:\/([^/]+))?$/.exec(pathname);
-  if (!match) return { status: 404, body: { error: { type: "invalid_request_error", message: `Unrecognized request URL (${request.method}: ${pathname}).` } } };
+  const match =
+    /^\/v1\/(checkout\/sessions|billing_portal\/sessions|customers|products|prices|subscriptions|invoices|invoice_payments)(?:\/([^/]+))?$/.exec(
+      pathname,
+    );
+  if (!match)
+    return {
+      status: 404,
+      body: {
+        error: { type: "invalid_request_error", message: `Unrecognized request URL (${request.method}: ${pathname}).` },
+      },
+    };
   const [, resource = "", id] = match;
   try {
     const body = store.handle(request.method, resource, id, params);
@@ -94,11 +103,18 @@ export async function deliverEvent(
   const payload = typeof event === "string" ? event : JSON.stringify(event, null, 2);
   const header =
     options.header === undefined
-      ? Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: options.timestamp ?? Math.floor(Date.now() / 1000) })
+      ? Stripe.webhooks.generateTestHeaderString({
+          payload,
+          secret,
+          timestamp: options.timestamp ?? Math.floor(Date.now() / 1000),
+        })
       : options.header;
   const response = await fetch(`${baseUrl}/api/webhooks/stripe`, {
     method: "POST",
-    headers: { "content-type": "application/json; charset=utf-8", ...(header === null ? {} : { "stripe-signature": header }) },
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      ...(header === null ? {} : { "stripe-signature": header }),
+    },
     body: options.body ?? payload,
   });
   return { status: response.status, body: (await response.json()) as Obj };

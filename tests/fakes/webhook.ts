@@ -18,7 +18,8 @@ export type WebhookFinal =
   | { kind: "failed"; error: string; blocked?: boolean; status?: number };
 
 /** How the endpoint answers the POST; chosen per test. */
-export type WebhookAnswer = WebhookFinal | { kind: "task"; pollsUntilDone: number; final: WebhookFinal; pollUrl?: (taskId: string) => string };
+export type WebhookAnswer =
+  WebhookFinal | { kind: "task"; pollsUntilDone: number; final: WebhookFinal; pollUrl?: (taskId: string) => string };
 
 export type WebhookFake = Loopback & {
   /** The webhook URL to configure (WEBHOOK_PROVIDER_URL). */
@@ -40,7 +41,9 @@ export const fakeResultSize = { width: 64, height: 48 };
 export async function startWebhookFake(options: { secret?: string; answer: WebhookAnswer }): Promise<WebhookFake> {
   const tasks = new Map<string, { polls: number; final: WebhookFinal }>();
   const payloads: Record<string, unknown>[] = [];
-  const result = await sharp({ create: { ...fakeResultSize, channels: 3, background: { r: 10, g: 200, b: 90 } } }).png().toBuffer();
+  const result = await sharp({ create: { ...fakeResultSize, channels: 3, background: { r: 10, g: 200, b: 90 } } })
+    .png()
+    .toBuffer();
 
   const loopback = await startLoopback(async (request, response) => {
     const path = new URL(request.path, "http://n8n").pathname;
@@ -66,7 +69,10 @@ export async function startWebhookFake(options: { secret?: string; answer: Webho
       if (answer.kind !== "task") return respond(response, answer);
       const taskId = randomUUID();
       tasks.set(taskId, { polls: 0, final: answer.final });
-      return sendJson(response, 202, { taskId, pollUrl: answer.pollUrl?.(taskId) ?? `/webhook/pixelwerk/tasks/${taskId}` });
+      return sendJson(response, 202, {
+        taskId,
+        pollUrl: answer.pollUrl?.(taskId) ?? `/webhook/pixelwerk/tasks/${taskId}`,
+      });
     }
     if (request.method === "GET" && path.startsWith("/webhook/pixelwerk/tasks/")) {
       const task = tasks.get(path.split("/").pop()!);
@@ -78,7 +84,8 @@ export async function startWebhookFake(options: { secret?: string; answer: Webho
       task.polls++;
       const answer = fake.answer;
       const pollsUntilDone = answer.kind === "task" ? answer.pollsUntilDone : 0;
-      if (task.polls <= pollsUntilDone) return sendJson(response, 200, { status: "processing", progress: task.polls / (pollsUntilDone + 1) });
+      if (task.polls <= pollsUntilDone)
+        return sendJson(response, 200, { status: "processing", progress: task.polls / (pollsUntilDone + 1) });
       return respond(response, task.final);
     }
     sendJson(response, 404, { message: "The requested webhook is not registered." });
@@ -91,7 +98,10 @@ export async function startWebhookFake(options: { secret?: string; answer: Webho
         response.end(result);
         return;
       case "imageUrl":
-        return sendJson(response, 200, { imageUrl: answer.url ?? `${loopback.url}/files/result.png`, costMicros: answer.costMicros });
+        return sendJson(response, 200, {
+          imageUrl: answer.url ?? `${loopback.url}/files/result.png`,
+          costMicros: answer.costMicros,
+        });
       case "images": {
         // The first inline, the rest as URLs: both forms in one answer.
         const images = Array.from({ length: answer.count }, (_, i) =>
@@ -102,7 +112,11 @@ export async function startWebhookFake(options: { secret?: string; answer: Webho
       case "videoUrl":
         return sendJson(response, 200, { videoUrl: "/files/clip.mp4", costMicros: answer.costMicros });
       case "failed":
-        return sendJson(response, answer.status ?? 200, { status: "failed", error: answer.error, blocked: answer.blocked });
+        return sendJson(response, answer.status ?? 200, {
+          status: "failed",
+          error: answer.error,
+          blocked: answer.blocked,
+        });
     }
   }
 
@@ -132,6 +146,11 @@ export async function startWebhookFake(options: { secret?: string; answer: Webho
 
 /** The first bytes of an MP4 (an ISO BMFF "ftyp" box), enough for the output check. */
 export function fakeMp4(): Buffer {
-  const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypisom"), Buffer.from([0, 0, 2, 0]), Buffer.from("isomiso2")]);
+  const ftyp = Buffer.concat([
+    Buffer.from([0, 0, 0, 0x18]),
+    Buffer.from("ftypisom"),
+    Buffer.from([0, 0, 2, 0]),
+    Buffer.from("isomiso2"),
+  ]);
   return Buffer.concat([ftyp, Buffer.alloc(64)]);
 }

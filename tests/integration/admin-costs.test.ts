@@ -13,7 +13,13 @@ import { startTestServer, type TestServer } from "../support/server";
 // call recorded by the worker); the vendor jobs are written straight into the database with known
 // figures, so every total below is worked out by hand.
 
-type Call = { provider: string; outcome: "succeeded" | "failed"; failure?: string; costMicros: number; latencyMs: number };
+type Call = {
+  provider: string;
+  outcome: "succeeded" | "failed";
+  failure?: string;
+  costMicros: number;
+  latencyMs: number;
+};
 
 describe("admin: jobs and margins", () => {
   let server: TestServer;
@@ -25,7 +31,14 @@ describe("admin: jobs and margins", () => {
   async function insertJob(
     name: string,
     accountId: string,
-    job: { generator: string; status: "succeeded" | "failed"; price: number; provider?: string; model?: string; minutesAgo: number },
+    job: {
+      generator: string;
+      status: "succeeded" | "failed";
+      price: number;
+      provider?: string;
+      model?: string;
+      minutesAgo: number;
+    },
     calls: Call[],
   ) {
     const createdAt = new Date(Date.now() - job.minutesAgo * 60_000);
@@ -98,10 +111,15 @@ describe("admin: jobs and margins", () => {
       { provider: "openai", outcome: ok, costMicros: 42_000, latencyMs: 2100 },
     ]);
     // OpenAI misconfigured, fallback to Replicate.
-    await insertJob("t2iFallback", memberAccount, { ...t2i, provider: "replicate", model: "flux-schnell", minutesAgo: 20 }, [
-      { provider: "openai", outcome: failed, failure: "misconfigured", costMicros: 0, latencyMs: 100 },
-      { provider: "replicate", outcome: ok, costMicros: 3_000, latencyMs: 1500 },
-    ]);
+    await insertJob(
+      "t2iFallback",
+      memberAccount,
+      { ...t2i, provider: "replicate", model: "flux-schnell", minutesAgo: 20 },
+      [
+        { provider: "openai", outcome: failed, failure: "misconfigured", costMicros: 0, latencyMs: 100 },
+        { provider: "replicate", outcome: ok, costMicros: 3_000, latencyMs: 1500 },
+      ],
+    );
     // Everything failed: no revenue, no cost.
     await insertJob("t2iFailed", memberAccount, { ...t2i, status: "failed", minutesAgo: 30 }, [
       { provider: "openai", outcome: failed, failure: "retriable", costMicros: 0, latencyMs: 500 },
@@ -111,13 +129,19 @@ describe("admin: jobs and margins", () => {
     await insertJob("editLoss", adminAccount, { ...edit, provider: "openai", model: "gpt-image-1", minutesAgo: 40 }, [
       { provider: "openai", outcome: ok, costMicros: 400_000, latencyMs: 8000 },
     ]);
-    await insertJob("editGoogle", memberAccount, { ...edit, provider: "google", model: "gemini-2.5-flash-image", minutesAgo: 50 }, [
-      { provider: "google", outcome: ok, costMicros: 39_000, latencyMs: 4000 },
-    ]);
+    await insertJob(
+      "editGoogle",
+      memberAccount,
+      { ...edit, provider: "google", model: "gemini-2.5-flash-image", minutesAgo: 50 },
+      [{ provider: "google", outcome: ok, costMicros: 39_000, latencyMs: 4000 }],
+    );
     // Forty days ago: outside the 30-day window, inside the 60-day one.
-    await insertJob("editOld", memberAccount, { ...edit, provider: "openai", model: "gpt-image-1", minutesAgo: 40 * 24 * 60 }, [
-      { provider: "openai", outcome: ok, costMicros: 1_000_000, latencyMs: 3000 },
-    ]);
+    await insertJob(
+      "editOld",
+      memberAccount,
+      { ...edit, provider: "openai", model: "gpt-image-1", minutesAgo: 40 * 24 * 60 },
+      [{ provider: "openai", outcome: ok, costMicros: 1_000_000, latencyMs: 3000 }],
+    );
   });
   afterAll(() => server?.close());
 
@@ -150,7 +174,14 @@ describe("admin: jobs and margins", () => {
       failedCalls: 0,
       failureRate: 0,
     });
-    expect(byGenerator.resize).toMatchObject({ jobs: 1, credits: 1, revenueMicros: credit, providerCostMicros: 0, calls: 1, avgLatencyMs: resizeLatency });
+    expect(byGenerator.resize).toMatchObject({
+      jobs: 1,
+      credits: 1,
+      revenueMicros: credit,
+      providerCostMicros: 0,
+      calls: 1,
+      avgLatencyMs: resizeLatency,
+    });
 
     const byProvider = Object.fromEntries(body.byProvider.map(({ provider, ...t }) => [provider, t]));
     expect(byProvider.openai).toEqual({
@@ -165,8 +196,24 @@ describe("admin: jobs and margins", () => {
       failedCalls: 3,
       failureRate: 3 / 5,
     });
-    expect(byProvider.replicate).toMatchObject({ jobs: 2, credits: 4, providerCostMicros: 3_000, marginMicros: 4 * credit - 3_000, avgLatencyMs: 1100, calls: 2, failedCalls: 1, failureRate: 0.5 });
-    expect(byProvider.google).toMatchObject({ jobs: 1, credits: 6, providerCostMicros: 39_000, marginMicros: 6 * credit - 39_000, avgLatencyMs: 4000, failureRate: 0 });
+    expect(byProvider.replicate).toMatchObject({
+      jobs: 2,
+      credits: 4,
+      providerCostMicros: 3_000,
+      marginMicros: 4 * credit - 3_000,
+      avgLatencyMs: 1100,
+      calls: 2,
+      failedCalls: 1,
+      failureRate: 0.5,
+    });
+    expect(byProvider.google).toMatchObject({
+      jobs: 1,
+      credits: 6,
+      providerCostMicros: 39_000,
+      marginMicros: 6 * credit - 39_000,
+      avgLatencyMs: 4000,
+      failureRate: 0,
+    });
     expect(byProvider.local).toMatchObject({ jobs: 1, credits: 1, providerCostMicros: 0, calls: 1 });
 
     expect(body.totals).toMatchObject({
@@ -182,7 +229,10 @@ describe("admin: jobs and margins", () => {
 
     const wider = await admin.json<Summary>("/api/v1/admin/costs?days=60");
     expect(wider.body.totals).toMatchObject({ jobs: 7, credits: 27, providerCostMicros: 1_484_000 });
-    expect(wider.body.byGenerator.find((g) => g.generator === "edit")).toMatchObject({ jobs: 3, providerCostMicros: 1_439_000 });
+    expect(wider.body.byGenerator.find((g) => g.generator === "edit")).toMatchObject({
+      jobs: 3,
+      providerCostMicros: 1_439_000,
+    });
 
     const refused = await admin.json<{ error: { code: string } }>("/api/v1/admin/costs?days=0");
     expect([refused.status, refused.body.error.code]).toEqual([400, "validation_failed"]);
@@ -200,7 +250,15 @@ describe("admin: jobs and margins", () => {
       seen.push(...page.body.jobs);
       cursor = page.body.nextCursor;
     } while (cursor);
-    expect(seen.map((j) => j.id)).toEqual([ids.resize, ids.t2iRetry, ids.t2iFallback, ids.t2iFailed, ids.editLoss, ids.editGoogle, ids.editOld]);
+    expect(seen.map((j) => j.id)).toEqual([
+      ids.resize,
+      ids.t2iRetry,
+      ids.t2iFallback,
+      ids.t2iFailed,
+      ids.editLoss,
+      ids.editGoogle,
+      ids.editOld,
+    ]);
 
     const byId = new Map(seen.map((j) => [j.id, j]));
     expect(byId.get(ids.t2iRetry!)).toMatchObject({
@@ -215,9 +273,25 @@ describe("admin: jobs and margins", () => {
       providerCalls: 2,
       failedCalls: 1,
     });
-    expect(byId.get(ids.t2iFailed!)).toMatchObject({ status: "failed", price: 4, revenueMicros: 0, providerCostMicros: 0, marginMicros: 0, latencyMs: 1200, providerCalls: 2, failedCalls: 2 });
+    expect(byId.get(ids.t2iFailed!)).toMatchObject({
+      status: "failed",
+      price: 4,
+      revenueMicros: 0,
+      providerCostMicros: 0,
+      marginMicros: 0,
+      latencyMs: 1200,
+      providerCalls: 2,
+      failedCalls: 2,
+    });
     expect(byId.get(ids.editLoss!)).toMatchObject({ marginMicros: 6 * creditValueMicros - 400_000 });
     expect(byId.get(ids.editLoss!)!.marginMicros).toBeLessThan(0);
-    expect(byId.get(ids.resize!)).toMatchObject({ provider: "local", price: 1, revenueMicros: creditValueMicros, providerCostMicros: 0, providerCalls: 1, latencyMs: resizeLatency });
+    expect(byId.get(ids.resize!)).toMatchObject({
+      provider: "local",
+      price: 1,
+      revenueMicros: creditValueMicros,
+      providerCostMicros: 0,
+      providerCalls: 1,
+      latencyMs: resizeLatency,
+    });
   });
 });

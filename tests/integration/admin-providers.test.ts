@@ -14,7 +14,14 @@ import { startTestServer, type TestServer } from "../support/server";
 // test and the prompt blocklist. The first user signed up is the admin, the second is not.
 
 type Setting = { name: string; env: string; secret: boolean; source: string; value: string | null };
-type Provider = { id: string; enabled: boolean; configured: boolean; configuredBy: string | null; settings: Setting[]; envVars: string[] };
+type Provider = {
+  id: string;
+  enabled: boolean;
+  configured: boolean;
+  configuredBy: string | null;
+  settings: Setting[];
+  envVars: string[];
+};
 type Generator = { id: string; available: boolean; requires: string[] };
 
 const goodKey = "comfy-proxy-key-GOOD-0001";
@@ -42,7 +49,15 @@ async function startComfyBehindProxy(): Promise<Loopback> {
           embedded_python: false,
           argv: ["main.py", "--listen"],
         },
-        devices: [{ name: "cuda:0 NVIDIA RTX 4090", type: "cuda", index: 0, vram_total: 25_756_696_576, vram_free: 24_000_000_000 }],
+        devices: [
+          {
+            name: "cuda:0 NVIDIA RTX 4090",
+            type: "cuda",
+            index: 0,
+            vram_total: 25_756_696_576,
+            vram_free: 24_000_000_000,
+          },
+        ],
       });
     }
     return sendJson(response, 404, { error: "not found" });
@@ -59,7 +74,10 @@ describe("admin: providers, order, blocklist", () => {
   beforeAll(async () => {
     comfy = await startComfyBehindProxy();
     // The webhook provider is configured through the environment; nothing else is.
-    server = await startTestServer({ runWorker: false, env: { WEBHOOK_PROVIDER_URL: webhookUrl, PROMPT_BLOCKLIST: "gore, blood bath" } });
+    server = await startTestServer({
+      runWorker: false,
+      env: { WEBHOOK_PROVIDER_URL: webhookUrl, PROMPT_BLOCKLIST: "gore, blood bath" },
+    });
     admin = await signUpAndIn(server.baseUrl);
     member = await signUpAndIn(server.baseUrl);
   });
@@ -80,7 +98,8 @@ describe("admin: providers, order, blocklist", () => {
       body: JSON.stringify(body),
     });
   const providers = async () => (await admin.json<{ providers: Provider[] }>("/api/v1/admin/providers")).body.providers;
-  const generators = async () => (await (await fetch(`${server.baseUrl}/api/v1/generators`)).json()).generators as Generator[];
+  const generators = async () =>
+    (await (await fetch(`${server.baseUrl}/api/v1/generators`)).json()).generators as Generator[];
 
   it("refuses everyone but the admin", async () => {
     const calls: [string, string, unknown?][] = [
@@ -95,7 +114,11 @@ describe("admin: providers, order, blocklist", () => {
       ["GET", "/api/v1/admin/costs?days=30"],
     ];
     for (const [method, path, body] of calls) {
-      const init = { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) };
+      const init = {
+        method,
+        headers: { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      };
       const refused = await member.json<{ error: { code: string } }>(path, init);
       expect([method, path, refused.status, refused.body.error.code]).toEqual([method, path, 403, "forbidden"]);
       const anonymous = await fetch(server.baseUrl + path, init);
@@ -106,28 +129,47 @@ describe("admin: providers, order, blocklist", () => {
   });
 
   it("documents the admin routes in the OpenAPI document", async () => {
-    const doc = (await (await fetch(`${server.baseUrl}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await fetch(`${server.baseUrl}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     expect(Object.keys(doc.paths["/admin/providers/{id}"] ?? {})).toEqual(["patch"]);
     expect(Object.keys(doc.paths["/admin/provider-order"] ?? {}).sort()).toEqual(["get", "put"]);
     expect(Object.keys(doc.paths["/admin/prompt-blocklist"] ?? {}).sort()).toEqual(["get", "put"]);
-    for (const path of ["/admin/providers", "/admin/jobs", "/admin/costs"]) expect(Object.keys(doc.paths[path] ?? {})).toEqual(["get"]);
+    for (const path of ["/admin/providers", "/admin/jobs", "/admin/costs"])
+      expect(Object.keys(doc.paths[path] ?? {})).toEqual(["get"]);
     expect(Object.keys(doc.paths["/admin/providers/{id}/test"] ?? {})).toEqual(["post"]);
   });
 
   it("lists every adapter with where its settings come from", async () => {
     const list = await providers();
     const webhook = list.find((p) => p.id === "webhook")!;
-    expect(webhook).toMatchObject({ enabled: true, configured: true, configuredBy: "env", envVars: ["WEBHOOK_PROVIDER_URL", "WEBHOOK_PROVIDER_SECRET"] });
-    expect(webhook.settings.find((s) => s.name === "url")).toMatchObject({ source: "env", value: webhookUrl, env: "WEBHOOK_PROVIDER_URL" });
+    expect(webhook).toMatchObject({
+      enabled: true,
+      configured: true,
+      configuredBy: "env",
+      envVars: ["WEBHOOK_PROVIDER_URL", "WEBHOOK_PROVIDER_SECRET"],
+    });
+    expect(webhook.settings.find((s) => s.name === "url")).toMatchObject({
+      source: "env",
+      value: webhookUrl,
+      env: "WEBHOOK_PROVIDER_URL",
+    });
     expect(list.find((p) => p.id === "comfyui")).toMatchObject({ configured: false, configuredBy: null });
-    expect(list.find((p) => p.id === "local")).toMatchObject({ configured: true, configuredBy: "builtin", settings: [] });
+    expect(list.find((p) => p.id === "local")).toMatchObject({
+      configured: true,
+      configuredBy: "builtin",
+      settings: [],
+    });
   });
 
   it("disabling an env-configured provider makes its generators unavailable, enabling brings them back", async () => {
     const before = (await generators()).find((g) => g.id === "text-to-image")!;
     expect(before.available).toBe(true); // through the webhook alone
 
-    expect((await patch("webhook", { enabled: false })).body.provider).toMatchObject({ enabled: false, configured: true });
+    expect((await patch("webhook", { enabled: false })).body.provider).toMatchObject({
+      enabled: false,
+      configured: true,
+    });
     const off = await generators();
     expect(off.find((g) => g.id === "text-to-image")).toMatchObject({ available: false });
     expect(off.find((g) => g.id === "text-to-image")!.requires).toContain("COMFYUI_URL");
@@ -156,7 +198,10 @@ describe("admin: providers, order, blocklist", () => {
     const [row] = await server.rt.db.select().from(providerSettings).where(eq(providerSettings.providerId, "comfyui"));
     expect(JSON.stringify(row)).not.toContain(goodKey);
     expect(JSON.stringify(row)).not.toContain(comfy.url);
-    expect(openJson(server.rt.env.APP_SECRET, providerConfigPurpose, row!.sealedConfig!)).toEqual({ url: comfy.url, apiKey: goodKey });
+    expect(openJson(server.rt.env.APP_SECRET, providerConfigPurpose, row!.sealedConfig!)).toEqual({
+      url: comfy.url,
+      apiKey: goodKey,
+    });
 
     // Over the API: the URL in full, the key as its last four characters only.
     const listed = await admin.request("/api/v1/admin/providers");
@@ -180,35 +225,55 @@ describe("admin: providers, order, blocklist", () => {
   });
 
   it("refuses unknown settings, non-http URLs and unknown providers, in the caller's language, changing nothing", async () => {
-    const [before] = await server.rt.db.select().from(providerSettings).where(eq(providerSettings.providerId, "comfyui"));
-    const bad = await patch("comfyui", { settings: { url: "ftp://files.example/comfy", apiKey: "x".repeat(20), nope: "1" } });
+    const [before] = await server.rt.db
+      .select()
+      .from(providerSettings)
+      .where(eq(providerSettings.providerId, "comfyui"));
+    const bad = await patch("comfyui", {
+      settings: { url: "ftp://files.example/comfy", apiKey: "x".repeat(20), nope: "1" },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ code: "validation_failed" });
     expect(Object.keys(bad.body.error!.fields!).sort()).toEqual(["settings.nope", "settings.url"]);
     expect(bad.body.error!.fields!["settings.url"]).toEqual(["Enter an http:// or https:// URL."]);
 
     const hint = await patch("comfyui", { settings: { apiKey: "••••0001" } });
-    expect(hint.body.error!.fields).toEqual({ "settings.apiKey": ["Type the whole value again: •••• stands for a hidden part."] });
+    expect(hint.body.error!.fields).toEqual({
+      "settings.apiKey": ["Type the whole value again: •••• stands for a hidden part."],
+    });
 
-    const german = await patch("comfyui", { settings: { url: "javascript:alert(1)" } }, admin, { "accept-language": "de" });
+    const german = await patch("comfyui", { settings: { url: "javascript:alert(1)" } }, admin, {
+      "accept-language": "de",
+    });
     expect(german.body.error!.fields!["settings.url"]).toEqual(["Gib eine URL mit http:// oder https:// ein."]);
-    const [after] = await server.rt.db.select().from(providerSettings).where(eq(providerSettings.providerId, "comfyui"));
+    const [after] = await server.rt.db
+      .select()
+      .from(providerSettings)
+      .where(eq(providerSettings.providerId, "comfyui"));
     expect(after).toEqual(before);
 
     const unknown = await patch("no-such-vendor", { enabled: false });
     expect([unknown.status, unknown.body.error!.code]).toEqual([404, "not_found"]);
-    const unknownTest = await admin.json<{ error: { code: string } }>("/api/v1/admin/providers/no-such-vendor/test", { method: "POST" });
+    const unknownTest = await admin.json<{ error: { code: string } }>("/api/v1/admin/providers/no-such-vendor/test", {
+      method: "POST",
+    });
     expect(unknownTest.status).toBe(404);
   });
 
   it("tests the connection: a 401 is reported as misconfigured with the key scrubbed, the right key connects", async () => {
-    const missing = await admin.json<{ ok: boolean; failure: string; message: string }>("/api/v1/admin/providers/comfyui/test", { method: "POST" });
+    const missing = await admin.json<{ ok: boolean; failure: string; message: string }>(
+      "/api/v1/admin/providers/comfyui/test",
+      { method: "POST" },
+    );
     expect(missing.body).toMatchObject({ ok: false, failure: "misconfigured" });
     expect(missing.body.message).toContain("COMFYUI_URL");
 
     await patch("comfyui", { settings: { url: comfy.url, apiKey: wrongKey } });
     const seen = comfy.requests.length;
-    const failed = await admin.json<{ ok: boolean; failure: string; message: string }>("/api/v1/admin/providers/comfyui/test", { method: "POST" });
+    const failed = await admin.json<{ ok: boolean; failure: string; message: string }>(
+      "/api/v1/admin/providers/comfyui/test",
+      { method: "POST" },
+    );
     expect(failed.body).toMatchObject({ ok: false, failure: "misconfigured" });
     expect(failed.body.message).toContain("401");
     expect(failed.body.message).toContain("Bearer ••••");
@@ -219,7 +284,9 @@ describe("admin: providers, order, blocklist", () => {
     ]);
 
     await patch("comfyui", { settings: { apiKey: goodKey } });
-    const ok = await admin.json<{ ok: boolean; latencyMs: number }>("/api/v1/admin/providers/comfyui/test", { method: "POST" });
+    const ok = await admin.json<{ ok: boolean; latencyMs: number }>("/api/v1/admin/providers/comfyui/test", {
+      method: "POST",
+    });
     expect(ok.body).toEqual({ ok: true, latencyMs: expect.any(Number) });
   });
 
@@ -229,7 +296,8 @@ describe("admin: providers, order, blocklist", () => {
     const openai = await startLoopback((_request, response) =>
       sendJson(response, 401, {
         error: {
-          message: "Incorrect API key provided: sk-test-***********0042. You can find your API key at https://platform.openai.com/account/api-keys.",
+          message:
+            "Incorrect API key provided: sk-test-***********0042. You can find your API key at https://platform.openai.com/account/api-keys.",
           type: "invalid_request_error",
           param: null,
           code: "invalid_api_key",
@@ -239,10 +307,15 @@ describe("admin: providers, order, blocklist", () => {
     try {
       const key = "sk-test-rejected-key-0042";
       expect((await patch("openai", { settings: { apiKey: key, baseUrl: `${openai.url}/v1` } })).status).toBe(200);
-      const result = await admin.json<{ ok: boolean; failure: string; message: string }>("/api/v1/admin/providers/openai/test", { method: "POST" });
+      const result = await admin.json<{ ok: boolean; failure: string; message: string }>(
+        "/api/v1/admin/providers/openai/test",
+        { method: "POST" },
+      );
       expect(result.body).toMatchObject({ ok: false, failure: "misconfigured" });
       expect(result.body.message).not.toContain(key);
-      expect(openai.requests.map((r) => [r.method, r.path, r.headers.authorization])).toEqual([["GET", "/v1/models", `Bearer ${key}`]]);
+      expect(openai.requests.map((r) => [r.method, r.path, r.headers.authorization])).toEqual([
+        ["GET", "/v1/models", `Bearer ${key}`],
+      ]);
     } finally {
       await patch("openai", { settings: { apiKey: null, baseUrl: null } });
       await openai.close();
@@ -250,7 +323,9 @@ describe("admin: providers, order, blocklist", () => {
   });
 
   it("keeps a fallback order per capability: validated, and used by the next job's directory", async () => {
-    const initial = await admin.json<{ capabilities: { capability: string; providers: { id: string }[] }[] }>("/api/v1/admin/provider-order");
+    const initial = await admin.json<{ capabilities: { capability: string; providers: { id: string }[] }[] }>(
+      "/api/v1/admin/provider-order",
+    );
     const textToImage = initial.body.capabilities.find((c) => c.capability === "text-to-image")!;
     expect(textToImage.providers.map((p) => p.id)).toEqual(expect.arrayContaining(["comfyui", "webhook"]));
     expect(textToImage.providers.map((p) => p.id)).not.toContain("local");
@@ -261,29 +336,44 @@ describe("admin: providers, order, blocklist", () => {
       [{ upscale: ["comfyui", "comfyui"] }, "order.upscale"],
     ] as const) {
       const refused = await put("/api/v1/admin/provider-order", { order });
-      expect([refused.status, refused.body.error?.code, Object.keys(refused.body.error?.fields ?? {})]).toEqual([400, "validation_failed", [field]]);
+      expect([refused.status, refused.body.error?.code, Object.keys(refused.body.error?.fields ?? {})]).toEqual([
+        400,
+        "validation_failed",
+        [field],
+      ]);
     }
     expect((await admin.json<{ order: object }>("/api/v1/admin/provider-order")).body.order).toEqual({});
 
-    const saved = await put("/api/v1/admin/provider-order", { order: { "text-to-image": ["webhook", "comfyui"], upscale: [] } });
+    const saved = await put("/api/v1/admin/provider-order", {
+      order: { "text-to-image": ["webhook", "comfyui"], upscale: [] },
+    });
     expect(saved.status).toBe(200);
     expect(saved.body.order).toEqual({ "text-to-image": ["webhook", "comfyui"] });
-    const reread = await admin.json<{ order: object; capabilities: { capability: string; providers: { id: string }[] }[] }>(
-      "/api/v1/admin/provider-order",
-    );
+    const reread = await admin.json<{
+      order: object;
+      capabilities: { capability: string; providers: { id: string }[] }[];
+    }>("/api/v1/admin/provider-order");
     expect(reread.body.order).toEqual({ "text-to-image": ["webhook", "comfyui"] });
-    expect(reread.body.capabilities.find((c) => c.capability === "text-to-image")!.providers.slice(0, 2).map((p) => p.id)).toEqual([
-      "webhook",
-      "comfyui",
-    ]);
+    expect(
+      reread.body.capabilities
+        .find((c) => c.capability === "text-to-image")!
+        .providers.slice(0, 2)
+        .map((p) => p.id),
+    ).toEqual(["webhook", "comfyui"]);
 
     // Both configured and enabled: the directory a job loads tries them in the admin's order.
     await patch("webhook", { enabled: true });
     const directory = await loadProviderDirectory({ ctx: systemCtx(server.rt.services, "test") });
-    expect(directory.candidates("text-to-image", { family: "flux-schnell" }).map((c) => c.providerId)).toEqual(["webhook", "comfyui"]);
+    expect(directory.candidates("text-to-image", { family: "flux-schnell" }).map((c) => c.providerId)).toEqual([
+      "webhook",
+      "comfyui",
+    ]);
     await put("/api/v1/admin/provider-order", { order: { "text-to-image": ["comfyui", "webhook"] } });
     const reordered = await loadProviderDirectory({ ctx: systemCtx(server.rt.services, "test") });
-    expect(reordered.candidates("text-to-image", { family: "flux-schnell" }).map((c) => c.providerId)).toEqual(["comfyui", "webhook"]);
+    expect(reordered.candidates("text-to-image", { family: "flux-schnell" }).map((c) => c.providerId)).toEqual([
+      "comfyui",
+      "webhook",
+    ]);
   });
 
   it("blocks prompts with the admin's terms before anything is held", async () => {
@@ -298,7 +388,9 @@ describe("admin: providers, order, blocklist", () => {
         jsonBody({ generator: "text-to-image", inputs: { prompt, model: "flux-schnell" } }),
       );
 
-    const saved = await put("/api/v1/admin/prompt-blocklist", { terms: ["  Red Balloon ", "red balloon", "", "clown"] });
+    const saved = await put("/api/v1/admin/prompt-blocklist", {
+      terms: ["  Red Balloon ", "red balloon", "", "clown"],
+    });
     expect(saved.body).toEqual({ terms: ["Red Balloon", "clown"], envTerms: ["gore", "blood bath"] });
 
     for (const [prompt, term] of [

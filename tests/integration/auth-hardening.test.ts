@@ -14,7 +14,11 @@ const me = (server: TestServer, cookie: string) => fetch(`${server.baseUrl}/api/
 async function mailsTo(server: TestServer, email: string, atLeast = 1) {
   const deadline = Date.now() + 5_000;
   for (;;) {
-    const rows = await server.rt.db.select().from(mailOutbox).where(eq(mailOutbox.to, email)).orderBy(asc(mailOutbox.createdAt));
+    const rows = await server.rt.db
+      .select()
+      .from(mailOutbox)
+      .where(eq(mailOutbox.to, email))
+      .orderBy(asc(mailOutbox.createdAt));
     if (rows.length >= atLeast || Date.now() > deadline) return rows;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -39,7 +43,9 @@ describe("sessions and the session endpoint", () => {
   it("signs out every other session on a password change, whatever the client asks", async () => {
     const user = await signUpAndIn(server.baseUrl, newEmail("change"));
     const laptop = user.cookie;
-    const phone = sessionCookie(await post(server.baseUrl, "/api/auth/sign-in/email", { email: user.email, password: testPassword }));
+    const phone = sessionCookie(
+      await post(server.baseUrl, "/api/auth/sign-in/email", { email: user.email, password: testPassword }),
+    );
     expect((await me(server, phone)).status).toBe(200);
 
     const newPassword = "a completely new passphrase";
@@ -55,7 +61,9 @@ describe("sessions and the session endpoint", () => {
     // The device that changed it stays signed in, with a fresh session cookie.
     const fresh = sessionCookie(change);
     expect((await me(server, fresh)).status).toBe(200);
-    expect((await post(server.baseUrl, "/api/auth/sign-in/email", { email: user.email, password: newPassword })).status).toBe(200);
+    expect(
+      (await post(server.baseUrl, "/api/auth/sign-in/email", { email: user.email, password: newPassword })).status,
+    ).toBe(200);
   });
 
   it("does not put session tokens in the get-session and list-sessions bodies", async () => {
@@ -79,9 +87,16 @@ describe("sessions and the session endpoint", () => {
 
   it("limits names to 100 characters with a clear message", async () => {
     const email = newEmail("long-name");
-    const tooLong = await post(server.baseUrl, "/api/auth/sign-up/email", { name: "n".repeat(101), email, password: testPassword });
+    const tooLong = await post(server.baseUrl, "/api/auth/sign-up/email", {
+      name: "n".repeat(101),
+      email,
+      password: testPassword,
+    });
     expect(tooLong.status).toBe(400);
-    expect((await tooLong.json()).error).toEqual({ code: "name_too_long", message: en.errors.name_too_long.replace("{max}", "100") });
+    expect((await tooLong.json()).error).toEqual({
+      code: "name_too_long",
+      message: en.errors.name_too_long.replace("{max}", "100"),
+    });
     const german = await post(
       server.baseUrl,
       "/api/auth/sign-up/email",
@@ -92,10 +107,17 @@ describe("sessions and the session endpoint", () => {
     expect(await server.rt.db.select().from(users).where(eq(users.email, email))).toEqual([]);
 
     const fits = await signUpAndIn(server.baseUrl, email);
-    const rename = await post(server.baseUrl, "/api/auth/update-user", { name: "m".repeat(101) }, { cookie: fits.cookie });
+    const rename = await post(
+      server.baseUrl,
+      "/api/auth/update-user",
+      { name: "m".repeat(101) },
+      { cookie: fits.cookie },
+    );
     expect(rename.status).toBe(400);
     expect((await rename.json()).error.code).toBe("name_too_long");
-    expect((await post(server.baseUrl, "/api/auth/update-user", { name: "m".repeat(100) }, { cookie: fits.cookie })).status).toBe(200);
+    expect(
+      (await post(server.baseUrl, "/api/auth/update-user", { name: "m".repeat(100) }, { cookie: fits.cookie })).status,
+    ).toBe(200);
   });
 });
 
@@ -151,7 +173,10 @@ describe("starter credits without REQUIRE_EMAIL_VERIFICATION", () => {
 
   it("grants them at sign-up, before the email is verified", async () => {
     const user = await signUpAndIn(server.baseUrl, newEmail("open"));
-    const body = (await (await me(server, user.cookie)).json()) as { user: { emailVerified: boolean }; account: { balance: number } };
+    const body = (await (await me(server, user.cookie)).json()) as {
+      user: { emailVerified: boolean };
+      account: { balance: number };
+    };
     expect(body.user.emailVerified).toBe(false);
     expect(body.account.balance).toBe(50);
     expect(await starterEntries(server, user.email)).toEqual([{ kind: "signup_bonus", amount: 50 }]);
@@ -167,7 +192,9 @@ describe("starter credits with REQUIRE_EMAIL_VERIFICATION", () => {
 
   it("grants them once the email is verified, and only once", async () => {
     const email = newEmail("gated");
-    expect((await post(server.baseUrl, "/api/auth/sign-up/email", { name: "Gated", email, password: testPassword })).status).toBe(200);
+    expect(
+      (await post(server.baseUrl, "/api/auth/sign-up/email", { name: "Gated", email, password: testPassword })).status,
+    ).toBe(200);
     expect((await post(server.baseUrl, "/api/auth/sign-in/email", { email, password: testPassword })).status).toBe(403);
     expect(await starterEntries(server, email)).toEqual([]);
 
@@ -212,7 +239,12 @@ describe("origins", () => {
   it("accepts sign-up and sign-in from 127.0.0.1 when APP_URL is unset", async () => {
     const origin = `http://127.0.0.1:${port}`;
     const email = newEmail("loopback");
-    const signUp = await post(server.baseUrl, "/api/auth/sign-up/email", { name: "Loopback", email, password: testPassword }, { origin });
+    const signUp = await post(
+      server.baseUrl,
+      "/api/auth/sign-up/email",
+      { name: "Loopback", email, password: testPassword },
+      { origin },
+    );
     expect(signUp.status).toBe(200);
     const signIn = await post(server.baseUrl, "/api/auth/sign-in/email", { email, password: testPassword }, { origin });
     expect(signIn.status).toBe(200);
@@ -227,13 +259,24 @@ describe("origins", () => {
     const refused = await post(server.baseUrl, "/api/auth/sign-up/email", body, { origin: "https://evil.example" });
     expect(refused.status).toBe(403);
     const appUrl = `http://localhost:${port}`;
-    expect((await refused.json()).error).toEqual({ code: "origin_not_allowed", message: en.errors.origin_not_allowed.replace("{appUrl}", appUrl) });
-    const german = await post(server.baseUrl, "/api/auth/sign-in/email", { email, password: testPassword }, {
-      origin: `http://127.0.0.1:${port + 1}`,
-      "accept-language": "de-DE",
+    expect((await refused.json()).error).toEqual({
+      code: "origin_not_allowed",
+      message: en.errors.origin_not_allowed.replace("{appUrl}", appUrl),
     });
+    const german = await post(
+      server.baseUrl,
+      "/api/auth/sign-in/email",
+      { email, password: testPassword },
+      {
+        origin: `http://127.0.0.1:${port + 1}`,
+        "accept-language": "de-DE",
+      },
+    );
     expect(german.status).toBe(403);
-    expect((await german.json()).error).toEqual({ code: "origin_not_allowed", message: de.errors.origin_not_allowed.replace("{appUrl}", appUrl) });
+    expect((await german.json()).error).toEqual({
+      code: "origin_not_allowed",
+      message: de.errors.origin_not_allowed.replace("{appUrl}", appUrl),
+    });
     expect(await server.rt.db.select().from(users).where(eq(users.email, email))).toEqual([]);
   });
 });

@@ -17,14 +17,17 @@ describe("auth over HTTP", () => {
     post(server.baseUrl, "/api/auth/sign-up/email", { name: "Test User", email, password }, headers);
   const signIn = (email: string, password = testPassword, headers: Record<string, string> = {}) =>
     post(server.baseUrl, "/api/auth/sign-in/email", { email, password }, headers);
-  const me = (cookie?: string) =>
-    fetch(`${server.baseUrl}/api/v1/me`, { headers: cookie ? { cookie } : {} });
+  const me = (cookie?: string) => fetch(`${server.baseUrl}/api/v1/me`, { headers: cookie ? { cookie } : {} });
 
   /** Mail is written after the auth transaction; give it a moment to land. */
   async function mailsTo(email: string, atLeast = 1) {
     const deadline = Date.now() + 5_000;
     for (;;) {
-      const rows = await server.rt.db.select().from(mailOutbox).where(eq(mailOutbox.to, email)).orderBy(asc(mailOutbox.createdAt));
+      const rows = await server.rt.db
+        .select()
+        .from(mailOutbox)
+        .where(eq(mailOutbox.to, email))
+        .orderBy(asc(mailOutbox.createdAt));
       if (rows.length >= atLeast || Date.now() > deadline) return rows;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -52,10 +55,14 @@ describe("auth over HTTP", () => {
       return {
         status: response.status,
         setCookie: response.headers.getSetCookie(),
-        headerNames: [...response.headers.keys()].filter((name) => !["date", "x-request-id", "content-length"].includes(name)),
+        headerNames: [...response.headers.keys()].filter(
+          (name) => !["date", "x-request-id", "content-length"].includes(name),
+        ),
         keys: Object.keys(body).sort(),
         token: body.token,
-        user: Object.fromEntries(Object.entries(body.user).map(([key, value]) => [key, value === null ? "null" : typeof value])),
+        user: Object.fromEntries(
+          Object.entries(body.user).map(([key, value]) => [key, value === null ? "null" : typeof value]),
+        ),
       };
     };
     const a = await shape(fresh);
@@ -98,7 +105,9 @@ describe("auth over HTTP", () => {
     expect(body).toEqual({ error: { code: "rate_limited", message: expect.stringContaining(String(retryAfter)) } });
 
     // The same address in other spelling counts as the same email; the message follows the language.
-    const german = await signIn(`  ${victim.email.toUpperCase()}`, testPassword, { "accept-language": "de-DE,de;q=0.9" });
+    const german = await signIn(`  ${victim.email.toUpperCase()}`, testPassword, {
+      "accept-language": "de-DE,de;q=0.9",
+    });
     expect(german.status).toBe(429);
     const germanRetry = german.headers.get("retry-after")!;
     expect((await german.json()).error).toEqual({
@@ -136,7 +145,12 @@ describe("auth over HTTP", () => {
     expect((await me(other)).status).toBe(200);
 
     // Sign-out is a cookie-authenticated POST: another site (or no origin at all) may not do it.
-    const forged = await post(server.baseUrl, "/api/auth/sign-out", {}, { cookie: user.cookie, origin: "https://evil.example" });
+    const forged = await post(
+      server.baseUrl,
+      "/api/auth/sign-out",
+      {},
+      { cookie: user.cookie, origin: "https://evil.example" },
+    );
     expect(forged.status).toBe(403);
     const headers = { "content-type": "application/json", cookie: user.cookie };
     const anonymous = await fetch(`${server.baseUrl}/api/auth/sign-out`, { method: "POST", headers, body: "{}" });
@@ -185,7 +199,12 @@ describe("auth over HTTP", () => {
   it("makes the first user admin and nobody else, even when asked to", async () => {
     expect((await first.json("/api/v1/admin/outbox")).status).toBe(200);
     const email = newEmail("sneaky");
-    await post(server.baseUrl, "/api/auth/sign-up/email", { name: "Sneaky", email, password: testPassword, role: "admin" });
+    await post(server.baseUrl, "/api/auth/sign-up/email", {
+      name: "Sneaky",
+      email,
+      password: testPassword,
+      role: "admin",
+    });
     const sneaky = userWithCookie(server.baseUrl, email, sessionCookie(await signIn(email)));
     const outbox = await sneaky.json<{ error: { code: string } }>("/api/v1/admin/outbox");
     expect(outbox.status).toBe(403);
@@ -196,9 +215,13 @@ describe("auth over HTTP", () => {
   it("resets a password by mail and revokes existing sessions", async () => {
     const user = await signUpAndIn(server.baseUrl, newEmail("reset"));
     const unknown = newEmail("unknown");
-    const ask = (email: string) => post(server.baseUrl, "/api/auth/request-password-reset", { email, redirectTo: "/reset-password" });
+    const ask = (email: string) =>
+      post(server.baseUrl, "/api/auth/request-password-reset", { email, redirectTo: "/reset-password" });
     // A reset link that redirects elsewhere would hand the token to that site: refused, no mail.
-    const elsewhere = await post(server.baseUrl, "/api/auth/request-password-reset", { email: user.email, redirectTo: "https://evil.example/steal" });
+    const elsewhere = await post(server.baseUrl, "/api/auth/request-password-reset", {
+      email: user.email,
+      redirectTo: "https://evil.example/steal",
+    });
     expect(elsewhere.status).toBe(403);
     expect((await mailsTo(user.email)).map((m) => m.subject)).toEqual([en.emails.verify.subject]);
 
@@ -225,7 +248,10 @@ describe("auth over HTTP", () => {
     expect((await signIn(user.email, testPassword)).status).toBe(401);
     expect((await me(user.cookie)).status).toBe(401);
     // A reset token works once.
-    const again = await post(server.baseUrl, "/api/auth/reset-password", { newPassword: "yet another password", token });
+    const again = await post(server.baseUrl, "/api/auth/reset-password", {
+      newPassword: "yet another password",
+      token,
+    });
     expect(again.status).toBe(400);
     expect((await signIn(user.email, newPassword)).status).toBe(200);
   });

@@ -71,7 +71,8 @@ describe("background tools over HTTP", () => {
     const corner = await sharp(productBytes).extract({ left: 0, top: 0, width: 8, height: 8 }).raw().toBuffer();
     expect(Math.min(...corner)).toBeGreaterThanOrEqual(250);
 
-    const spent = generatorPrice("remove-background") + generatorPrice("change-background") + generatorPrice("product-photo");
+    const spent =
+      generatorPrice("remove-background") + generatorPrice("change-background") + generatorPrice("product-photo");
     const money = await moneyState(server.rt.db, await accountIdOf(owner));
     expect(money).toMatchObject({ balance: starterCredits - spent, held: 0, entriesSum: starterCredits - spent });
     expect(money.count("capture")).toBe(3);

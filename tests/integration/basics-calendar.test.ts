@@ -48,7 +48,11 @@ describe("basic edits and a calendar over HTTP", () => {
     photoId = await upload(user, await sharp(chelsea).jpeg().toBuffer(), "chelsea.jpg");
     // Twelve small, different photos: the cat in twelve tints.
     for (let month = 0; month < 12; month++) {
-      const tinted = await sharp(chelsea).resize(120).modulate({ hue: month * 30 }).jpeg().toBuffer();
+      const tinted = await sharp(chelsea)
+        .resize(120)
+        .modulate({ hue: month * 30 })
+        .jpeg()
+        .toBuffer();
       monthIds.push(await upload(user, tinted, `month-${month + 1}.jpg`));
     }
   });
@@ -66,7 +70,11 @@ describe("basic edits and a calendar over HTTP", () => {
     const round = await submit(user, "rounded-corners", { image: photoId, radius: "max" }, "?wait=20");
     const rounded = await download(round.body.job.outputs[0]!.url);
     expect(rounded.type).toBe("image/png");
-    const corner = await sharp(rounded.bytes).ensureAlpha().extract({ left: 0, top: 0, width: 1, height: 1 }).raw().toBuffer();
+    const corner = await sharp(rounded.bytes)
+      .ensureAlpha()
+      .extract({ left: 0, top: 0, width: 1, height: 1 })
+      .raw()
+      .toBuffer();
     expect(corner[3]).toBe(0);
 
     const convert = await submit(user, "convert", { image: photoId, format: "webp", quality: 70 }, "?wait=20");
@@ -93,7 +101,13 @@ describe("basic edits and a calendar over HTTP", () => {
   });
 
   it("makes a German calendar from November across the new year: a 12-page PDF and 12 PNG pages", async () => {
-    const submitted = await submit(user, "calendar", { images: monthIds, year: 2026, firstMonth: 11, locale: "de", format: "png" });
+    const submitted = await submit(user, "calendar", {
+      images: monthIds,
+      year: 2026,
+      firstMonth: 11,
+      locale: "de",
+      format: "png",
+    });
     expect(submitted.status).toBe(202);
     expect(submitted.body.job.price).toBe(5);
     const job = await waitForJob(user, submitted.body.job.id, 60_000);
@@ -121,14 +135,24 @@ describe("basic edits and a calendar over HTTP", () => {
 
   it("answers 404 for someone else's image among the twelve, and nothing happens", async () => {
     const stranger = await signUpAndIn(server.baseUrl);
-    const foreignId = await upload(stranger, await sharp(readFileSync("tests/fixtures/images/coffee.png")).jpeg().toBuffer(), "x.jpg");
-    const before = await server.rt.db.select({ id: jobs.id }).from(jobs).where(eq(jobs.accountId, await accountIdOf(user)));
+    const foreignId = await upload(
+      stranger,
+      await sharp(readFileSync("tests/fixtures/images/coffee.png")).jpeg().toBuffer(),
+      "x.jpg",
+    );
+    const before = await server.rt.db
+      .select({ id: jobs.id })
+      .from(jobs)
+      .where(eq(jobs.accountId, await accountIdOf(user)));
 
     const answer = await submit(user, "calendar", { images: [...monthIds.slice(0, 11), foreignId], year: 2026 });
     expect(answer.status).toBe(404);
     expect(answer.body.error.code).toBe("not_found");
     expect(await balance(user)).toEqual({ balance: 37, held: 0 });
-    const after = await server.rt.db.select({ id: jobs.id }).from(jobs).where(eq(jobs.accountId, await accountIdOf(user)));
+    const after = await server.rt.db
+      .select({ id: jobs.id })
+      .from(jobs)
+      .where(eq(jobs.accountId, await accountIdOf(user)));
     expect(after).toHaveLength(before.length);
     expect(await balance(stranger)).toEqual({ balance: 50, held: 0 });
   });

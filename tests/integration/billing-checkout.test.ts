@@ -16,17 +16,23 @@ describe("checkout and portal sessions, as the Stripe API receives them", () => 
   });
   afterAll(() => world?.close());
 
-  const priceIdOf = (key: string) => [...world.stripe.store.prices.values()].find((p) => p.lookup_key === key && p.active)!.id as string;
+  const priceIdOf = (key: string) =>
+    [...world.stripe.store.prices.values()].find((p) => p.lookup_key === key && p.active)!.id as string;
 
   it("a pack: payment mode, the pack's price, the account's customer and metadata", async () => {
     const buyer = await newBuyer(world);
     const { url, sessionId } = await checkout(world, buyer, "pack", "medium");
     expect(url).toBe(`https://checkout.stripe.com/c/pay/${sessionId}`);
 
-    const [customer] = world.stripe.calls("POST", "/v1/customers").filter((c) => c.metadata?.accountId === buyer.accountId);
+    const [customer] = world.stripe
+      .calls("POST", "/v1/customers")
+      .filter((c) => c.metadata?.accountId === buyer.accountId);
     expect(customer).toMatchObject({ email: buyer.user.email, metadata: { accountId: buyer.accountId } });
     const sent = world.stripe.calls("POST", "/v1/checkout/sessions").at(-1)!;
-    const [row] = await world.server.rt.db.select().from(billingCustomers).where(eq(billingCustomers.accountId, buyer.accountId));
+    const [row] = await world.server.rt.db
+      .select()
+      .from(billingCustomers)
+      .where(eq(billingCustomers.accountId, buyer.accountId));
     const medium = packs.find((p) => p.id === "medium")!;
     expect(sent).toMatchObject({
       mode: "payment",
@@ -50,7 +56,12 @@ describe("checkout and portal sessions, as the Stripe API receives them", () => 
       mode: "subscription",
       line_items: [{ price: priceIdOf(lookupKeyOf({ kind: "plan", id: "pro" })), quantity: "1" }],
       subscription_data: { metadata: { accountId: buyer.accountId, kind: "plan", item: "pro" } },
-      metadata: { accountId: buyer.accountId, kind: "plan", item: "pro", credits: String(plans.find((p) => p.id === "pro")!.monthlyCredits) },
+      metadata: {
+        accountId: buyer.accountId,
+        kind: "plan",
+        item: "pro",
+        credits: String(plans.find((p) => p.id === "pro")!.monthlyCredits),
+      },
     });
     expect(sent.payment_intent_data).toBeUndefined();
     const price = world.stripe.store.prices.get(sent.line_items[0].price)!;
@@ -60,7 +71,9 @@ describe("checkout and portal sessions, as the Stripe API receives them", () => 
   it("creates the Stripe customer once per account, even for checkouts at the same moment", async () => {
     const buyer = await newBuyer(world);
     const answers = await Promise.all(
-      ["small", "medium", "large", "small", "medium"].map((id) => buyer.user.json("/api/v1/billing/checkout", jsonBody({ kind: "pack", id }))),
+      ["small", "medium", "large", "small", "medium"].map((id) =>
+        buyer.user.json("/api/v1/billing/checkout", jsonBody({ kind: "pack", id })),
+      ),
     );
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
     await checkout(world, buyer, "pack", "small");
@@ -78,20 +91,39 @@ describe("checkout and portal sessions, as the Stripe API receives them", () => 
     const answer = await buyer.user.json<{ url: string }>("/api/v1/billing/portal", { method: "POST" });
     expect(answer.status).toBe(200);
     const sent = world.stripe.calls("POST", "/v1/billing_portal/sessions").at(-1)!;
-    const [row] = await world.server.rt.db.select().from(billingCustomers).where(eq(billingCustomers.accountId, buyer.accountId));
-    expect(sent).toEqual({ customer: row!.stripeCustomerId, return_url: `${world.server.baseUrl}/billing`, locale: "en" });
+    const [row] = await world.server.rt.db
+      .select()
+      .from(billingCustomers)
+      .where(eq(billingCustomers.accountId, buyer.accountId));
+    expect(sent).toEqual({
+      customer: row!.stripeCustomerId,
+      return_url: `${world.server.baseUrl}/billing`,
+      locale: "en",
+    });
     expect(answer.body.url).toBe(world.stripe.store.portalSessions.at(-1)!.url);
   });
 
   it("bad input: 400 with the reason in English and German, nothing sent to Stripe", async () => {
     const buyer = await newBuyer(world);
     const before = world.stripe.requests.length;
-    for (const body of [{ kind: "pack", id: "huge" }, { kind: "plan", id: "free" }, { kind: "coins", id: "small" }, { kind: "pack" }, { kind: "pack", id: "small", extra: 1 }]) {
-      const en = await buyer.user.json<{ error: { code: string; message: string } }>("/api/v1/billing/checkout", jsonBody(body));
+    for (const body of [
+      { kind: "pack", id: "huge" },
+      { kind: "plan", id: "free" },
+      { kind: "coins", id: "small" },
+      { kind: "pack" },
+      { kind: "pack", id: "small", extra: 1 },
+    ]) {
+      const en = await buyer.user.json<{ error: { code: string; message: string } }>(
+        "/api/v1/billing/checkout",
+        jsonBody(body),
+      );
       expect(en.status, JSON.stringify(body)).toBe(400);
       expect(en.body.error).toMatchObject({ code: "validation_failed", message: "Some fields are not valid." });
     }
-    const de = await buyer.user.json<{ error: { message: string } }>("/api/v1/billing/checkout", jsonBody({ kind: "pack", id: "huge" }, { "accept-language": "de" }));
+    const de = await buyer.user.json<{ error: { message: string } }>(
+      "/api/v1/billing/checkout",
+      jsonBody({ kind: "pack", id: "huge" }, { "accept-language": "de" }),
+    );
     expect(de.body.error.message).toBe("Einige Felder sind ungültig.");
     expect(world.stripe.requests.length).toBe(before);
   });
@@ -111,7 +143,9 @@ describe("checkout and portal sessions, as the Stripe API receives them", () => 
     expect(again.body.error.message).toContain("Abo verwalten");
     expect(world.stripe.calls("POST", "/v1/checkout/sessions").length).toBe(sessionsBefore);
     // Packs stay available beside a plan.
-    expect((await buyer.user.json("/api/v1/billing/checkout", jsonBody({ kind: "pack", id: "small" }))).status).toBe(200);
+    expect((await buyer.user.json("/api/v1/billing/checkout", jsonBody({ kind: "pack", id: "small" }))).status).toBe(
+      200,
+    );
   });
 
   it("GET /billing tells plan, balance and prices; without a session it is 401", async () => {
@@ -129,6 +163,8 @@ describe("checkout and portal sessions, as the Stripe API receives them", () => 
     const prices = await fetch(`${world.server.baseUrl}/api/v1/billing/prices`).then((r) => r.json());
     expect(prices.plans.map((p: { id: string }) => p.id)).toEqual(["free", "starter", "pro", "business"]);
     const openapi = await fetch(`${world.server.baseUrl}/api/v1/openapi.json`).then((r) => r.json());
-    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(["/billing", "/billing/prices", "/billing/checkout", "/billing/portal", "/admin/credits"]));
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(["/billing", "/billing/prices", "/billing/checkout", "/billing/portal", "/admin/credits"]),
+    );
   });
 });

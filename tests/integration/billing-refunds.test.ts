@@ -23,7 +23,10 @@ describe("refunds and disputes take back unspent credits; the rest is debt that 
   }
 
   async function withImage(buyer: Buyer) {
-    const upload = await buyer.user.json<{ asset: { id: string } }>("/api/v1/assets", uploadBody(readFileSync("tests/fixtures/images/chelsea.png"), "cat.png"));
+    const upload = await buyer.user.json<{ asset: { id: string } }>(
+      "/api/v1/assets",
+      uploadBody(readFileSync("tests/fixtures/images/chelsea.png"), "cat.png"),
+    );
     const image = upload.body.asset.id;
     return (credits: number, locale = "en") =>
       Promise.all(
@@ -50,16 +53,30 @@ describe("refunds and disputes take back unspent credits; the rest is debt that 
     const state = await creditState(world.server.rt.db, buyer.accountId);
     expect(state).toMatchObject({ balance: 0, debt: 30, entriesSum: 0 });
     expect(state.entries.filter((e) => e.kind === "clawback")).toEqual([
-      expect.objectContaining({ amount: -70, meta: expect.objectContaining({ reversed: 100, recovered: 70, debt: 30 }) }),
+      expect.objectContaining({
+        amount: -70,
+        meta: expect.objectContaining({ reversed: 100, recovered: 70, debt: 30 }),
+      }),
     ]);
 
     // In debt: no job starts, in English or German, and nothing is written.
     const jobsBefore = (await world.server.rt.db.select().from(jobs).where(eq(jobs.accountId, buyer.accountId))).length;
     const [refused] = await spend(1);
-    expect(refused).toMatchObject({ status: 402, body: { error: { code: "account_in_debt", message: "After a refund your account owes 30 credits. Buy credits to settle it; until then no job can start." } } });
+    expect(refused).toMatchObject({
+      status: 402,
+      body: {
+        error: {
+          code: "account_in_debt",
+          message:
+            "After a refund your account owes 30 credits. Buy credits to settle it; until then no job can start.",
+        },
+      },
+    });
     const [refusedDe] = await spend(1, "de");
     expect(refusedDe!.body.error?.message).toContain("schuldet dein Konto 30 Credits");
-    expect((await world.server.rt.db.select().from(jobs).where(eq(jobs.accountId, buyer.accountId))).length).toBe(jobsBefore);
+    expect((await world.server.rt.db.select().from(jobs).where(eq(jobs.accountId, buyer.accountId))).length).toBe(
+      jobsBefore,
+    );
     expect((await buyer.user.json<{ account: { debt: number } }>("/api/v1/billing")).body.account.debt).toBe(30);
 
     // New credits pay the debt first.

@@ -4,15 +4,32 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mailOutbox } from "@/server/db/schema";
 import { stripeEvent } from "../fakes/stripe";
 import type { Obj } from "../fakes/stripe-objects";
-import { cancelSubscription, changePlan, payPackSession, payPlanSession, renewSubscription } from "../fakes/stripe-payments";
+import {
+  cancelSubscription,
+  changePlan,
+  payPackSession,
+  payPlanSession,
+  renewSubscription,
+} from "../fakes/stripe-payments";
 import { jsonBody, uploadBody } from "../support/client";
 import { checkout, creditState, newBuyer, startBillingWorld, type BillingWorld, type Buyer } from "../support/billing";
 
-type Overview = { account: { balance: number }; subscription: { plan: string; status: string | null; renewsAt: string | null; endsAt: string | null; canManage: boolean } };
+type Overview = {
+  account: { balance: number };
+  subscription: {
+    plan: string;
+    status: string | null;
+    renewsAt: string | null;
+    endsAt: string | null;
+    canManage: boolean;
+  };
+};
 
 function permutations<T>(items: T[]): T[][] {
   if (items.length <= 1) return [items];
-  return items.flatMap((item, index) => permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [item, ...rest]));
+  return items.flatMap((item, index) =>
+    permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [item, ...rest]),
+  );
 }
 
 describe("subscriptions: plan, period and credits whatever order Stripe's events arrive in", () => {
@@ -32,7 +49,12 @@ describe("subscriptions: plan, period and credits whatever order Stripe's events
   const overview = async (buyer: Buyer) => (await buyer.user.json<Overview>("/api/v1/billing")).body;
 
   it("all 24 orders of subscription.created, invoice.created, invoice.paid, charge.succeeded end the same", async () => {
-    const orders = permutations(["customer.subscription.created", "invoice.created", "invoice.paid", "charge.succeeded"]);
+    const orders = permutations([
+      "customer.subscription.created",
+      "invoice.created",
+      "invoice.paid",
+      "charge.succeeded",
+    ]);
     expect(orders).toHaveLength(24);
     const outcomes = [];
     for (const order of orders) {
@@ -44,7 +66,8 @@ describe("subscriptions: plan, period and credits whatever order Stripe's events
         "invoice.paid": invoice,
         "charge.succeeded": charge,
       };
-      for (const type of order) expect((await world.deliver(stripeEvent(type, objects[type]!))).status, order.join(" → ")).toBe(200);
+      for (const type of order)
+        expect((await world.deliver(stripeEvent(type, objects[type]!))).status, order.join(" → ")).toBe(200);
       const state = await creditState(world.server.rt.db, buyer.accountId);
       const { subscription: sub, account } = await overview(buyer);
       outcomes.push({
@@ -58,7 +81,15 @@ describe("subscriptions: plan, period and credits whatever order Stripe's events
       });
     }
     for (const outcome of outcomes) {
-      expect(outcome).toEqual({ ...outcome, plan: "starter", status: "active", renewsAt: outcome.expectedRenewal, balance: 300, grants: 1, consistent: true });
+      expect(outcome).toEqual({
+        ...outcome,
+        plan: "starter",
+        status: "active",
+        renewsAt: outcome.expectedRenewal,
+        balance: 300,
+        grants: 1,
+        consistent: true,
+      });
     }
   });
 
@@ -71,7 +102,9 @@ describe("subscriptions: plan, period and credits whatever order Stripe's events
     await world.deliver(stripeEvent("invoice.paid", renewal.invoice)); // a second event for the same invoice
     expect((await creditState(world.server.rt.db, buyer.accountId)).count("subscription_grant")).toBe(2);
     expect((await overview(buyer)).account.balance).toBe(50 + 250 * 2);
-    expect((await overview(buyer)).subscription.renewsAt).toBe(new Date(renewal.subscription.items.data[0].current_period_end * 1000).toISOString());
+    expect((await overview(buyer)).subscription.renewsAt).toBe(
+      new Date(renewal.subscription.items.data[0].current_period_end * 1000).toISOString(),
+    );
 
     const failed = renewSubscription(world.stripe, buyer.paid.subscription.id, "failed");
     await world.deliver(stripeEvent("invoice.payment_failed", failed.invoice));
@@ -79,7 +112,11 @@ describe("subscriptions: plan, period and credits whatever order Stripe's events
     const after = await overview(buyer);
     expect(after.subscription).toMatchObject({ plan: "starter", status: "past_due" });
     expect(after.account.balance).toBe(550);
-    const mails = await world.server.rt.db.select().from(mailOutbox).where(eq(mailOutbox.to, buyer.user.email)).orderBy(desc(mailOutbox.createdAt));
+    const mails = await world.server.rt.db
+      .select()
+      .from(mailOutbox)
+      .where(eq(mailOutbox.to, buyer.user.email))
+      .orderBy(desc(mailOutbox.createdAt));
     expect(mails.filter((m) => m.subject === "Your Pixelwerk payment failed")).toHaveLength(2);
     expect(mails[0]!.text).toContain(`${world.server.baseUrl}/billing`);
   });
@@ -97,7 +134,12 @@ describe("subscriptions: plan, period and credits whatever order Stripe's events
     const canceling = cancelSubscription(world.stripe, buyer.paid.subscription.id, "period_end");
     await world.deliver(stripeEvent("customer.subscription.updated", canceling));
     const ending = (await overview(buyer)).subscription;
-    expect(ending).toMatchObject({ plan: "pro", renewsAt: null, endsAt: new Date(canceling.cancel_at * 1000).toISOString(), canManage: true });
+    expect(ending).toMatchObject({
+      plan: "pro",
+      renewsAt: null,
+      endsAt: new Date(canceling.cancel_at * 1000).toISOString(),
+      canManage: true,
+    });
 
     const ended = cancelSubscription(world.stripe, buyer.paid.subscription.id, "now");
     await world.deliver(stripeEvent("customer.subscription.deleted", ended));
@@ -122,13 +164,18 @@ describe("subscriptions: plan, period and credits whatever order Stripe's events
     expect(refused.status).toBe(403);
     expect(refused.body.error).toEqual({
       code: "plan_limit_exceeded",
-      message: "Your Free plan makes images up to 2048 px a side; this job would make one of 3000 px. Choose a smaller size or scale, or upgrade.",
+      message:
+        "Your Free plan makes images up to 2048 px a side; this job would make one of 3000 px. Choose a smaller size or scale, or upgrade.",
       params: { limit: "maxSide", subject: "output", plan: "Free", max: 2048, requested: 3000 },
     });
     expect((await resize(3000, "de")).body.error?.message).toBe(
       "Dein Plan Free erzeugt Bilder bis 2048 px pro Seite; dieser Auftrag ergäbe 3000 px. Wähle eine kleinere Größe oder Skalierung oder wechsle den Plan.",
     );
-    expect(await creditState(world.server.rt.db, buyer.accountId)).toMatchObject({ balance: 50, held: 0, entriesSum: 50 });
+    expect(await creditState(world.server.rt.db, buyer.accountId)).toMatchObject({
+      balance: 50,
+      held: 0,
+      entriesSum: 50,
+    });
     expect((await resize(2048)).status).toBe(202);
 
     const { sessionId } = await checkout(world, buyer, "plan", "pro");
@@ -141,12 +188,21 @@ describe("subscriptions: plan, period and credits whatever order Stripe's events
     const buyer = await newBuyer(world);
     const { sessionId } = await checkout(world, buyer, "pack", "small");
     await world.deliver(stripeEvent("checkout.session.completed", payPackSession(world.stripe, sessionId).session));
-    const upload = await buyer.user.json<{ asset: { id: string } }>("/api/v1/assets", uploadBody(readFileSync("tests/fixtures/images/chelsea.png"), "cat.png"));
+    const upload = await buyer.user.json<{ asset: { id: string } }>(
+      "/api/v1/assets",
+      uploadBody(readFileSync("tests/fixtures/images/chelsea.png"), "cat.png"),
+    );
     const submit = (i: number) =>
-      buyer.user.json<{ error?: { message: string } }>("/api/v1/jobs", jsonBody({ generator: "resize", inputs: { image: upload.body.asset.id, width: 10 + i } }));
+      buyer.user.json<{ error?: { message: string } }>(
+        "/api/v1/jobs",
+        jsonBody({ generator: "resize", inputs: { image: upload.body.asset.id, width: 10 + i } }),
+      );
     for (let i = 0; i < 100; i++) expect((await submit(i)).status).toBe(202); // no worker here: they all stay queued
     const refused = await submit(100);
-    expect(refused).toMatchObject({ status: 403, body: { error: { message: "Your Free plan runs up to 100 jobs at once. Wait for one to finish, or upgrade." } } });
+    expect(refused).toMatchObject({
+      status: 403,
+      body: { error: { message: "Your Free plan runs up to 100 jobs at once. Wait for one to finish, or upgrade." } },
+    });
     expect(await creditState(world.server.rt.db, buyer.accountId)).toMatchObject({ balance: 50, held: 100 });
   });
 });

@@ -15,7 +15,11 @@ const run = promisify(execFile);
 describe("npm run stripe:sync: products and prices found by lookup key, idempotent", () => {
   let stripe: FakeStripe;
   let dataDir: string;
-  const env = () => ({ STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_BASE: stripe.url });
+  const env = () => ({
+    STRIPE_SECRET_KEY: stripe.secretKey,
+    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+    STRIPE_API_BASE: stripe.url,
+  });
 
   beforeAll(async () => {
     stripe = await startFakeStripe();
@@ -44,9 +48,20 @@ describe("npm run stripe:sync: products and prices found by lookup key, idempote
     expect(stripe.store.prices.size).toBe(sellable);
 
     const pro = [...stripe.store.prices.values()].find((p) => p.lookup_key === "pixelwerk_plan_pro_monthly")!;
-    expect(pro).toMatchObject({ unit_amount: 2900, currency: "usd", recurring: { interval: "month" }, product: "pixelwerk_plan_pro", metadata: { pixelwerk_kind: "plan", pixelwerk_id: "pro" } });
+    expect(pro).toMatchObject({
+      unit_amount: 2900,
+      currency: "usd",
+      recurring: { interval: "month" },
+      product: "pixelwerk_plan_pro",
+      metadata: { pixelwerk_kind: "plan", pixelwerk_id: "pro" },
+    });
     const small = [...stripe.store.prices.values()].find((p) => p.lookup_key === "pixelwerk_pack_small")!;
-    expect(small).toMatchObject({ unit_amount: 500, type: "one_time", recurring: null, product: "pixelwerk_pack_small" });
+    expect(small).toMatchObject({
+      unit_amount: 500,
+      type: "one_time",
+      recurring: null,
+      product: "pixelwerk_pack_small",
+    });
     const created = stripe.calls("POST", "/v1/prices");
     expect(created.every((p) => p.transfer_lookup_key === "true")).toBe(true);
   });
@@ -54,10 +69,17 @@ describe("npm run stripe:sync: products and prices found by lookup key, idempote
   it("a changed price becomes a new price that takes the lookup key over; the old one is archived", async () => {
     const client = stripeClient(env())!;
     const items = sellableItems().map((item) => (item.id === "small" ? { ...item, priceCents: 600 } : item));
-    const before = [...stripe.store.prices.values()].find((p) => p.lookup_key === lookupKeyOf({ kind: "pack", id: "small" }))!;
+    const before = [...stripe.store.prices.values()].find(
+      (p) => p.lookup_key === lookupKeyOf({ kind: "pack", id: "small" }),
+    )!;
     const changes = await syncStripeCatalog(client, items);
     expect(changes.filter((c) => c.price !== "unchanged")).toEqual([
-      { lookupKey: "pixelwerk_pack_small", product: "unchanged", price: "replaced", priceId: expect.stringMatching(/^price_/) },
+      {
+        lookupKey: "pixelwerk_pack_small",
+        product: "unchanged",
+        price: "replaced",
+        priceId: expect.stringMatching(/^price_/),
+      },
     ]);
     const holders = [...stripe.store.prices.values()].filter((p) => p.lookup_key === "pixelwerk_pack_small");
     expect(holders).toHaveLength(1);
@@ -69,14 +91,19 @@ describe("npm run stripe:sync: products and prices found by lookup key, idempote
   });
 
   it("the npm script runs against the configured API and says when nothing changed; without a key it says what to set", async () => {
-    const base = { ...process.env, DATA_DIR: dataDir, APP_SECRET: "sync-test-secret-sync-test-secret-0123", LOG_LEVEL: "warn" };
+    const base = {
+      ...process.env,
+      DATA_DIR: dataDir,
+      APP_SECRET: "sync-test-secret-sync-test-secret-0123",
+      LOG_LEVEL: "warn",
+    };
     const { stdout } = await run("npm", ["run", "-s", "stripe:sync"], { env: { ...base, ...env() } });
     expect(stdout).toContain("pixelwerk_plan_business_monthly");
     expect(stdout).toContain("Stripe already matches the catalog.");
 
-    const failed = await run("npm", ["run", "-s", "stripe:sync"], { env: { ...base, STRIPE_SECRET_KEY: "", STRIPE_WEBHOOK_SECRET: "" } }).catch(
-      (error: { code: number; stderr: string }) => error,
-    );
+    const failed = await run("npm", ["run", "-s", "stripe:sync"], {
+      env: { ...base, STRIPE_SECRET_KEY: "", STRIPE_WEBHOOK_SECRET: "" },
+    }).catch((error: { code: number; stderr: string }) => error);
     expect(failed).toMatchObject({ code: 1 });
     expect((failed as { stderr: string }).stderr).toContain("STRIPE_SECRET_KEY is not set");
   });

@@ -4,7 +4,15 @@ import { billingPayments } from "@/server/db/schema";
 import { eq } from "drizzle-orm";
 import { stripeEvent } from "../fakes/stripe";
 import { payPackSession, payPlanSession } from "../fakes/stripe-payments";
-import { checkout, creditState, newBuyer, recordedEventCount, startBillingWorld, type BillingWorld, type Buyer } from "../support/billing";
+import {
+  checkout,
+  creditState,
+  newBuyer,
+  recordedEventCount,
+  startBillingWorld,
+  type BillingWorld,
+  type Buyer,
+} from "../support/billing";
 
 describe("POST /api/webhooks/stripe: signed, recorded once, applied once", () => {
   let world: BillingWorld;
@@ -44,15 +52,23 @@ describe("POST /api/webhooks/stripe: signed, recorded once, applied once", () =>
     for (const [name, attempt] of Object.entries(attempts)) {
       const answer = await attempt;
       expect(answer.status, name).toBe(400);
-      expect(answer.body, name).toMatchObject({ error: { code: "invalid_signature", message: "The webhook signature is missing, wrong or too old." } });
+      expect(answer.body, name).toMatchObject({
+        error: { code: "invalid_signature", message: "The webhook signature is missing, wrong or too old." },
+      });
     }
     expect(await recordedEventCount(world.server.rt.db)).toBe(0);
     expect(await creditState(world.server.rt.db, accountId)).toMatchObject({ balance: 50, entriesSum: 50, debt: 0 });
-    const rows = await world.server.rt.db.select().from(billingPayments).where(eq(billingPayments.accountId, accountId));
+    const rows = await world.server.rt.db
+      .select()
+      .from(billingPayments)
+      .where(eq(billingPayments.accountId, accountId));
     expect(rows).toHaveLength(0);
 
     const late = await world.deliver(payload, { header: sign(seconds() - 299) });
-    expect(late).toMatchObject({ status: 200, body: { received: true, outcome: "applied", type: "checkout.session.completed" } });
+    expect(late).toMatchObject({
+      status: 200,
+      body: { received: true, outcome: "applied", type: "checkout.session.completed" },
+    });
     const state = await creditState(world.server.rt.db, accountId);
     expect(state).toMatchObject({ balance: 150, entriesSum: 150 });
     expect(state.count("purchase")).toBe(1);
@@ -88,7 +104,10 @@ describe("POST /api/webhooks/stripe: signed, recorded once, applied once", () =>
     const { session } = payPackSession(world.stripe, sessionId, "unpaid");
     expect((await world.deliver(stripeEvent("checkout.session.completed", session))).status).toBe(200);
     expect(await creditState(world.server.rt.db, buyer.accountId)).toMatchObject({ balance: 50 });
-    const [pending] = await world.server.rt.db.select().from(billingPayments).where(eq(billingPayments.stripeObjectId, sessionId));
+    const [pending] = await world.server.rt.db
+      .select()
+      .from(billingPayments)
+      .where(eq(billingPayments.stripeObjectId, sessionId));
     expect(pending).toMatchObject({ status: "pending", credits: 0, kind: "pack", itemId: "medium" });
 
     const succeeded = stripeEvent("checkout.session.async_payment_succeeded", { ...session, payment_status: "paid" });
@@ -101,11 +120,18 @@ describe("POST /api/webhooks/stripe: signed, recorded once, applied once", () =>
     expect(state.count("purchase")).toBe(1);
 
     const other = await newBuyer(world);
-    const failedSession = payPackSession(world.stripe, (await checkout(world, other, "pack", "large")).sessionId, "unpaid").session;
+    const failedSession = payPackSession(
+      world.stripe,
+      (await checkout(world, other, "pack", "large")).sessionId,
+      "unpaid",
+    ).session;
     await world.deliver(stripeEvent("checkout.session.completed", failedSession));
     await world.deliver(stripeEvent("checkout.session.async_payment_failed", failedSession));
     expect(await creditState(world.server.rt.db, other.accountId)).toMatchObject({ balance: 50, entriesSum: 50 });
-    const [failed] = await world.server.rt.db.select().from(billingPayments).where(eq(billingPayments.stripeObjectId, failedSession.id));
+    const [failed] = await world.server.rt.db
+      .select()
+      .from(billingPayments)
+      .where(eq(billingPayments.stripeObjectId, failedSession.id));
     expect(failed!.status).toBe("failed");
   });
 
@@ -128,7 +154,9 @@ describe("POST /api/webhooks/stripe: signed, recorded once, applied once", () =>
 
   it("events it does not handle are acknowledged and change nothing", async () => {
     const buyer = await newBuyer(world);
-    const answer = await world.deliver(stripeEvent("customer.updated", { id: "cus_x", object: "customer", metadata: { accountId: buyer.accountId } }));
+    const answer = await world.deliver(
+      stripeEvent("customer.updated", { id: "cus_x", object: "customer", metadata: { accountId: buyer.accountId } }),
+    );
     expect(answer).toMatchObject({ status: 200, body: { outcome: "applied", type: "customer.updated" } });
     expect(await creditState(world.server.rt.db, buyer.accountId)).toMatchObject({ balance: 50, entriesSum: 50 });
   });

@@ -16,14 +16,29 @@ type Job = JobBody & { price: number; outputs: (JobBody["outputs"][number] & { m
 type Generator = { id: string; available: boolean; requires: string[]; models?: Record<string, boolean> };
 type Workflow = Record<string, { class_type: string; inputs: Record<string, unknown> }>;
 
-const generativeGenerators = ["text-to-image", "edit", "expand", "erase", "style", "restore", "ai-upscale", "ai-headshot", "ad-video", "variations", "change-background"];
+const generativeGenerators = [
+  "text-to-image",
+  "edit",
+  "expand",
+  "erase",
+  "style",
+  "restore",
+  "ai-upscale",
+  "ai-headshot",
+  "ad-video",
+  "variations",
+  "change-background",
+];
 
 /** The class type and model file of a workflow's main loader: which bundled workflow ran. */
 function modelOf(workflow: Workflow): string {
-  const loader = Object.values(workflow).find((n) => ["CheckpointLoaderSimple", "UNETLoader", "UpscaleModelLoader"].includes(n.class_type))!;
+  const loader = Object.values(workflow).find((n) =>
+    ["CheckpointLoaderSimple", "UNETLoader", "UpscaleModelLoader"].includes(n.class_type),
+  )!;
   return String(loader.inputs.ckpt_name ?? loader.inputs.unet_name ?? loader.inputs.model_name);
 }
-const promptOf = (workflow: Workflow) => String(Object.values(workflow).find((n) => n.class_type === "CLIPTextEncode")!.inputs.text);
+const promptOf = (workflow: Workflow) =>
+  String(Object.values(workflow).find((n) => n.class_type === "CLIPTextEncode")!.inputs.text);
 
 const kontext = "flux1-dev-kontext_fp8_scaled.safetensors";
 
@@ -64,11 +79,20 @@ describe("a server with only a ComfyUI configured", () => {
     // The starter credits do not cover one run of everything.
     const accountId = await accountIdOf(user);
     await server.rt.db.transaction((tx) =>
-      postLedgerEntry(tx, { accountId, amount: 100, kind: "admin_adjustment", referenceType: "admin", referenceId: "test", idempotencyKey: `grant:${accountId}` }),
+      postLedgerEntry(tx, {
+        accountId,
+        amount: 100,
+        kind: "admin_adjustment",
+        referenceType: "admin",
+        referenceId: "test",
+        idempotencyKey: `grant:${accountId}`,
+      }),
     );
     photoId = await upload(readFileSync("tests/fixtures/images/coffee.png"), "coffee.png");
     const mask = await sharp({ create: { width: 600, height: 400, channels: 3, background: "black" } })
-      .composite([{ input: { create: { width: 100, height: 100, channels: 3, background: "white" } }, left: 250, top: 150 }])
+      .composite([
+        { input: { create: { width: 100, height: 100, channels: 3, background: "white" } }, left: 250, top: 150 },
+      ])
       .png()
       .toBuffer();
     maskId = await upload(mask, "mask.png");
@@ -79,16 +103,29 @@ describe("a server with only a ComfyUI configured", () => {
   });
 
   it("lists every generative generator as available, text-to-image with FLUX schnell only", async () => {
-    const { generators } = (await fetch(`${server.baseUrl}/api/v1/generators`).then((r) => r.json())) as { generators: Generator[] };
+    const { generators } = (await fetch(`${server.baseUrl}/api/v1/generators`).then((r) => r.json())) as {
+      generators: Generator[];
+    };
     for (const id of generativeGenerators) {
-      expect(generators.find((g) => g.id === id), id).toMatchObject({ available: true, requires: [] });
+      expect(
+        generators.find((g) => g.id === id),
+        id,
+      ).toMatchObject({ available: true, requires: [] });
     }
     const textToImage = generators.find((g) => g.id === "text-to-image")!;
-    expect(Object.entries(textToImage.models!).filter(([, runs]) => runs).map(([model]) => model)).toEqual(["flux-schnell"]);
+    expect(
+      Object.entries(textToImage.models!)
+        .filter(([, runs]) => runs)
+        .map(([model]) => model),
+    ).toEqual(["flux-schnell"]);
   });
 
   it("text-to-image with FLUX schnell", async () => {
-    const job = await run("text-to-image", { prompt: "a lighthouse at dawn", model: "flux-schnell", aspectRatio: "3:2" });
+    const job = await run("text-to-image", {
+      prompt: "a lighthouse at dawn",
+      model: "flux-schnell",
+      aspectRatio: "3:2",
+    });
     expect(job.outputs[0]).toMatchObject({ width: 1216, height: 832, mime: "image/png" });
     expect(modelOf(lastWorkflow())).toBe("flux1-schnell-fp8.safetensors");
   });
@@ -140,13 +177,23 @@ describe("a server with only a ComfyUI configured", () => {
   });
 
   it("ad-video with Wan 2.2: an MP4 of the asked frame size and length, stored as the job's output", async () => {
-    const job = await run("ad-video", { image: photoId, prompt: "coffee steaming on a table", durationSeconds: 5, aspectRatio: "16:9" });
+    const job = await run("ad-video", {
+      image: photoId,
+      prompt: "coffee steaming on a table",
+      durationSeconds: 5,
+      aspectRatio: "16:9",
+    });
     expect(job).toMatchObject({ price: 10 });
     expect(job.outputs[0]).toMatchObject({ mime: "video/mp4", width: 1280, height: 704 });
     expect(modelOf(lastWorkflow())).toBe("wan2.2_ti2v_5B_fp16.safetensors");
     const download = await user.request(job.outputs[0]!.url);
     expect(download.status).toBe(200);
-    expect(readMp4(Buffer.from(await download.arrayBuffer()))).toEqual({ width: 1280, height: 704, frames: 121, fps: 24 });
+    expect(readMp4(Buffer.from(await download.arrayBuffer()))).toEqual({
+      width: 1280,
+      height: 704,
+      frames: 121,
+      fps: 24,
+    });
   });
 
   it("captured every hold", async () => {

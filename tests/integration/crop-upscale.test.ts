@@ -41,7 +41,8 @@ describe("smart crop, upscale and headshot over HTTP", () => {
     return Buffer.from(await response.arrayBuffer());
   }
 
-  const account = async () => (await user.json<{ account: { balance: number; held: number } }>("/api/v1/ledger")).body.account;
+  const account = async () =>
+    (await user.json<{ account: { balance: number; held: number } }>("/api/v1/ledger")).body.account;
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -112,13 +113,18 @@ describe("smart crop, upscale and headshot over HTTP", () => {
       currentPeriodEnd: new Date(Date.now() + 86_400_000),
     });
     const before = await account();
-    const big = await sharp({ create: { width: 1900, height: 1400, channels: 3, background: "#406080" } }).png().toBuffer();
+    const big = await sharp({ create: { width: 1900, height: 1400, channels: 3, background: "#406080" } })
+      .png()
+      .toBuffer();
     const job = await run("upscale", { image: await upload(big, "big.png"), scale: 4 });
     expect(job.status).toBe("failed");
     expect(job.error?.code).toBe("image_too_large");
     expect(await account()).toEqual(before);
     // The ledger and the cached balance still agree after holds, captures and a release.
-    const totals = await readLedgerTotals({ ctx: systemCtx(server.rt.services, "test"), input: { accountId: await accountIdOf(user) } });
+    const totals = await readLedgerTotals({
+      ctx: systemCtx(server.rt.services, "test"),
+      input: { accountId: await accountIdOf(user) },
+    });
     expect(totals.balance).toBe(totals.entriesSum);
     expect(totals.held).toBe(0);
   });

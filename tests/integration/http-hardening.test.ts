@@ -20,7 +20,10 @@ describe("request bodies are bounded before anything buffers them", () => {
     const targets = ["/api/webhooks/stripe", "/api/auth/sign-in/email", "/api/v1/jobs", "/api/auth/sign-up/email"];
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        streamPost(server.baseUrl + targets[i % targets.length], { totalBytes: 50 * MB, headers: { origin: server.baseUrl } }),
+        streamPost(server.baseUrl + targets[i % targets.length], {
+          totalBytes: 50 * MB,
+          headers: { origin: server.baseUrl },
+        }),
       ),
     );
     clearInterval(sampler);
@@ -45,7 +48,10 @@ describe("request bodies are bounded before anything buffers them", () => {
   });
 
   it("still takes ordinary bodies", async () => {
-    const response = await post(server.baseUrl, "/api/auth/sign-in/email", { email: "nobody@example.com", password: "x".repeat(12) });
+    const response = await post(server.baseUrl, "/api/auth/sign-in/email", {
+      email: "nobody@example.com",
+      password: "x".repeat(12),
+    });
     expect(response.status).toBe(401);
   });
 
@@ -101,7 +107,10 @@ describe("per-address limits use the real peer address", () => {
     for (const path of ["/api/auth/request-password-reset", "/api/auth/send-verification-email"]) {
       const statuses: number[] = [];
       for (let i = 0; i < 22; i++) {
-        const response = await post(server.baseUrl, path, { email: `mail-${i}-${randomUUID()}@example.com`, redirectTo: "/" });
+        const response = await post(server.baseUrl, path, {
+          email: `mail-${i}-${randomUUID()}@example.com`,
+          redirectTo: "/",
+        });
         statuses.push(response.status);
       }
       expect(statuses.slice(0, 20)).not.toContain(429);

@@ -96,5 +96,13 @@ function parseSse(text: string): JobBody[] {
   return text
     .split("\n\n")
     .filter((block) => block.includes("event: job"))
-    .map((block) => JSON.parse(block.split("\n").find((l) => l.startsWith("data: "))!.slice(6)) as JobBody);
+    .map(
+      (block) =>
+        JSON.parse(
+          block
+            .split("\n")
+            .find((l) => l.startsWith("data: "))!
+            .slice(6),
+        ) as JobBody,
+    );
 }

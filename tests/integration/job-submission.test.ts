@@ -164,8 +164,14 @@ describe("the same Idempotency-Key at once while the worker settles the job", ()
           // A few start later, so some arrive while the worker is settling the job.
           new Promise((resolve) => setTimeout(resolve, i % 4 === 0 ? i % 40 : 0)).then(() =>
             user
-              .request("/api/v1/jobs", jsonBody({ generator: "resize", inputs: { image, width: 30 + round } }, { "idempotency-key": key }))
-              .then(async (r) => ({ status: r.status, body: (await r.json()) as { job?: { id: string }; error?: { message: string } } })),
+              .request(
+                "/api/v1/jobs",
+                jsonBody({ generator: "resize", inputs: { image, width: 30 + round } }, { "idempotency-key": key }),
+              )
+              .then(async (r) => ({
+                status: r.status,
+                body: (await r.json()) as { job?: { id: string }; error?: { message: string } },
+              })),
           ),
         ),
       );
@@ -186,75 +192,92 @@ describe("the same Idempotency-Key at once while the worker settles the job", ()
 // worker settles that job (its row updated, then the account locked) while they are still inside.
 // A request that then waits on the job row while holding the account closes the cycle.
 // Defined only there, so a PGlite run reports no skipped test.
-if (databaseKind === "postgres") describe("same-key requests meeting the worker's settlement on Postgres", () => {
-  let server: TestServer;
+if (databaseKind === "postgres")
+  describe("same-key requests meeting the worker's settlement on Postgres", () => {
+    let server: TestServer;
 
-  beforeAll(async () => {
-    server = await startTestServer({ runWorker: false, env: { API_RATE_LIMIT_PER_MINUTE: "100000" } });
-  });
-  afterAll(() => server?.close());
+    beforeAll(async () => {
+      server = await startTestServer({ runWorker: false, env: { API_RATE_LIMIT_PER_MINUTE: "100000" } });
+    });
+    afterAll(() => server?.close());
 
-  async function client() {
-    const c = new pg.Client({ connectionString: server.databaseUrl });
-    await c.connect();
-    return c;
-  }
-
-  const waiting = async (c: pg.Client, locktype: string) =>
-    Number((await c.query("select count(*)::int as n from pg_locks where not granted and locktype = $1", [locktype])).rows[0].n);
-
-  async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-    const end = Date.now() + timeoutMs;
-    while (Date.now() < end) {
-      if (await check()) return true;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    async function client() {
+      const c = new pg.Client({ connectionString: server.databaseUrl });
+      await c.connect();
+      return c;
     }
-    return false;
-  }
 
-  it("no request answers with a deadlock: every one gets the first job", async () => {
-    const user = await signUpAndIn(server.baseUrl);
-    const upload = await user.json<{ asset: { id: string } }>("/api/v1/assets", uploadBody(readFileSync("tests/fixtures/images/chelsea.png"), "cat.png"));
-    const inputs = { image: upload.body.asset.id, width: 64 };
-    const accountId = await accountIdOf(user);
-    const send = (key: string) =>
-      user
-        .request("/api/v1/jobs", jsonBody({ generator: "resize", inputs }, { "idempotency-key": key }))
-        .then(async (r) => ({ status: r.status, body: (await r.json()) as { job?: { id: string }; error?: { message: string } } }));
-    // A first job with these inputs gives the request hash the same-key job must carry.
-    expect((await send("warm-up")).status).toBe(202);
-    const observer = await client();
-    const first = await client();
-    const worker = await client();
-    try {
-      const [{ request_hash: requestHash }] = (await observer.query("select request_hash from jobs where account_id = $1", [accountId])).rows;
-      // The first request: the account locked, its job inserted, not yet committed.
-      const jobId = randomUUID();
-      await first.query("begin");
-      await first.query("select id from accounts where id = $1 for no key update", [accountId]);
-      await first.query(
-        "insert into jobs (id, account_id, generator, inputs, price, idempotency_key, request_hash) values ($1, $2, 'resize', $3, 1, 'same', $4)",
-        [jobId, accountId, JSON.stringify(inputs), requestHash],
+    const waiting = async (c: pg.Client, locktype: string) =>
+      Number(
+        (await c.query("select count(*)::int as n from pg_locks where not granted and locktype = $1", [locktype]))
+          .rows[0].n,
       );
-      const answers = Promise.all(Array.from({ length: 8 }, () => send("same")));
-      expect(await until(async () => (await waiting(observer, "tuple")) + (await waiting(observer, "transactionid")) >= 6, 15_000)).toBe(true);
-      await first.query("commit");
 
-      // The worker settles that job: its row first, then (once a request waits on that row, if
-      // any does) the account.
-      await worker.query("begin");
-      await worker.query("update jobs set updated_at = now() where id = $1", [jobId]);
-      await until(async () => (await waiting(observer, "transactionid")) > 0, 2_000);
-      await worker
-        .query("select id from accounts where id = $1 for no key update", [accountId])
-        .then(() => worker.query("commit"))
-        .catch(() => worker.query("rollback"));
-
-      const results = await answers;
-      expect(results.filter((r) => r.status >= 300).map((r) => `${r.status} ${r.body.error?.message}`)).toEqual([]);
-      expect(new Set(results.map((r) => r.body.job?.id))).toEqual(new Set([jobId]));
-    } finally {
-      await Promise.all([observer.end(), first.end(), worker.end()]);
+    async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+      const end = Date.now() + timeoutMs;
+      while (Date.now() < end) {
+        if (await check()) return true;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return false;
     }
-  }, 60_000);
-});
+
+    it("no request answers with a deadlock: every one gets the first job", async () => {
+      const user = await signUpAndIn(server.baseUrl);
+      const upload = await user.json<{ asset: { id: string } }>(
+        "/api/v1/assets",
+        uploadBody(readFileSync("tests/fixtures/images/chelsea.png"), "cat.png"),
+      );
+      const inputs = { image: upload.body.asset.id, width: 64 };
+      const accountId = await accountIdOf(user);
+      const send = (key: string) =>
+        user
+          .request("/api/v1/jobs", jsonBody({ generator: "resize", inputs }, { "idempotency-key": key }))
+          .then(async (r) => ({
+            status: r.status,
+            body: (await r.json()) as { job?: { id: string }; error?: { message: string } },
+          }));
+      // A first job with these inputs gives the request hash the same-key job must carry.
+      expect((await send("warm-up")).status).toBe(202);
+      const observer = await client();
+      const first = await client();
+      const worker = await client();
+      try {
+        const [{ request_hash: requestHash }] = (
+          await observer.query("select request_hash from jobs where account_id = $1", [accountId])
+        ).rows;
+        // The first request: the account locked, its job inserted, not yet committed.
+        const jobId = randomUUID();
+        await first.query("begin");
+        await first.query("select id from accounts where id = $1 for no key update", [accountId]);
+        await first.query(
+          "insert into jobs (id, account_id, generator, inputs, price, idempotency_key, request_hash) values ($1, $2, 'resize', $3, 1, 'same', $4)",
+          [jobId, accountId, JSON.stringify(inputs), requestHash],
+        );
+        const answers = Promise.all(Array.from({ length: 8 }, () => send("same")));
+        expect(
+          await until(
+            async () => (await waiting(observer, "tuple")) + (await waiting(observer, "transactionid")) >= 6,
+            15_000,
+          ),
+        ).toBe(true);
+        await first.query("commit");
+
+        // The worker settles that job: its row first, then (once a request waits on that row, if
+        // any does) the account.
+        await worker.query("begin");
+        await worker.query("update jobs set updated_at = now() where id = $1", [jobId]);
+        await until(async () => (await waiting(observer, "transactionid")) > 0, 2_000);
+        await worker
+          .query("select id from accounts where id = $1 for no key update", [accountId])
+          .then(() => worker.query("commit"))
+          .catch(() => worker.query("rollback"));
+
+        const results = await answers;
+        expect(results.filter((r) => r.status >= 300).map((r) => `${r.status} ${r.body.error?.message}`)).toEqual([]);
+        expect(new Set(results.map((r) => r.body.job?.id))).toEqual(new Set([jobId]));
+      } finally {
+        await Promise.all([observer.end(), first.end(), worker.end()]);
+      }
+    }, 60_000);
+  });

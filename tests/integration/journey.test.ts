@@ -50,9 +50,10 @@ describe("a new user's journey over HTTP", () => {
     const meta = await sharp(Buffer.from(await download.arrayBuffer())).metadata();
     expect(meta).toMatchObject({ format: "webp", width: 200 });
 
-    const ledger = await user.json<{ entries: { kind: string; amount: number }[]; account: { balance: number; held: number } }>(
-      "/api/v1/ledger",
-    );
+    const ledger = await user.json<{
+      entries: { kind: string; amount: number }[];
+      account: { balance: number; held: number };
+    }>("/api/v1/ledger");
     expect(ledger.body.entries.map((e) => [e.kind, e.amount])).toEqual([
       ["capture", 0],
       ["hold", -1],
@@ -60,7 +61,10 @@ describe("a new user's journey over HTTP", () => {
     ]);
     expect(ledger.body.account).toMatchObject({ balance: 49, held: 0 });
     const me = await user.json<{ account: { id: string } }>("/api/v1/me");
-    const totals = await readLedgerTotals({ ctx: systemCtx(server.rt.services, "test"), input: { accountId: me.body.account.id } });
+    const totals = await readLedgerTotals({
+      ctx: systemCtx(server.rt.services, "test"),
+      input: { accountId: me.body.account.id },
+    });
     expect(totals).toEqual({ balance: 49, held: 0, entriesSum: 49 });
   });
 
@@ -79,11 +83,20 @@ describe("a new user's journey over HTTP", () => {
 
   it("serves the OpenAPI document and the generator list", async () => {
     const doc = await (await fetch(`${server.baseUrl}/api/v1/openapi.json`)).json();
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/jobs", "/jobs/{id}", "/assets", "/ledger", "/me"]));
-    const generators = await (await fetch(`${server.baseUrl}/api/v1/generators`, { headers: { "accept-language": "de" } })).json();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/jobs", "/jobs/{id}", "/assets", "/ledger", "/me"]),
+    );
+    const generators = await (
+      await fetch(`${server.baseUrl}/api/v1/generators`, { headers: { "accept-language": "de" } })
+    ).json();
     expect(generators.generators).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ id: "resize", title: "Skalieren", price: 1, inputSchema: expect.objectContaining({ type: "object" }) }),
+        expect.objectContaining({
+          id: "resize",
+          title: "Skalieren",
+          price: 1,
+          inputSchema: expect.objectContaining({ type: "object" }),
+        }),
       ]),
     );
   });

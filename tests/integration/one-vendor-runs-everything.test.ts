@@ -18,7 +18,18 @@ type Job = JobBody & {
 };
 type Generator = { id: string; available: boolean; requires: string[]; models?: Record<string, boolean> };
 
-const generativeGenerators = ["text-to-image", "edit", "expand", "erase", "style", "restore", "ai-upscale", "ai-headshot", "ad-video", "variations"];
+const generativeGenerators = [
+  "text-to-image",
+  "edit",
+  "expand",
+  "erase",
+  "style",
+  "restore",
+  "ai-upscale",
+  "ai-headshot",
+  "ad-video",
+  "variations",
+];
 
 /** One run of each generative generator, on a small photo and a mask of its top-left quarter. */
 function everyRun(photo: string, mask: string): [string, Record<string, unknown>][] {
@@ -48,7 +59,14 @@ async function startWorld(env: Record<string, string>) {
   // The starter credits do not cover one run of everything.
   const accountId = await accountIdOf(user);
   await server.rt.db.transaction((tx) =>
-    postLedgerEntry(tx, { accountId, amount: 100, kind: "admin_adjustment", referenceType: "admin", referenceId: "test", idempotencyKey: `grant:${accountId}` }),
+    postLedgerEntry(tx, {
+      accountId,
+      amount: 100,
+      kind: "admin_adjustment",
+      referenceType: "admin",
+      referenceId: "test",
+      idempotencyKey: `grant:${accountId}`,
+    }),
   );
   const upload = async (bytes: Buffer, name: string) => {
     const answer = await user.json<{ asset: { id: string } }>("/api/v1/assets", uploadBody(bytes, name, "image/png"));
@@ -65,7 +83,9 @@ async function startWorld(env: Record<string, string>) {
 }
 
 async function listGenerators(server: TestServer): Promise<Generator[]> {
-  const answer = (await fetch(`${server.baseUrl}/api/v1/generators`).then((r) => r.json())) as { generators: Generator[] };
+  const answer = (await fetch(`${server.baseUrl}/api/v1/generators`).then((r) => r.json())) as {
+    generators: Generator[];
+  };
   return answer.generators;
 }
 
@@ -112,9 +132,16 @@ describe("a server with only OPENAI_API_KEY", () => {
   it("lists every generative generator as available", async () => {
     const generators = await listGenerators(world.server);
     for (const id of [...generativeGenerators, "change-background"]) {
-      expect(generators.find((g) => g.id === id), id).toMatchObject({ available: true, requires: [] });
+      expect(
+        generators.find((g) => g.id === id),
+        id,
+      ).toMatchObject({ available: true, requires: [] });
     }
-    expect(generators.find((g) => g.id === "text-to-image")!.models).toMatchObject({ "gpt-image-1": true, "gpt-image-1-mini": true, "flux-schnell": false });
+    expect(generators.find((g) => g.id === "text-to-image")!.models).toMatchObject({
+      "gpt-image-1": true,
+      "gpt-image-1-mini": true,
+      "flux-schnell": false,
+    });
   });
 
   it("runs every one of them to succeeded, the video with Sora", async () => {
@@ -130,7 +157,10 @@ describe("a server with only OPENAI_API_KEY", () => {
     expect(openai.videos.creates()).toHaveLength(1);
 
     const sent = await openai.imageRequests();
-    expect(sent.find((r) => r.prompt.startsWith(restorePrompt)), "restore").toMatchObject({ endpoint: "edits" });
+    expect(
+      sent.find((r) => r.prompt.startsWith(restorePrompt)),
+      "restore",
+    ).toMatchObject({ endpoint: "edits" });
     expect(sent.filter((r) => r.mask).length, "erase and expand send masks").toBe(2);
     for (const generator of ["edit", "style", "restore", "erase", "change-background"]) {
       expect(jobs.get(generator)!.outputs[0]!.mime, generator).toMatch(/^image\//);
@@ -147,7 +177,10 @@ describe("a server with only GOOGLE_GENERATIVE_AI_API_KEY", () => {
 
   beforeAll(async () => {
     gemini = await startGeminiFake();
-    world = await startWorld({ GOOGLE_GENERATIVE_AI_API_KEY: gemini.apiKey, GOOGLE_GENERATIVE_AI_BASE_URL: gemini.baseUrl });
+    world = await startWorld({
+      GOOGLE_GENERATIVE_AI_API_KEY: gemini.apiKey,
+      GOOGLE_GENERATIVE_AI_BASE_URL: gemini.baseUrl,
+    });
   });
   afterAll(async () => {
     await world?.server.close();
@@ -157,9 +190,15 @@ describe("a server with only GOOGLE_GENERATIVE_AI_API_KEY", () => {
   it("lists every generative generator as available", async () => {
     const generators = await listGenerators(world.server);
     for (const id of [...generativeGenerators, "change-background"]) {
-      expect(generators.find((g) => g.id === id), id).toMatchObject({ available: true, requires: [] });
+      expect(
+        generators.find((g) => g.id === id),
+        id,
+      ).toMatchObject({ available: true, requires: [] });
     }
-    expect(generators.find((g) => g.id === "text-to-image")!.models).toMatchObject({ "gemini-flash-image": true, "gpt-image-1": false });
+    expect(generators.find((g) => g.id === "text-to-image")!.models).toMatchObject({
+      "gemini-flash-image": true,
+      "gpt-image-1": false,
+    });
   });
 
   it("runs every one of them to succeeded, the video with Veo and the erase on a marked photo", async () => {
@@ -175,12 +214,18 @@ describe("a server with only GOOGLE_GENERATIVE_AI_API_KEY", () => {
     expect(gemini.videos.downloads()).toHaveLength(1);
 
     const requests = gemini.generateRequests();
-    expect(requests.find((r) => r.text.startsWith(restorePrompt)), "restore").toBeDefined();
+    expect(
+      requests.find((r) => r.text.startsWith(restorePrompt)),
+      "restore",
+    ).toBeDefined();
     const erase = requests.find((r) => r.text.includes("marked in translucent magenta"))!;
     expect(erase.text).toContain("Remove the object in the masked area");
     // The erase: outside the mask (the top-left quarter) every pixel is the photo's own.
     const output = await world.user.request(jobs.get("erase")!.outputs[0]!.url);
-    const erased = await sharp(Buffer.from(await output.arrayBuffer())).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const erased = await sharp(Buffer.from(await output.arrayBuffer()))
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect(erased.info).toMatchObject({ width: 150, height: 100 });
     const original = await sharp(world.photo).removeAlpha().raw().toBuffer();
     let changedOutside = 0;
@@ -188,7 +233,10 @@ describe("a server with only GOOGLE_GENERATIVE_AI_API_KEY", () => {
     for (let y = 0; y < 100; y++) {
       for (let x = 0; x < 150; x++) {
         const at = (y * 150 + x) * 3;
-        const same = erased.data[at] === original[at] && erased.data[at + 1] === original[at + 1] && erased.data[at + 2] === original[at + 2];
+        const same =
+          erased.data[at] === original[at] &&
+          erased.data[at + 1] === original[at + 1] &&
+          erased.data[at + 2] === original[at + 2];
         if (x < 75 && y < 50) changedInside += same ? 0 : 1;
         else changedOutside += same ? 0 : 1;
       }

@@ -26,23 +26,43 @@ type Operation = {
   parameters?: { name: string; in: "path" | "query" | "header"; required?: boolean; schema: JsonSchema }[];
   requestBody?: { required?: boolean; content: Record<string, { schema: JsonSchema }> };
 };
-type OpenApi = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, JsonSchema> } };
+type OpenApi = {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, JsonSchema> };
+};
 
 type Answer = { request: WalkRequest; status: number; body: unknown; contentType: string };
 
 const png = readFileSync("tests/fixtures/images/chelsea.png");
-const contentTypeCases: { label: string; headers: Record<string, string>; body: (json: string) => WalkRequest["body"] }[] = [
+const contentTypeCases: {
+  label: string;
+  headers: Record<string, string>;
+  body: (json: string) => WalkRequest["body"];
+}[] = [
   { label: "text/plain", headers: { "content-type": "text/plain" }, body: (json) => json },
   { label: "multipart", headers: {}, body: (json) => formWith("data", json) },
-  { label: "multipart without boundary", headers: { "content-type": "multipart/form-data" }, body: () => "--x\r\n\r\n" },
-  { label: "truncated multipart", headers: { "content-type": "multipart/form-data; boundary=zz" }, body: () => truncatedMultipart },
+  {
+    label: "multipart without boundary",
+    headers: { "content-type": "multipart/form-data" },
+    body: () => "--x\r\n\r\n",
+  },
+  {
+    label: "truncated multipart",
+    headers: { "content-type": "multipart/form-data; boundary=zz" },
+    body: () => truncatedMultipart,
+  },
   { label: "urlencoded", headers: { "content-type": "application/x-www-form-urlencoded" }, body: () => "a=1&b=%ZZ" },
   { label: "no content type", headers: {}, body: (json) => new TextEncoder().encode(json) },
   { label: "xml", headers: { "content-type": "application/xml" }, body: () => "<a/>" },
-  { label: "json, charset utf-16", headers: { "content-type": "application/json; charset=utf-16" }, body: (json) => json },
+  {
+    label: "json, charset utf-16",
+    headers: { "content-type": "application/json; charset=utf-16" },
+    body: (json) => json,
+  },
   { label: "broken content type", headers: { "content-type": ";;;/" }, body: (json) => json },
 ];
-const truncatedMultipart = '--zz\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG';
+const truncatedMultipart =
+  '--zz\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG';
 
 function formWith(name: string, value: string | Blob, filename?: string): FormData {
   const form = new FormData();
@@ -62,22 +82,32 @@ describe("the OpenAPI walk: malformed input is a 4xx { error }, never a 5xx", ()
 
   beforeAll(async () => {
     // The walk is about input, not request rates: the per-account limits must not answer for it.
-    world = await startBillingWorld({ runWorker: true, env: { API_RATE_LIMIT_PER_MINUTE: "1000000", UPLOAD_CONCURRENCY_PER_ACCOUNT: "64" } });
+    world = await startBillingWorld({
+      runWorker: true,
+      env: { API_RATE_LIMIT_PER_MINUTE: "1000000", UPLOAD_CONCURRENCY_PER_ACCOUNT: "64" },
+    });
     base = world.server.baseUrl;
     admin = (await newBuyer(world)).user; // the first account is the admin
     user = (await newBuyer(world)).user;
-    const upload = await user.json<{ asset: { id: string; url: string } }>("/api/v1/assets", uploadBody(png, "chelsea.png", "image/png"));
+    const upload = await user.json<{ asset: { id: string; url: string } }>(
+      "/api/v1/assets",
+      uploadBody(png, "chelsea.png", "image/png"),
+    );
     expect(upload.status).toBe(201);
     good.asset = upload.body.asset.id;
     good.assetUrl = upload.body.asset.url;
-    const submitted = await user.json<{ job: { id: string } }>("/api/v1/jobs", jsonBody({ generator: "resize", inputs: { image: good.asset, width: 32 } }));
+    const submitted = await user.json<{ job: { id: string } }>(
+      "/api/v1/jobs",
+      jsonBody({ generator: "resize", inputs: { image: good.asset, width: 32 } }),
+    );
     expect(submitted.status).toBe(202);
     good.job = submitted.body.job.id;
     expect((await waitForJob(user, good.job)).status).toBe("succeeded");
     good.ledger = (await user.json<{ entries: { id: string }[] }>("/api/v1/ledger")).body.entries[0]!.id;
     good.provider = "openai"; // not configured here: its connection test answers at once
     doc = await (await fetch(`${base}/api/v1/openapi.json`)).json();
-    generators = (await user.json<{ generators: { id: string; inputSchema: JsonSchema }[] }>("/api/v1/generators")).body.generators;
+    generators = (await user.json<{ generators: { id: string; inputSchema: JsonSchema }[] }>("/api/v1/generators")).body
+      .generators;
   });
   afterAll(() => world?.close());
 
@@ -103,31 +133,93 @@ describe("the OpenAPI walk: malformed input is a 4xx { error }, never a 5xx", ()
     const name = `${method} ${path}`;
 
     if (params.some((p) => p.in === "path")) {
-      for (const id of badIds) out.push({ label: `${name} id=${id.slice(0, 40)}`, method, path: fill(id) + goodQuery, as, ...withBody(skeletonText || undefined) });
+      for (const id of badIds)
+        out.push({
+          label: `${name} id=${id.slice(0, 40)}`,
+          method,
+          path: fill(id) + goodQuery,
+          as,
+          ...withBody(skeletonText || undefined),
+        });
     }
     for (const param of params.filter((p) => p.in === "query")) {
       const values = param.name === "cursor" ? [...craftedCursors(), ...badQueryValues] : badQueryValues;
       for (const value of values) {
-        out.push({ label: `${name} ?${param.name}=${value.slice(0, 40)}`, method, path: fill(goodId0(path)) + withQuery(goodQuery, param.name, value), as, ...withBody(skeletonText || undefined) });
+        out.push({
+          label: `${name} ?${param.name}=${value.slice(0, 40)}`,
+          method,
+          path: fill(goodId0(path)) + withQuery(goodQuery, param.name, value),
+          as,
+          ...withBody(skeletonText || undefined),
+        });
       }
-      out.push({ label: `${name} ?${param.name} twice`, method, path: `${fill(goodId0(path))}${goodQuery || "?"}&${param.name}=1&${param.name}=2`, as });
+      out.push({
+        label: `${name} ?${param.name} twice`,
+        method,
+        path: `${fill(goodId0(path))}${goodQuery || "?"}&${param.name}=1&${param.name}=2`,
+        as,
+      });
     }
     for (const param of params.filter((p) => p.in === "header")) {
-      for (const value of ["", "x".repeat(201), "%ZZ"]) out.push({ label: `${name} ${param.name}: ${value.slice(0, 20)}`, method, path: fill(goodId0(path)) + goodQuery, as, headers: { [param.name]: value }, ...withBody("{}") });
+      for (const value of ["", "x".repeat(201), "%ZZ"])
+        out.push({
+          label: `${name} ${param.name}: ${value.slice(0, 20)}`,
+          method,
+          path: fill(goodId0(path)) + goodQuery,
+          as,
+          headers: { [param.name]: value },
+          ...withBody("{}"),
+        });
     }
     if (method !== "GET") {
       const target = fill(goodId0(path)) + goodQuery;
       if (jsonSchema) {
-        for (const mutant of bodyMutants(jsonSchema, doc.components.schemas)) out.push({ label: `${name} body ${mutant.label}`, method, path: target, as, ...withBody(mutant.text) });
+        for (const mutant of bodyMutants(jsonSchema, doc.components.schemas))
+          out.push({ label: `${name} body ${mutant.label}`, method, path: target, as, ...withBody(mutant.text) });
         if (path === "/jobs") out.push(...jobInputMutants(target));
       }
-      for (const malformed of malformedJsonTexts) out.push({ label: `${name} json ${malformed.label}`, method, path: target, as, headers: { "content-type": "application/json" }, body: malformed.text });
-      for (const type of contentTypeCases) out.push({ label: `${name} as ${type.label}`, method, path: target, as, headers: type.headers, body: type.body(skeletonText || "{}") });
-      out.push({ label: `${name} anonymous, malformed`, method, path: target, as: "anon", headers: { "content-type": "application/json" }, body: "{" });
+      for (const malformed of malformedJsonTexts)
+        out.push({
+          label: `${name} json ${malformed.label}`,
+          method,
+          path: target,
+          as,
+          headers: { "content-type": "application/json" },
+          body: malformed.text,
+        });
+      for (const type of contentTypeCases)
+        out.push({
+          label: `${name} as ${type.label}`,
+          method,
+          path: target,
+          as,
+          headers: type.headers,
+          body: type.body(skeletonText || "{}"),
+        });
+      out.push({
+        label: `${name} anonymous, malformed`,
+        method,
+        path: target,
+        as: "anon",
+        headers: { "content-type": "application/json" },
+        body: "{",
+      });
     }
     out.push({ label: `${name} anonymous`, method, path: fill(goodId0(path)) + goodQuery, as: "anon" });
-    out.push({ label: `${name} broken locale cookie`, method, path: fill(goodId0(path)) + goodQuery, as, headers: { cookie: "NEXT_LOCALE=%ZZ" } });
-    out.push({ label: `${name} odd Accept-Language`, method, path: fill(goodId0(path)) + goodQuery, as, headers: { "accept-language": "de;q=NaN, *;q=-1, ;;;" } });
+    out.push({
+      label: `${name} broken locale cookie`,
+      method,
+      path: fill(goodId0(path)) + goodQuery,
+      as,
+      headers: { cookie: "NEXT_LOCALE=%ZZ" },
+    });
+    out.push({
+      label: `${name} odd Accept-Language`,
+      method,
+      path: fill(goodId0(path)) + goodQuery,
+      as,
+      headers: { "accept-language": "de;q=NaN, *;q=-1, ;;;" },
+    });
     return out;
   }
 
@@ -141,7 +233,10 @@ describe("the OpenAPI walk: malformed input is a 4xx { error }, never a 5xx", ()
   }
 
   function withQuery(query: string, name: string, value: string): string {
-    const kept = query.replace(/^\?/, "").split("&").filter((pair) => pair && !pair.startsWith(`${name}=`));
+    const kept = query
+      .replace(/^\?/, "")
+      .split("&")
+      .filter((pair) => pair && !pair.startsWith(`${name}=`));
     return `?${[...kept, `${name}=${value}`].join("&")}`;
   }
 
@@ -165,7 +260,12 @@ describe("the OpenAPI walk: malformed input is a 4xx { error }, never a 5xx", ()
     const cookie = request.as === "anon" ? undefined : (request.as === "admin" ? admin : user).cookie;
     const headers: Record<string, string> = { origin: base, "accept-language": locale, ...request.headers };
     if (cookie) headers.cookie = [cookie, request.headers?.cookie].filter(Boolean).join("; ");
-    const response = await fetch(base + request.path, { method: request.method, headers, body: request.body, redirect: "manual" });
+    const response = await fetch(base + request.path, {
+      method: request.method,
+      headers,
+      body: request.body,
+      redirect: "manual",
+    });
     const contentType = response.headers.get("content-type") ?? "";
     const text = await response.text();
     let body: unknown = text;
@@ -202,14 +302,20 @@ describe("the OpenAPI walk: malformed input is a 4xx { error }, never a 5xx", ()
     const started = Date.now();
     const answers = await sendAll(requests);
     const serverErrors = answers.filter((a) => a.status >= 500).map(describeAnswer);
-    console.info(`openapi walk: ${answers.length} requests in ${Date.now() - started} ms, ${serverErrors.length} answered 5xx`);
+    console.info(
+      `openapi walk: ${answers.length} requests in ${Date.now() - started} ms, ${serverErrors.length} answered 5xx`,
+    );
     // Soft: one run reports every kind of failure, not just the first.
     expect.soft(serverErrors, `5xx answers:\n${serverErrors.join("\n")}`).toEqual([]);
     // A 429 would hide what the route does with the input.
     expect.soft(answers.filter((a) => a.status === 429).map(describeAnswer)).toEqual([]);
 
-    const badShapes = answers.filter((a) => a.status >= 400 && !a.request.ownErrorShape && !isErrorBody(a)).map(describeAnswer);
-    expect.soft(badShapes, `4xx answers that are not { error: { code, message } }:\n${badShapes.join("\n")}`).toEqual([]);
+    const badShapes = answers
+      .filter((a) => a.status >= 400 && !a.request.ownErrorShape && !isErrorBody(a))
+      .map(describeAnswer);
+    expect
+      .soft(badShapes, `4xx answers that are not { error: { code, message } }:\n${badShapes.join("\n")}`)
+      .toEqual([]);
     expect.soft(await rowCounts(), "malformed requests changed rows").toEqual(before);
 
     // German: one request per error code and route, asked again in German.
@@ -224,7 +330,8 @@ describe("the OpenAPI walk: malformed input is a 4xx { error }, never a 5xx", ()
     for (const english of samples.values()) {
       const german = await send(english.request, "de");
       const same = german.status === english.status && isErrorBody(german) && codeOf(german) === codeOf(english);
-      if (!same || messageOf(german) === messageOf(english)) notGerman.push(`${describeAnswer(english)}\n  in German: ${describeAnswer(german)}`);
+      if (!same || messageOf(german) === messageOf(english))
+        notGerman.push(`${describeAnswer(english)}\n  in German: ${describeAnswer(german)}`);
     }
     expect.soft(notGerman, `answers not in German (of ${samples.size} asked):\n${notGerman.join("\n")}`).toEqual([]);
   });
@@ -232,16 +339,113 @@ describe("the OpenAPI walk: malformed input is a 4xx { error }, never a 5xx", ()
   it("answers the issue's examples with the 4xx they deserve, in English and German", async () => {
     const b64 = (text: string) => Buffer.from(text).toString("base64url");
     const cases: { request: WalkRequest; status: number; codes: string[] }[] = [
-      { request: { label: "year 275760 cursor", method: "GET", path: `/api/v1/assets?cursor=${b64(`+275760-09-13T00:00:00.000Z|${absentId}`)}`, as: "user" }, status: 400, codes: ["validation_failed"] },
-      { request: { label: "non-uuid cursor", method: "GET", path: `/api/v1/ledger?cursor=${b64("2024-01-01T00:00:00.000Z|not-a-uuid")}`, as: "user" }, status: 400, codes: ["validation_failed"] },
-      { request: { label: "year 0 cursor", method: "GET", path: `/api/v1/admin/jobs?cursor=${b64(`0000-01-01T00:00:00.000Z|${absentId}`)}`, as: "admin" }, status: 400, codes: ["validation_failed"] },
-      { request: { label: "POST /jobs as text/plain", method: "POST", path: "/api/v1/jobs", as: "user", headers: { "content-type": "text/plain" }, body: '{"generator":"resize"}' }, status: 415, codes: ["unsupported_media_type"] },
-      { request: { label: "POST /jobs, no content type", method: "POST", path: "/api/v1/jobs", as: "user", body: new TextEncoder().encode("{}") }, status: 415, codes: ["unsupported_media_type"] },
-      { request: { label: "POST /assets as text/plain", method: "POST", path: "/api/v1/assets", as: "user", headers: { "content-type": "text/plain" }, body: "x" }, status: 415, codes: ["unsupported_media_type", "multipart_required"] },
-      { request: { label: "POST /assets as JSON", method: "POST", path: "/api/v1/assets", as: "user", headers: { "content-type": "application/json" }, body: "{}" }, status: 415, codes: ["unsupported_media_type", "multipart_required"] },
-      { request: { label: "/i/ tr:w-%ZZ", method: "GET", path: `/i/${good.asset}/tr:w-%ZZ`, as: "user" }, status: 400, codes: ["invalid_transformation"] },
-      { request: { label: "/i/ tr:w-10,e-edit-prompt-%E0%A4%A", method: "GET", path: `/i/${good.asset}/tr:w-10,e-edit-prompt-%E0%A4%A`, as: "user" }, status: 400, codes: ["invalid_transformation"] },
-      { request: { label: "smart-crop with a malformed aspect", method: "POST", path: "/api/v1/jobs", as: "user", headers: { "content-type": "application/json" }, body: JSON.stringify({ generator: "smart-crop", inputs: { image: good.asset, aspect: "wide", width: 10, height: 10 } }) }, status: 400, codes: ["validation_failed"] },
+      {
+        request: {
+          label: "year 275760 cursor",
+          method: "GET",
+          path: `/api/v1/assets?cursor=${b64(`+275760-09-13T00:00:00.000Z|${absentId}`)}`,
+          as: "user",
+        },
+        status: 400,
+        codes: ["validation_failed"],
+      },
+      {
+        request: {
+          label: "non-uuid cursor",
+          method: "GET",
+          path: `/api/v1/ledger?cursor=${b64("2024-01-01T00:00:00.000Z|not-a-uuid")}`,
+          as: "user",
+        },
+        status: 400,
+        codes: ["validation_failed"],
+      },
+      {
+        request: {
+          label: "year 0 cursor",
+          method: "GET",
+          path: `/api/v1/admin/jobs?cursor=${b64(`0000-01-01T00:00:00.000Z|${absentId}`)}`,
+          as: "admin",
+        },
+        status: 400,
+        codes: ["validation_failed"],
+      },
+      {
+        request: {
+          label: "POST /jobs as text/plain",
+          method: "POST",
+          path: "/api/v1/jobs",
+          as: "user",
+          headers: { "content-type": "text/plain" },
+          body: '{"generator":"resize"}',
+        },
+        status: 415,
+        codes: ["unsupported_media_type"],
+      },
+      {
+        request: {
+          label: "POST /jobs, no content type",
+          method: "POST",
+          path: "/api/v1/jobs",
+          as: "user",
+          body: new TextEncoder().encode("{}"),
+        },
+        status: 415,
+        codes: ["unsupported_media_type"],
+      },
+      {
+        request: {
+          label: "POST /assets as text/plain",
+          method: "POST",
+          path: "/api/v1/assets",
+          as: "user",
+          headers: { "content-type": "text/plain" },
+          body: "x",
+        },
+        status: 415,
+        codes: ["unsupported_media_type", "multipart_required"],
+      },
+      {
+        request: {
+          label: "POST /assets as JSON",
+          method: "POST",
+          path: "/api/v1/assets",
+          as: "user",
+          headers: { "content-type": "application/json" },
+          body: "{}",
+        },
+        status: 415,
+        codes: ["unsupported_media_type", "multipart_required"],
+      },
+      {
+        request: { label: "/i/ tr:w-%ZZ", method: "GET", path: `/i/${good.asset}/tr:w-%ZZ`, as: "user" },
+        status: 400,
+        codes: ["invalid_transformation"],
+      },
+      {
+        request: {
+          label: "/i/ tr:w-10,e-edit-prompt-%E0%A4%A",
+          method: "GET",
+          path: `/i/${good.asset}/tr:w-10,e-edit-prompt-%E0%A4%A`,
+          as: "user",
+        },
+        status: 400,
+        codes: ["invalid_transformation"],
+      },
+      {
+        request: {
+          label: "smart-crop with a malformed aspect",
+          method: "POST",
+          path: "/api/v1/jobs",
+          as: "user",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            generator: "smart-crop",
+            inputs: { image: good.asset, aspect: "wide", width: 10, height: 10 },
+          }),
+        },
+        status: 400,
+        codes: ["validation_failed"],
+      },
     ];
     for (const { request, status, codes } of cases) {
       const english = await send(request);
@@ -252,7 +456,13 @@ describe("the OpenAPI walk: malformed input is a 4xx { error }, never a 5xx", ()
       expect(messageOf(german), request.label).not.toBe(messageOf(english));
     }
     // A broken escape in the language cookie is no reason to fail the request.
-    const withBrokenCookie = await send({ label: "me", method: "GET", path: "/api/v1/me", as: "user", headers: { cookie: "NEXT_LOCALE=%ZZ" } });
+    const withBrokenCookie = await send({
+      label: "me",
+      method: "GET",
+      path: "/api/v1/me",
+      as: "user",
+      headers: { cookie: "NEXT_LOCALE=%ZZ" },
+    });
     expect(withBrokenCookie.status).toBe(200);
   });
 
@@ -272,25 +482,44 @@ describe("the OpenAPI walk: malformed input is a 4xx { error }, never a 5xx", ()
       post("empty file", formWith("file", new Blob([]), "empty.png")),
       post("garbage file", formWith("file", new Blob([new Uint8Array(4096).fill(7)]), "garbage.png")),
       post("truncated png", formWith("file", new Blob([png.subarray(0, 200)], { type: "image/png" }), "cut.png")),
-      post("svg", formWith("file", new Blob(['<svg xmlns="http://www.w3.org/2000/svg"/>'], { type: "image/svg+xml" }), "a.svg")),
+      post(
+        "svg",
+        formWith("file", new Blob(['<svg xmlns="http://www.w3.org/2000/svg"/>'], { type: "image/svg+xml" }), "a.svg"),
+      ),
       post("name with broken escapes", formWith("file", new Blob([png.subarray(0, 100)]), "%ZZ/../../a.png")),
-      post("boundary mismatch", '--aa\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\nx\r\n--aa--', { "content-type": "multipart/form-data; boundary=bb" }),
+      post(
+        "boundary mismatch",
+        '--aa\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\nx\r\n--aa--',
+        { "content-type": "multipart/form-data; boundary=bb" },
+      ),
     ];
   }
 
   async function rowCounts() {
     const db = world.server.rt.db;
-    const n = async (table: typeof jobs | typeof assets | typeof ledgerEntries | typeof holds) => (await db.select({ n: count() }).from(table))[0]!.n;
-    return { jobs: await n(jobs), assets: await n(assets), ledgerEntries: await n(ledgerEntries), holds: await n(holds) };
+    const n = async (table: typeof jobs | typeof assets | typeof ledgerEntries | typeof holds) =>
+      (await db.select({ n: count() }).from(table))[0]!.n;
+    return {
+      jobs: await n(jobs),
+      assets: await n(assets),
+      ledgerEntries: await n(ledgerEntries),
+      holds: await n(holds),
+    };
   }
 });
 
 function isErrorBody(a: Answer): boolean {
   const error = (a.body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  return a.contentType.includes("application/json") && typeof error?.code === "string" && typeof error.message === "string" && error.message.length > 0;
+  return (
+    a.contentType.includes("application/json") &&
+    typeof error?.code === "string" &&
+    typeof error.message === "string" &&
+    error.message.length > 0
+  );
 }
 /** "POST /jobs" for the walk's OpenAPI requests, "/i/" for image URLs, the label otherwise. */
-const routeOf = (request: WalkRequest) => (request.label.startsWith("/i/") ? "/i/" : request.label.split(" ").slice(0, 2).join(" "));
+const routeOf = (request: WalkRequest) =>
+  request.label.startsWith("/i/") ? "/i/" : request.label.split(" ").slice(0, 2).join(" ");
 const codeOf = (a: Answer) => (a.body as { error: { code: string } }).error.code;
 const messageOf = (a: Answer) => (a.body as { error: { message: string } }).error.message;
 function describeAnswer(a: Answer): string {

@@ -57,7 +57,12 @@ describe("orchestration: which provider runs, what it costs, and what stops a jo
     const after = await moneyState(server.rt.db, accountId);
     expect(after.balance).toBe(before.balance - 2 * modelPrices["gpt-image-1-mini"]);
     const [row] = after.jobs.filter((j) => j.id === job.id);
-    expect(row).toMatchObject({ provider: "openai", model: "gpt-image-1-mini", providerCostMicros: 2 * 11_000, providerCalls: 1 });
+    expect(row).toMatchObject({
+      provider: "openai",
+      model: "gpt-image-1-mini",
+      providerCostMicros: 2 * 11_000,
+      providerCalls: 1,
+    });
   });
 
   it("refuses a prompt with a blocked term before anything is held or sent", async () => {
@@ -66,14 +71,20 @@ describe("orchestration: which provider runs, what it costs, and what stops a jo
     const requestsBefore = openai.requests.length;
     const refused = await user.json<{ error: { code: string; message: string } }>(
       "/api/v1/jobs",
-      jsonBody({ generator: "text-to-image", inputs: { prompt: "a poster with a Forbidden  Thing on it", model: "gpt-image-1" } }),
+      jsonBody({
+        generator: "text-to-image",
+        inputs: { prompt: "a poster with a Forbidden  Thing on it", model: "gpt-image-1" },
+      }),
     );
     expect(refused.status).toBe(400);
     expect(refused.body.error.code).toBe("prompt_blocked");
     expect(refused.body.error.message).toContain("forbidden thing");
     const german = await user.json<{ error: { message: string } }>(
       "/api/v1/jobs",
-      jsonBody({ generator: "text-to-image", inputs: { prompt: "gore", model: "gpt-image-1" } }, { "accept-language": "de" }),
+      jsonBody(
+        { generator: "text-to-image", inputs: { prompt: "gore", model: "gpt-image-1" } },
+        { "accept-language": "de" },
+      ),
     );
     expect(german.body.error.message).toContain("nicht erlaubt");
     const after = await moneyState(server.rt.db, accountId);
@@ -104,20 +115,29 @@ describe("orchestration: which provider runs, what it costs, and what stops a jo
       jsonBody({ generator: "text-to-image", inputs: { prompt: "a slow painting of a snail", model: "gpt-image-1" } }),
     );
     const id = submitted.body.job.id;
-    await waitFor(async () => (await user.json<{ job: { status: string } }>(`/api/v1/jobs/${id}`)).body.job.status === "running");
+    await waitFor(
+      async () => (await user.json<{ job: { status: string } }>(`/api/v1/jobs/${id}`)).body.job.status === "running",
+    );
     const canceled = await user.json<{ job: { status: string } }>(`/api/v1/jobs/${id}/cancel`, { method: "POST" });
     expect(canceled.status).toBe(200);
     expect(canceled.body.job.status).toBe("canceled");
 
     // The attempt notices, stops, and records its aborted call; no output appears.
-    await waitFor(async () => (await server.rt.db.select().from(providerCalls).where(eq(providerCalls.jobId, id))).length > 0);
+    await waitFor(
+      async () => (await server.rt.db.select().from(providerCalls).where(eq(providerCalls.jobId, id))).length > 0,
+    );
     const job = await waitForJob(user, id);
     expect(job.status).toBe("canceled");
     expect(job.outputs).toEqual([]);
     const after = await moneyState(server.rt.db, accountId);
     expect(after.balance).toBe(before.balance);
     expect(after.held).toBe(0);
-    expect(after.entries.filter((e) => e.referenceId === id).map((e) => e.kind).sort()).toEqual(["hold", "release"]);
+    expect(
+      after.entries
+        .filter((e) => e.referenceId === id)
+        .map((e) => e.kind)
+        .sort(),
+    ).toEqual(["hold", "release"]);
 
     const again = await user.json<{ error: { code: string } }>(`/api/v1/jobs/${id}/cancel`, { method: "POST" });
     expect(again.status).toBe(409);
@@ -130,7 +150,9 @@ describe("orchestration: which provider runs, what it costs, and what stops a jo
       "/api/v1/jobs",
       jsonBody({ generator: "text-to-image", inputs: { prompt: "a quiet harbour", model: "gpt-image-1-mini" } }),
     );
-    const refused = await other.json<{ error: { code: string } }>(`/api/v1/jobs/${submitted.body.job.id}/cancel`, { method: "POST" });
+    const refused = await other.json<{ error: { code: string } }>(`/api/v1/jobs/${submitted.body.job.id}/cancel`, {
+      method: "POST",
+    });
     expect(refused.status).toBe(404);
     expect((await waitForJob(user, submitted.body.job.id)).status).toBe("succeeded");
   });

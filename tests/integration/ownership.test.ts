@@ -99,7 +99,10 @@ describe("one account cannot see or use another's data", () => {
       expect(attempt.status).toBe(404);
       expect(attempt.body).toEqual({ error: { code: "not_found", message: "Not found." } });
     }
-    const stranger = await b.json("/api/v1/jobs", jsonBody({ generator: "resize", inputs: { image: randomUUID(), width: 64 } }));
+    const stranger = await b.json(
+      "/api/v1/jobs",
+      jsonBody({ generator: "resize", inputs: { image: randomUUID(), width: 64 } }),
+    );
     expect(stranger.status).toBe(404);
 
     const after = await b.json<Me>("/api/v1/me");

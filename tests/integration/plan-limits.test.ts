@@ -41,13 +41,23 @@ describe("plan limits: what the pricing page promises is what a job gets", () =>
   }
 
   async function upload(user: TestUser, width: number, height: number): Promise<string> {
-    const png = await sharp({ create: { width, height, channels: 3, background: "#406080" } }).png().toBuffer();
-    const answer = await user.json<{ asset: { id: string } }>("/api/v1/assets", uploadBody(png, `${width}x${height}.png`));
+    const png = await sharp({ create: { width, height, channels: 3, background: "#406080" } })
+      .png()
+      .toBuffer();
+    const answer = await user.json<{ asset: { id: string } }>(
+      "/api/v1/assets",
+      uploadBody(png, `${width}x${height}.png`),
+    );
     expect(answer.status).toBe(201);
     return answer.body.asset.id;
   }
 
-  const submit = (user: TestUser, generator: string, inputs: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  const submit = (
+    user: TestUser,
+    generator: string,
+    inputs: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ) =>
     user
       .request("/api/v1/jobs", jsonBody({ generator, inputs }, headers))
       .then(async (r) => ({ status: r.status, body: (await r.json()) as ErrorAnswer & { job?: { id: string } } }));
@@ -62,7 +72,10 @@ describe("plan limits: what the pricing page promises is what a job gets", () =>
     const refused = answers.filter((a) => a.status === 403);
     expect(refused).toHaveLength(50);
     for (const answer of refused) {
-      expect(answer.body.error).toMatchObject({ code: "plan_limit_exceeded", params: { limit: "concurrentJobs", max: 100, plan: "Free" } });
+      expect(answer.body.error).toMatchObject({
+        code: "plan_limit_exceeded",
+        params: { limit: "concurrentJobs", max: 100, plan: "Free" },
+      });
     }
     const state = await moneyState(server.rt.db, accountId);
     expect(state.jobs.filter((job) => job.status === "queued")).toHaveLength(100);
@@ -106,7 +119,12 @@ describe("plan limits: what the pricing page promises is what a job gets", () =>
     const after = await moneyState(server.rt.db, accountId);
     expect(after.jobs).toHaveLength(0);
     expect(after.holds).toHaveLength(0);
-    expect(after).toMatchObject({ balance: before.balance, held: 0, entriesSum: before.entriesSum, queueRows: before.queueRows });
+    expect(after).toMatchObject({
+      balance: before.balance,
+      held: 0,
+      entriesSum: before.entriesSum,
+      queueRows: before.queueRows,
+    });
   });
 
   it("an output that would be past the plan's size is refused at submit; one within it is accepted", async () => {
@@ -126,7 +144,10 @@ describe("plan limits: what the pricing page promises is what a job gets", () =>
     for (const [generator, inputs, requested] of cases) {
       const answer = await submit(user, generator, inputs);
       expect({ generator, inputs, status: answer.status }).toMatchObject({ status: 403 });
-      expect(answer.body.error).toMatchObject({ code: "plan_limit_exceeded", params: { limit: "maxSide", subject: "output", max: 2048 } });
+      expect(answer.body.error).toMatchObject({
+        code: "plan_limit_exceeded",
+        params: { limit: "maxSide", subject: "output", max: 2048 },
+      });
       expect(Number(answer.body.error!.params!.requested)).toBeGreaterThanOrEqual(requested - 1);
     }
     expect((await moneyState(server.rt.db, accountId)).jobs).toHaveLength(0);
@@ -139,7 +160,9 @@ describe("plan limits: what the pricing page promises is what a job gets", () =>
       ["border", { image: wide, width: 24 }],
     ];
     for (const [generator, inputs] of accepted) {
-      expect({ generator, inputs, status: (await submit(user, generator, inputs)).status }).toMatchObject({ status: 202 });
+      expect({ generator, inputs, status: (await submit(user, generator, inputs)).status }).toMatchObject({
+        status: 202,
+      });
     }
   });
 
@@ -159,12 +182,18 @@ describe("plan limits: what the pricing page promises is what a job gets", () =>
     const before = await moneyState(server.rt.db, accountId);
     expect(before.held).toBe(2);
 
-    await server.rt.db.update(billingSubscriptions).set({ status: "canceled" }).where(eq(billingSubscriptions.id, subscriptionId));
+    await server.rt.db
+      .update(billingSubscriptions)
+      .set({ status: "canceled" })
+      .where(eq(billingSubscriptions.id, subscriptionId));
     const ctx = systemCtx(server.rt.services, "test");
     await runJob({ ctx, input: { jobId: accepted.body.job!.id, attempt: { retryCount: 0, retryLimit: 2 } } });
 
     const [job] = await server.rt.db.select().from(jobs).where(eq(jobs.id, accepted.body.job!.id));
-    expect(job).toMatchObject({ status: "failed", error: { code: "plan_limit_exceeded", params: { limit: "maxSide", subject: "output" } } });
+    expect(job).toMatchObject({
+      status: "failed",
+      error: { code: "plan_limit_exceeded", params: { limit: "maxSide", subject: "output" } },
+    });
     expect(await server.rt.db.select().from(assets).where(eq(assets.jobId, job!.id))).toHaveLength(0);
     await expect(server.rt.storage.get(`outputs/${job!.id}/0.png`)).rejects.toThrow();
     const after = await moneyState(server.rt.db, accountId);

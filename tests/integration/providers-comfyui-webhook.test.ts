@@ -41,7 +41,9 @@ describe("ComfyUI and webhook providers over HTTP", () => {
   const account = async () => (await user.json<{ account: Account }>("/api/v1/ledger")).body.account;
   const jobRow = async (id: string) => (await server.rt.db.select().from(jobs).where(eq(jobs.id, id)))[0]!;
   const callsOf = async (id: string) =>
-    (await server.rt.db.select().from(providerCalls).where(eq(providerCalls.jobId, id))).sort((a, b) => a.attempt - b.attempt || a.callIndex - b.callIndex);
+    (await server.rt.db.select().from(providerCalls).where(eq(providerCalls.jobId, id))).sort(
+      (a, b) => a.attempt - b.attempt || a.callIndex - b.callIndex,
+    );
   /** ComfyUI serves image-to-video too; without the Wan model it refuses, so the webhook's failures stay failures. */
   async function withoutComfyVideo(test: () => Promise<void>) {
     comfy.options.models = comfyStandardModels.filter((model) => !model.startsWith("wan2.2_ti2v"));
@@ -70,7 +72,9 @@ describe("ComfyUI and webhook providers over HTTP", () => {
     user = await signUpAndIn(server.baseUrl);
     photoId = await upload(readFileSync("tests/fixtures/images/coffee.png"), "coffee.png");
     const mask = await sharp({ create: { width: 600, height: 400, channels: 3, background: "black" } })
-      .composite([{ input: { create: { width: 100, height: 100, channels: 3, background: "white" } }, left: 250, top: 150 }])
+      .composite([
+        { input: { create: { width: 100, height: 100, channels: 3, background: "white" } }, left: 250, top: 150 },
+      ])
       .png()
       .toBuffer();
     maskId = await upload(mask, "mask.png");
@@ -83,7 +87,12 @@ describe("ComfyUI and webhook providers over HTTP", () => {
 
   it("generates FLUX schnell images on ComfyUI at the model's price per image", async () => {
     const before = await account();
-    const job = await run("text-to-image", { prompt: "a lighthouse at dawn", model: "flux-schnell", aspectRatio: "16:9", count: 2 });
+    const job = await run("text-to-image", {
+      prompt: "a lighthouse at dawn",
+      model: "flux-schnell",
+      aspectRatio: "16:9",
+      count: 2,
+    });
     expect(job).toMatchObject({ status: "succeeded", price: 2 });
     expect(job.outputs).toHaveLength(2);
     expect(job.outputs[0]).toMatchObject({ width: 1344, height: 768, mime: "image/png" });
@@ -138,8 +147,15 @@ describe("ComfyUI and webhook providers over HTTP", () => {
     expect(job.outputs[0]).toMatchObject({ mime: "video/mp4", width: 600, height: 400 });
     const row = await jobRow(job.id);
     expect(row).toMatchObject({ provider: "webhook", providerCostMicros: 420_000 });
-    expect(row.providerTask).toMatchObject({ step: 0, provider: "webhook", state: { taskId: expect.any(String), pollUrl: expect.any(String) } });
-    expect(hook.payloads.at(-1)).toMatchObject({ capability: "image-to-video", options: { durationSeconds: 5, aspectRatio: "9:16" } });
+    expect(row.providerTask).toMatchObject({
+      step: 0,
+      provider: "webhook",
+      state: { taskId: expect.any(String), pollUrl: expect.any(String) },
+    });
+    expect(hook.payloads.at(-1)).toMatchObject({
+      capability: "image-to-video",
+      options: { durationSeconds: 5, aspectRatio: "9:16" },
+    });
     expect(await account()).toMatchObject({ balance: before.balance - 10, held: 0 });
   });
 
@@ -162,7 +178,11 @@ describe("ComfyUI and webhook providers over HTTP", () => {
     }));
 
   it("fails a blocked request with content_blocked and charges nothing", async () => {
-    hook.answer = { kind: "task", pollsUntilDone: 1, final: { kind: "failed", error: "the prompt violates the content policy", blocked: true } };
+    hook.answer = {
+      kind: "task",
+      pollsUntilDone: 1,
+      final: { kind: "failed", error: "the prompt violates the content policy", blocked: true },
+    };
     const before = await account();
     const job = await run("ad-video", { image: photoId, prompt: "something the vendor refuses" });
     expect(job.status).toBe("failed");
@@ -203,7 +223,9 @@ describe("ComfyUI and webhook providers over HTTP", () => {
         ["comfyui", "succeeded", null],
         ["webhook", "failed", "misconfigured"],
       ]);
-      expect(comfy.prompts.at(-1)!.workflow["6"]!.inputs.text).toMatch(/^A short, polished advertising clip: coffee beans falling\./);
+      expect(comfy.prompts.at(-1)!.workflow["6"]!.inputs.text).toMatch(
+        /^A short, polished advertising clip: coffee beans falling\./,
+      );
     } finally {
       hook.secret = secret;
     }

@@ -70,7 +70,10 @@ describe("OpenAI and Gemini behind the jobs API", () => {
     const { user } = await newUserWithPhoto();
     const submitted = await user.json<Submitted>(
       "/api/v1/jobs",
-      jsonBody({ generator: "text-to-image", inputs: { prompt: "a lighthouse at dawn", model: "gpt-image-1", aspectRatio: "3:2" } }),
+      jsonBody({
+        generator: "text-to-image",
+        inputs: { prompt: "a lighthouse at dawn", model: "gpt-image-1", aspectRatio: "3:2" },
+      }),
     );
     expect(submitted.status).toBe(202);
     expect(submitted.body.job.price).toBe(modelPrices["gpt-image-1"]);
@@ -81,16 +84,37 @@ describe("OpenAI and Gemini behind the jobs API", () => {
 
     const output = await user.request(job.outputs[0]!.url);
     expect(output.status).toBe(200);
-    expect(await sharp(Buffer.from(await output.arrayBuffer())).metadata()).toMatchObject({ format: "png", width: 1536, height: 1024 });
+    expect(await sharp(Buffer.from(await output.arrayBuffer())).metadata()).toMatchObject({
+      format: "png",
+      width: 1536,
+      height: 1024,
+    });
 
     const sent = (await openai.imageRequests()).find((r) => r.prompt.includes("a lighthouse at dawn"));
-    expect(sent).toMatchObject({ endpoint: "generations", model: "gpt-image-1", size: "1536x1024", n: 1, quality: "medium" });
+    expect(sent).toMatchObject({
+      endpoint: "generations",
+      model: "gpt-image-1",
+      size: "1536x1024",
+      n: 1,
+      quality: "medium",
+    });
     expect(sent!.authorization).toBe(`Bearer ${openai.apiKey}`);
 
     const records = await providerRecords(job.id);
-    expect(records.job).toMatchObject({ provider: "openai", model: "gpt-image-1", providerCostMicros: 42_000, providerCalls: 1 });
+    expect(records.job).toMatchObject({
+      provider: "openai",
+      model: "gpt-image-1",
+      providerCostMicros: 42_000,
+      providerCalls: 1,
+    });
     expect(records.calls).toEqual([
-      expect.objectContaining({ provider: "openai", model: "gpt-image-1", capability: "text-to-image", outcome: "succeeded", costMicros: 42_000 }),
+      expect.objectContaining({
+        provider: "openai",
+        model: "gpt-image-1",
+        capability: "text-to-image",
+        outcome: "succeeded",
+        costMicros: 42_000,
+      }),
     ]);
     const money = await moneyState(server.rt.db, await accountIdOf(user));
     expect(money).toMatchObject({ balance: starterCredits - modelPrices["gpt-image-1"], held: 0 });
@@ -98,14 +122,19 @@ describe("OpenAI and Gemini behind the jobs API", () => {
 
   it("runs an edit of an uploaded photo through OpenAI's edits endpoint", async () => {
     const { user, photoId } = await newUserWithPhoto();
-    const submitted = await user.json<Submitted>("/api/v1/jobs", jsonBody({ generator: "edit", inputs: { image: photoId, prompt: "make the cup blue" } }));
+    const submitted = await user.json<Submitted>(
+      "/api/v1/jobs",
+      jsonBody({ generator: "edit", inputs: { image: photoId, prompt: "make the cup blue" } }),
+    );
     expect(submitted.status).toBe(202);
     const job = await waitForJob(user, submitted.body.job.id);
     expect(job.status, JSON.stringify(job.error)).toBe("succeeded");
     const output = await user.request(job.outputs[0]!.url);
     expect(output.status).toBe(200);
 
-    const sent = (await openai.imageRequests()).find((r) => r.endpoint === "edits" && r.prompt.includes("make the cup blue"));
+    const sent = (await openai.imageRequests()).find(
+      (r) => r.endpoint === "edits" && r.prompt.includes("make the cup blue"),
+    );
     expect(sent).toBeDefined();
     expect(sent!.images).toHaveLength(1);
     expect(await sharp(sent!.images[0]!).metadata()).toMatchObject({ width: 600, height: 400 });
@@ -121,7 +150,10 @@ describe("OpenAI and Gemini behind the jobs API", () => {
     const { user, photoId } = await newUserWithPhoto();
     openai.behave("moderation-blocked");
     const geminiCallsBefore = gemini.generateRequests().length;
-    const submitted = await user.json<Submitted>("/api/v1/jobs", jsonBody({ generator: "edit", inputs: { image: photoId, prompt: "something not allowed" } }));
+    const submitted = await user.json<Submitted>(
+      "/api/v1/jobs",
+      jsonBody({ generator: "edit", inputs: { image: photoId, prompt: "something not allowed" } }),
+    );
     expect(submitted.status).toBe(202);
     const job = await waitForJob(user, submitted.body.job.id);
     expect(job.status).toBe("failed");
@@ -130,7 +162,9 @@ describe("OpenAI and Gemini behind the jobs API", () => {
     expect(gemini.generateRequests()).toHaveLength(geminiCallsBefore);
 
     const records = await providerRecords(job.id);
-    expect(records.calls.map((c) => [c.provider, c.outcome, c.failure, c.costMicros])).toEqual([["openai", "failed", "blocked", 0]]);
+    expect(records.calls.map((c) => [c.provider, c.outcome, c.failure, c.costMicros])).toEqual([
+      ["openai", "failed", "blocked", 0],
+    ]);
     const money = await moneyState(server.rt.db, await accountIdOf(user));
     expect(money).toMatchObject({ balance: starterCredits, held: 0 });
     expect(money.count("hold")).toBe(1);
@@ -141,11 +175,19 @@ describe("OpenAI and Gemini behind the jobs API", () => {
   it("falls back to Gemini when OpenAI keeps failing, and bills the Gemini call only", async () => {
     const { user, photoId } = await newUserWithPhoto();
     openai.behave("server-error");
-    const submitted = await user.json<Submitted>("/api/v1/jobs", jsonBody({ generator: "edit", inputs: { image: photoId, prompt: "add a saucer" } }));
+    const submitted = await user.json<Submitted>(
+      "/api/v1/jobs",
+      jsonBody({ generator: "edit", inputs: { image: photoId, prompt: "add a saucer" } }),
+    );
     const job = await waitForJob(user, submitted.body.job.id);
     expect(job.status, JSON.stringify(job.error)).toBe("succeeded");
     const records = await providerRecords(job.id);
-    expect(records.job).toMatchObject({ provider: "google", model: "gemini-2.5-flash-image", providerCostMicros: 39_000, providerCalls: 3 });
+    expect(records.job).toMatchObject({
+      provider: "google",
+      model: "gemini-2.5-flash-image",
+      providerCostMicros: 39_000,
+      providerCalls: 3,
+    });
     expect(records.calls.map((c) => [c.provider, c.outcome, c.costMicros])).toEqual([
       ["openai", "failed", 0],
       ["openai", "failed", 0],
@@ -163,7 +205,10 @@ describe("generative generators without provider keys", () => {
 
   it("answers 503 provider_not_configured naming the keys to set, and holds nothing", async () => {
     const user = await signUpAndIn(server.baseUrl);
-    const response = await user.json<ErrorBody>("/api/v1/jobs", jsonBody({ generator: "text-to-image", inputs: { prompt: "a lighthouse at dawn" } }));
+    const response = await user.json<ErrorBody>(
+      "/api/v1/jobs",
+      jsonBody({ generator: "text-to-image", inputs: { prompt: "a lighthouse at dawn" } }),
+    );
     expect(response.status).toBe(503);
     expect(response.body.error.code).toBe("provider_not_configured");
     expect(response.body.error.message).toContain("OPENAI_API_KEY");

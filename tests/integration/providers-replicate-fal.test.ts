@@ -10,7 +10,12 @@ import { jsonBody, signUpAndIn, uploadBody, type TestUser } from "../support/cli
 import { waitForJob, type JobBody } from "../support/jobs";
 import { startTestServer, type TestServer } from "../support/server";
 
-type Job = JobBody & { price: number; provider: string | null; model: string | null; result: Record<string, unknown> | null };
+type Job = JobBody & {
+  price: number;
+  provider: string | null;
+  model: string | null;
+  result: Record<string, unknown> | null;
+};
 
 /**
  * The Replicate and fal adapters inside the whole app: jobs submitted over HTTP, run by the worker
@@ -37,7 +42,11 @@ describe("Replicate and fal through the API", () => {
     return read(id);
   };
   const callsOf = (jobId: string) =>
-    server.rt.db.select().from(providerCalls).where(eq(providerCalls.jobId, jobId)).orderBy(asc(providerCalls.attempt), asc(providerCalls.callIndex));
+    server.rt.db
+      .select()
+      .from(providerCalls)
+      .where(eq(providerCalls.jobId, jobId))
+      .orderBy(asc(providerCalls.attempt), asc(providerCalls.callIndex));
   const jobRow = async (jobId: string) => (await server.rt.db.select().from(jobs).where(eq(jobs.id, jobId)))[0]!;
 
   beforeAll(async () => {
@@ -85,12 +94,19 @@ describe("Replicate and fal through the API", () => {
       await new Promise((resolve) => setTimeout(resolve, 40));
     }
     const job = await read(id);
-    expect(job).toMatchObject({ status: "succeeded", price: 2, provider: "replicate", model: "black-forest-labs/flux-schnell" });
+    expect(job).toMatchObject({
+      status: "succeeded",
+      price: 2,
+      provider: "replicate",
+      model: "black-forest-labs/flux-schnell",
+    });
     expect(job.outputs).toHaveLength(2);
     expect([...seen].some((percent) => percent > 0 && percent < 95)).toBe(true);
     expect(replicate.creates()).toHaveLength(1);
     expect((await jobRow(id)).providerCostMicros).toBe(2 * 3_000);
-    expect(await callsOf(id)).toEqual([expect.objectContaining({ provider: "replicate", outcome: "succeeded", costMicros: 6_000 })]);
+    expect(await callsOf(id)).toEqual([
+      expect.objectContaining({ provider: "replicate", outcome: "succeeded", costMicros: 6_000 }),
+    ]);
   });
 
   it("falls back to fal when Replicate answers 5xx, and records every call", async () => {
@@ -112,12 +128,20 @@ describe("Replicate and fal through the API", () => {
     const refused = await run("ai-upscale", { image: coffeeId, scale: 2 });
     expect(refused).toMatchObject({ status: "succeeded", provider: "fal", model: "fal-ai/esrgan" });
     expect(privateTarget.requests).toHaveLength(0);
-    expect((await callsOf(refused.id))[0]).toMatchObject({ provider: "replicate", failure: "malformed", message: expect.stringMatching(/non-public/) });
+    expect((await callsOf(refused.id))[0]).toMatchObject({
+      provider: "replicate",
+      failure: "malformed",
+      message: expect.stringMatching(/non-public/),
+    });
 
     replicate.scenario = { output: "huge" };
     const oversized = await run("ai-upscale", { image: coffeeId, scale: 2 }); // 4x (2400 px) is past the Free plan
     expect(oversized).toMatchObject({ status: "succeeded", provider: "fal" });
-    expect((await callsOf(oversized.id))[0]).toMatchObject({ provider: "replicate", failure: "malformed", message: expect.stringMatching(/larger than 500000/) });
+    expect((await callsOf(oversized.id))[0]).toMatchObject({
+      provider: "replicate",
+      failure: "malformed",
+      message: expect.stringMatching(/larger than 500000/),
+    });
     // fal bills esrgan per output megapixel: the fake's 64x48 image is one.
     expect((await jobRow(oversized.id)).providerCostMicros).toBe(2_500);
   });
@@ -135,7 +159,12 @@ describe("Replicate and fal through the API", () => {
     // Attempt 1: Replicate's first poll answers a broken page; fal cannot take over (5xx), so the job is retried.
     replicate.scenario = { polls: 2, pollFailure: { times: 1, answer: "html" } };
     fal.scenario = { submitStatus: 503 };
-    const job = await run("ad-video", { image: coffeeId, prompt: "the coffee steams", durationSeconds: 5, aspectRatio: "9:16" });
+    const job = await run("ad-video", {
+      image: coffeeId,
+      prompt: "the coffee steams",
+      durationSeconds: 5,
+      aspectRatio: "9:16",
+    });
     expect(job).toMatchObject({ status: "succeeded", provider: "replicate", model: "kwaivgi/kling-v2.1", attempts: 2 });
     expect(job.outputs[0]).toMatchObject({ mime: "video/mp4", width: 720, height: 1280 });
     expect(replicate.creates()).toHaveLength(1);

@@ -24,7 +24,10 @@ describe("plan retention: deadlines at creation, an hourly sweep deletes what is
   const assetRow = async (id: string) => (await server.rt.db.select().from(assets).where(eq(assets.id, id)))[0];
   const resize = async (width: number) => {
     const inputs = { image: upload, width, format: "png" };
-    const submitted = await user.json<{ job: { id: string } }>("/api/v1/jobs", jsonBody({ generator: "resize", inputs }));
+    const submitted = await user.json<{ job: { id: string } }>(
+      "/api/v1/jobs",
+      jsonBody({ generator: "resize", inputs }),
+    );
     expect(submitted.status).toBe(202);
     const job = await waitForJob(user, submitted.body.job.id, 60_000);
     expect(job.status).toBe("succeeded");
@@ -32,7 +35,11 @@ describe("plan retention: deadlines at creation, an hourly sweep deletes what is
   };
   const sweepCtx = () => systemCtx(server.rt.services, "test");
   const deadlineOf = (accountId: string) => readRetentionDeadline({ ctx: sweepCtx(), input: { accountId } });
-  const expire = (id: string) => server.rt.db.update(assets).set({ retentionUntil: new Date(Date.now() - 60_000) }).where(eq(assets.id, id));
+  const expire = (id: string) =>
+    server.rt.db
+      .update(assets)
+      .set({ retentionUntil: new Date(Date.now() - 60_000) })
+      .where(eq(assets.id, id));
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -68,7 +75,10 @@ describe("plan retention: deadlines at creation, an hourly sweep deletes what is
     const deadline = await deadlineOf(otherAccount);
     expect(Math.abs(deadline.getTime() - Date.now() - 30 * dayMs)).toBeLessThan(5000);
     // A canceled subscription no longer counts: back to Free's 7 days.
-    await server.rt.db.update(billingSubscriptions).set({ status: "canceled" }).where(eq(billingSubscriptions.accountId, otherAccount));
+    await server.rt.db
+      .update(billingSubscriptions)
+      .set({ status: "canceled" })
+      .where(eq(billingSubscriptions.accountId, otherAccount));
     const freeDeadline = await deadlineOf(otherAccount);
     expect(Math.abs(freeDeadline.getTime() - Date.now() - 7 * dayMs)).toBeLessThan(5000);
   });
@@ -88,9 +98,18 @@ describe("plan retention: deadlines at creation, an hourly sweep deletes what is
     const render = await user.request(`/i/${doomed}/tr:w-40`);
     expect(render.status).toBe(200);
     expect((await fetch(new URL(doomedFile, server.baseUrl))).status).toBe(200);
-    const { key: cachedKey } = derivedKey({ assetId: doomed, canonical: parseTransformation("tr:w-40").canonical, format: "png", purpose: "final" });
+    const { key: cachedKey } = derivedKey({
+      assetId: doomed,
+      canonical: parseTransformation("tr:w-40").canonical,
+      format: "png",
+      purpose: "final",
+    });
     expect(await server.rt.storage.exists(cachedKey)).toBe(true);
-    expect((await user.json<{ assets: { id: string }[] }>("/api/v1/assets?kind=output&limit=50")).body.assets.map((a) => a.id)).toContain(doomed);
+    expect(
+      (await user.json<{ assets: { id: string }[] }>("/api/v1/assets?kind=output&limit=50")).body.assets.map(
+        (a) => a.id,
+      ),
+    ).toContain(doomed);
 
     await expire(doomed);
     const deleted = await sweepExpiredAssets({ ctx: sweepCtx() });
@@ -104,7 +123,9 @@ describe("plan retention: deadlines at creation, an hourly sweep deletes what is
     expect((await user.request(`/i/${doomed}`)).status).toBe(404);
     expect((await user.request(`/i/${doomed}/tr:w-40`)).status).toBe(404);
     expect(await server.rt.storage.exists(cachedKey)).toBe(false);
-    const gallery = (await user.json<{ assets: { id: string }[] }>("/api/v1/assets?kind=output&limit=50")).body.assets.map((a) => a.id);
+    const gallery = (
+      await user.json<{ assets: { id: string }[] }>("/api/v1/assets?kind=output&limit=50")
+    ).body.assets.map((a) => a.id);
     expect(gallery).not.toContain(doomed);
 
     // Everything else is untouched.
@@ -145,7 +166,15 @@ describe("plan retention: deadlines at creation, an hourly sweep deletes what is
       sweepExpiredAssets({ ctx: sweepCtx(), input: { batchSize: 2 } }),
     ]);
     expect(results[0] + results[1]).toBe(count);
-    const left = await server.rt.db.select().from(assets).where(inArray(assets.id, rows.map((row) => row.id)));
+    const left = await server.rt.db
+      .select()
+      .from(assets)
+      .where(
+        inArray(
+          assets.id,
+          rows.map((row) => row.id),
+        ),
+      );
     expect(left).toHaveLength(0);
     for (const key of keys) expect(await server.rt.storage.exists(key)).toBe(false);
     expect(await assetRow(upload)).toBeDefined();

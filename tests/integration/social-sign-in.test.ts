@@ -48,7 +48,10 @@ describe("Google and GitHub sign-in", () => {
   });
 
   it("refuses a provider that is not configured", async () => {
-    const response = await post(withoutKeys.baseUrl, "/api/auth/sign-in/social", { provider: "github", callbackURL: "/dashboard" });
+    const response = await post(withoutKeys.baseUrl, "/api/auth/sign-in/social", {
+      provider: "github",
+      callbackURL: "/dashboard",
+    });
     expect(response.status).toBeGreaterThanOrEqual(400);
   });
 });

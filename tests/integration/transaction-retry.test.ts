@@ -29,7 +29,10 @@ describe("retryTransaction: a deadlock or serialization failure is rerun, never 
     let attempts = 0;
     await retryTransaction(server.rt.db, async (tx) => {
       attempts++;
-      await tx.update(accounts).set({ held: sql`${accounts.held} + 1` }).where(eq(accounts.id, first));
+      await tx
+        .update(accounts)
+        .set({ held: sql`${accounts.held} + 1` })
+        .where(eq(accounts.id, first));
       if (attempts === 1) throw Object.assign(new Error("deadlock detected"), { code: "40P01" });
     });
     expect(attempts).toBe(2);
@@ -48,30 +51,37 @@ describe("retryTransaction: a deadlock or serialization failure is rerun, never 
   // Two connections taking two account rows in opposite orders: Postgres aborts one with 40P01.
   // (PGlite runs one transaction at a time, so only a Postgres server can deadlock.)
   // Defined only there, so a PGlite run reports no skipped test.
-  if (databaseKind === "postgres") it("two transactions locking in opposite orders both commit", async () => {
-    const before = [await held(first), await held(second)];
-    let bothIn!: () => void;
-    const barrier = new Promise<void>((resolve) => {
-      let count = 0;
-      bothIn = () => ++count === 2 && resolve();
+  if (databaseKind === "postgres")
+    it("two transactions locking in opposite orders both commit", async () => {
+      const before = [await held(first), await held(second)];
+      let bothIn!: () => void;
+      const barrier = new Promise<void>((resolve) => {
+        let count = 0;
+        bothIn = () => ++count === 2 && resolve();
+      });
+      const attempts = { a: 0, b: 0 };
+      const crossed = (name: "a" | "b", one: string, other: string) => async (tx: Tx) => {
+        attempts[name]++;
+        await tx
+          .update(accounts)
+          .set({ held: sql`${accounts.held} + 1` })
+          .where(eq(accounts.id, one));
+        if (attempts[name] === 1) {
+          bothIn();
+          await barrier;
+        }
+        await tx
+          .update(accounts)
+          .set({ held: sql`${accounts.held} + 1` })
+          .where(eq(accounts.id, other));
+        return randomUUID();
+      };
+      const results = await Promise.allSettled([
+        retryTransaction(server.rt.db, crossed("a", first, second)),
+        retryTransaction(server.rt.db, crossed("b", second, first)),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled"]);
+      expect(attempts.a + attempts.b).toBe(3); // exactly one of them was aborted and rerun
+      expect([await held(first), await held(second)]).toEqual([before[0]! + 2, before[1]! + 2]);
     });
-    const attempts = { a: 0, b: 0 };
-    const crossed = (name: "a" | "b", one: string, other: string) => async (tx: Tx) => {
-      attempts[name]++;
-      await tx.update(accounts).set({ held: sql`${accounts.held} + 1` }).where(eq(accounts.id, one));
-      if (attempts[name] === 1) {
-        bothIn();
-        await barrier;
-      }
-      await tx.update(accounts).set({ held: sql`${accounts.held} + 1` }).where(eq(accounts.id, other));
-      return randomUUID();
-    };
-    const results = await Promise.allSettled([
-      retryTransaction(server.rt.db, crossed("a", first, second)),
-      retryTransaction(server.rt.db, crossed("b", second, first)),
-    ]);
-    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled"]);
-    expect(attempts.a + attempts.b).toBe(3); // exactly one of them was aborted and rerun
-    expect([await held(first), await held(second)]).toEqual([before[0]! + 2, before[1]! + 2]);
-  });
 });

@@ -10,7 +10,18 @@ const cat = readFileSync("tests/fixtures/images/chelsea.png");
 /** Ten steps (the most a chain may have), each of which makes the executor decode and re-process. */
 function tenStepChain(variant: number): string {
   const colour = variant.toString(16).padStart(6, "0");
-  return [`bg-${colour},e-grayscale`, "bl-3", "e-sharpen-20", "rt-90", "fl-h", "bl-2", "rt-270", "e-sharpen-10", "fl-v", "f-jpg"].join(":");
+  return [
+    `bg-${colour},e-grayscale`,
+    "bl-3",
+    "e-sharpen-20",
+    "rt-90",
+    "fl-h",
+    "bl-2",
+    "rt-270",
+    "e-sharpen-10",
+    "fl-v",
+    "f-jpg",
+  ].join(":");
 }
 
 describe("one account flooding /i/ with chained renders", () => {
@@ -23,10 +34,21 @@ describe("one account flooding /i/ with chained renders", () => {
     server = await startTestServer({ runWorker: false });
     flooder = await signUpAndIn(server.baseUrl);
     other = await signUpAndIn(server.baseUrl);
-    const photo = await sharp({ create: { width: 2400, height: 1600, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 40 } } })
+    const photo = await sharp({
+      create: {
+        width: 2400,
+        height: 1600,
+        channels: 3,
+        background: "#808080",
+        noise: { type: "gaussian", mean: 128, sigma: 40 },
+      },
+    })
       .jpeg({ quality: 90 })
       .toBuffer();
-    const upload = await flooder.json<{ asset: { id: string } }>("/api/v1/assets", uploadBody(photo, "noise.jpg", "image/jpeg"));
+    const upload = await flooder.json<{ asset: { id: string } }>(
+      "/api/v1/assets",
+      uploadBody(photo, "noise.jpg", "image/jpeg"),
+    );
     expect(upload.status).toBe(201);
     image = upload.body.asset.id;
   });
@@ -42,7 +64,8 @@ describe("one account flooding /i/ with chained renders", () => {
       }),
     );
     // Every render is running or queued before the other account arrives.
-    for (let i = 0; i < 600 && server.rt.cpu.running + server.rt.cpu.waiting < 8; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let i = 0; i < 600 && server.rt.cpu.running + server.rt.cpu.waiting < 8; i++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     expect(server.rt.cpu.waiting).toBeGreaterThanOrEqual(4);
 
     const upload = await other.request("/api/v1/assets", uploadBody(cat, "cat.png", "image/png"));
@@ -62,7 +85,10 @@ describe("one account flooding /i/ with chained renders", () => {
       const long = Array.from({ length: 60 }, () => "e-grayscale").join(":");
       const tooLong = await flooder.json<{ error: { code: string; message: string } }>(`/i/${image}/tr:${long}`);
       expect(tooLong.status).toBe(400);
-      expect(tooLong.body.error).toEqual({ code: "invalid_transformation", message: "A transformation may have at most 10 steps; this one has 60." });
+      expect(tooLong.body.error).toEqual({
+        code: "invalid_transformation",
+        message: "A transformation may have at most 10 steps; this one has 60.",
+      });
 
       // 36 MP per step, ten times: far past six passes over the largest upload (6 x 40 MP).
       const heavy = ["w-6000,h-6000,c-force", ...Array.from({ length: 9 }, () => "e-grayscale")].join(":");

@@ -17,7 +17,9 @@ describe("generative steps in /i/ URLs run at the configured provider, charged o
 
   beforeAll(async () => {
     openai = await startOpenAIFake();
-    server = await startTestServer({ env: { OPENAI_API_KEY: fakeOpenAIKey, OPENAI_BASE_URL: openai.baseUrl, PROVIDER_RETRY_DELAY_MS: "10" } });
+    server = await startTestServer({
+      env: { OPENAI_API_KEY: fakeOpenAIKey, OPENAI_BASE_URL: openai.baseUrl, PROVIDER_RETRY_DELAY_MS: "10" },
+    });
     user = await signUpAndIn(server.baseUrl);
     const upload = await user.json<{ asset: { id: string } }>(
       "/api/v1/assets",
@@ -52,7 +54,12 @@ describe("generative steps in /i/ URLs run at the configured provider, charged o
     await pollUntilReady(() => user.request(`/i/${asset.id}/tr:e-changebg-prompt-a%20snowy%20street`));
     const after = await moneyState(server.rt.db, accountId);
     const job = after.jobs.find((j) => !before.jobs.some((old) => old.id === j.id))!;
-    expect(job).toMatchObject({ generator: "change-background", status: "succeeded", provider: "openai", inputs: { prompt: "a snowy street" } });
+    expect(job).toMatchObject({
+      generator: "change-background",
+      status: "succeeded",
+      provider: "openai",
+      inputs: { prompt: "a snowy street" },
+    });
     expect(after.balance).toBe(before.balance - promptedBackgroundPrice);
   });
 

@@ -36,7 +36,11 @@ function registerTestCutout() {
           `<svg xmlns="http://www.w3.org/2000/svg" width="${meta.width}" height="${meta.height}">` +
             `<rect x="${Math.floor(meta.width / 2)}" y="0" width="${meta.width}" height="${meta.height}" fill="#fff"/></svg>`,
         );
-        const data = await sharp(input!).ensureAlpha().composite([{ input: half, blend: "dest-in" }]).png().toBuffer();
+        const data = await sharp(input!)
+          .ensureAlpha()
+          .composite([{ input: half, blend: "dest-in" }])
+          .png()
+          .toBuffer();
         return { data, mime: "image/png", ext: "png", width: meta.width, height: meta.height };
       },
       retouch: async () => {
@@ -85,14 +89,19 @@ describe("URL transformations over HTTP (/i/)", () => {
   afterAll(() => server?.close());
 
   async function sign(user: TestUser, id: string, body: Record<string, unknown>) {
-    return user.json<{ url: string; expiresAt: string; error?: { code: string; message: string } }>(`/api/v1/assets/${id}/sign`, jsonBody(body));
+    return user.json<{ url: string; expiresAt: string; error?: { code: string; message: string } }>(
+      `/api/v1/assets/${id}/sign`,
+      jsonBody(body),
+    );
   }
 
   it("serves the owner the original and transformed images, in both URL forms", async () => {
     const original = await a.request(`/i/${asset.id}`);
     expect(original.status).toBe(200);
     expect(original.headers.get("content-type")).toBe("image/jpeg");
-    const stored = await server.rt.storage.get((await server.rt.db.query.assets.findFirst({ where: (t, { eq }) => eq(t.id, asset.id) }))!.storageKey);
+    const stored = await server.rt.storage.get(
+      (await server.rt.db.query.assets.findFirst({ where: (t, { eq }) => eq(t.id, asset.id) }))!.storageKey,
+    );
     expect((await bytesOf(original)).equals(stored)).toBe(true);
 
     const path = await a.request(`/i/${asset.id}/tr:w-100,h-80,fo-auto:f-webp`);
@@ -105,7 +114,11 @@ describe("URL transformations over HTTP (/i/)", () => {
     expect(query.status).toBe(200);
     expect(query.headers.get("etag")).toBe(path.headers.get("etag"));
     const head = await a.request(`/i/${asset.id}/tr:w-100,h-80,fo-auto:f-webp`, { method: "HEAD" });
-    expect([head.status, head.headers.get("etag"), (await head.arrayBuffer()).byteLength]).toEqual([200, path.headers.get("etag"), 0]);
+    expect([head.status, head.headers.get("etag"), (await head.arrayBuffer()).byteLength]).toEqual([
+      200,
+      path.headers.get("etag"),
+      0,
+    ]);
   });
 
   it("answers 404 for another account's asset and unknown ids, 401 without session or signature", async () => {
@@ -152,10 +165,14 @@ describe("URL transformations over HTTP (/i/)", () => {
     await expectForbidden(`/i/${asset.id}?${query}`);
     await expectForbidden(`/i/${bAsset.id}/tr:w-64?${query}`);
     const signature = query.get("signature")!;
-    await expectForbidden(`/i/${asset.id}/tr:w-64?expires=${query.get("expires")}&signature=${(signature[0] === "A" ? "B" : "A") + signature.slice(1)}`);
+    await expectForbidden(
+      `/i/${asset.id}/tr:w-64?expires=${query.get("expires")}&signature=${(signature[0] === "A" ? "B" : "A") + signature.slice(1)}`,
+    );
     await expectForbidden(`/i/${asset.id}/tr:w-64?expires=${Number(query.get("expires")) + 60}&signature=${signature}`);
     const past = Math.floor(Date.now() / 1000) - 5;
-    await expectForbidden(signImageUrl({ secret: server.rt.env.APP_SECRET, assetId: asset.id, canonical: "w-64", expiresAt: past }));
+    await expectForbidden(
+      signImageUrl({ secret: server.rt.env.APP_SECRET, assetId: asset.id, canonical: "w-64", expiresAt: past }),
+    );
   });
 
   it("caches derived images in storage: served from there, with ETag and 304", async () => {
@@ -167,7 +184,9 @@ describe("URL transformations over HTTP (/i/)", () => {
     expect((await server.rt.storage.get(key)).equals(await bytesOf(first))).toBe(true);
 
     // Replace the cached object: the next answer must be these bytes, proving it came from storage.
-    const marker = await sharp({ create: { width: 3, height: 3, channels: 3, background: "#0f0" } }).jpeg().toBuffer();
+    const marker = await sharp({ create: { width: 3, height: 3, channels: 3, background: "#0f0" } })
+      .jpeg()
+      .toBuffer();
     await server.rt.storage.put(key, marker, "image/jpeg");
     const second = await a.request(`/i/${asset.id}/tr:bl-2,w-120`);
     expect(second.headers.get("etag")).toBe(etag);
@@ -176,13 +195,29 @@ describe("URL transformations over HTTP (/i/)", () => {
     const notModified = await a.request(`/i/${asset.id}/tr:w-120,bl-2`, { headers: { "if-none-match": etag } });
     expect(notModified.status).toBe(304);
     expect(notModified.headers.get("etag")).toBe(etag);
-    expect((await a.request(`/i/${asset.id}`, { headers: { "if-none-match": `W/"x", ${(await a.request(`/i/${asset.id}`)).headers.get("etag")}` } })).status).toBe(304);
+    expect(
+      (
+        await a.request(`/i/${asset.id}`, {
+          headers: { "if-none-match": `W/"x", ${(await a.request(`/i/${asset.id}`)).headers.get("etag")}` },
+        })
+      ).status,
+    ).toBe(304);
   });
 
   it("negotiates f-auto from Accept: AVIF, then WebP, else the original format, with Vary: Accept", async () => {
     const get = (accept: string) => a.request(`/i/${asset.id}/tr:w-80:f-auto`, { headers: { accept } });
-    const answers = await Promise.all([get("image/avif,image/webp,*/*"), get("image/webp,*/*;q=0.8"), get("*/*"), get("image/avif;q=0,image/webp")]);
-    expect(answers.map((r) => r.headers.get("content-type"))).toEqual(["image/avif", "image/webp", "image/jpeg", "image/webp"]);
+    const answers = await Promise.all([
+      get("image/avif,image/webp,*/*"),
+      get("image/webp,*/*;q=0.8"),
+      get("*/*"),
+      get("image/avif;q=0,image/webp"),
+    ]);
+    expect(answers.map((r) => r.headers.get("content-type"))).toEqual([
+      "image/avif",
+      "image/webp",
+      "image/jpeg",
+      "image/webp",
+    ]);
     for (const answer of answers) expect(answer.headers.get("vary")).toBe("Accept");
     expect((await sharp(await bytesOf(answers[0]!)).metadata()).format).toBe("heif");
     expect(new Set(answers.slice(0, 3).map((r) => r.headers.get("etag"))).size).toBe(3);
@@ -199,7 +234,11 @@ describe("URL transformations over HTTP (/i/)", () => {
       expect(first.status).toBe(202);
       expect(first.headers.get("retry-after")).toBe("2");
       expect(first.headers.get("cache-control")).toBe("no-store");
-      expect(await first.json()).toMatchObject({ status: "processing", step: "e-bgremove", job: { id: expect.any(String) } });
+      expect(await first.json()).toMatchObject({
+        status: "processing",
+        step: "e-bgremove",
+        job: { id: expect.any(String) },
+      });
     }
     const ready = await pollUntilReady(() => a.request(path));
     expect(ready.headers.get("content-type")).toBe("image/png");
@@ -251,7 +290,9 @@ describe("URL transformations over HTTP (/i/)", () => {
   it("answers 503 naming the keys for a generative step no provider here serves, and charges nothing", async () => {
     const accountId = await accountIdOf(a);
     const before = await moneyState(server.rt.db, accountId);
-    const response = await a.json<{ error: { code: string; message: string } }>(`/i/${asset.id}/tr:e-edit-prompt-add%20a%20hat`);
+    const response = await a.json<{ error: { code: string; message: string } }>(
+      `/i/${asset.id}/tr:e-edit-prompt-add%20a%20hat`,
+    );
     expect(response.status).toBe(503);
     expect(response.body.error.code).toBe("provider_not_configured");
     expect(response.body.error.message).toContain("OPENAI_API_KEY");
@@ -267,10 +308,13 @@ describe("URL transformations over HTTP (/i/)", () => {
       code: "invalid_transformation",
       message: "The transformation parameter “zoom-2” is not valid or conflicts with another parameter.",
     });
-    const de = await a.json<{ error: { message: string } }>(`/i/${asset.id}?tr=w-10,h-10,c-force,cm-extract`, { headers: { "accept-language": "de" } });
+    const de = await a.json<{ error: { message: string } }>(`/i/${asset.id}?tr=w-10,h-10,c-force,cm-extract`, {
+      headers: { "accept-language": "de" },
+    });
     expect(de.status).toBe(400);
-    expect(de.body.error.message).toBe("Der Transformationsparameter „cm-extract“ ist ungültig oder widerspricht einem anderen Parameter.");
+    expect(de.body.error.message).toBe(
+      "Der Transformationsparameter „cm-extract“ ist ungültig oder widerspricht einem anderen Parameter.",
+    );
     expect((await sign(a, asset.id, { tr: "w-abc" })).body.error?.message).toContain("w-abc");
   });
 });
-

@@ -42,7 +42,9 @@ function listFiles(dir: string): string[] {
   } catch {
     return [];
   }
-  return entries.flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)])).sort();
+  return entries
+    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+    .sort();
 }
 
 describe("uploads over HTTP", () => {
@@ -72,12 +74,40 @@ describe("uploads over HTTP", () => {
 
   it.each([
     ["a 20000×20000 PNG", () => pngClaiming(20_000, 20_000), "bomb.png", "image/png", 413, "image_too_large"],
-    ["a truncated JPEG", () => hubble.subarray(0, Math.floor(hubble.length * 0.6)), "cut.jpg", "image/jpeg", 422, "corrupt_image"],
-    ["a text file named .png", () => Buffer.from("these are my notes, not a picture\n"), "notes.png", "image/png", 415, "unsupported_file_type"],
+    [
+      "a truncated JPEG",
+      () => hubble.subarray(0, Math.floor(hubble.length * 0.6)),
+      "cut.jpg",
+      "image/jpeg",
+      422,
+      "corrupt_image",
+    ],
+    [
+      "a text file named .png",
+      () => Buffer.from("these are my notes, not a picture\n"),
+      "notes.png",
+      "image/png",
+      415,
+      "unsupported_file_type",
+    ],
     // Its declared length is over the request limit: refused by the global body limit, unread.
-    ["a 26 MB file", () => Buffer.concat([hubble, Buffer.alloc(26 * 1024 * 1024 - hubble.length)]), "huge.jpg", "image/jpeg", 413, "body_too_large"],
+    [
+      "a 26 MB file",
+      () => Buffer.concat([hubble, Buffer.alloc(26 * 1024 * 1024 - hubble.length)]),
+      "huge.jpg",
+      "image/jpeg",
+      413,
+      "body_too_large",
+    ],
     // Under the request limit (which allows for multipart overhead) but over the file limit.
-    ["a file just over 25 MB", () => Buffer.concat([hubble, Buffer.alloc(25 * 1024 * 1024 + 1 - hubble.length)]), "big.jpg", "image/jpeg", 413, "file_too_large"],
+    [
+      "a file just over 25 MB",
+      () => Buffer.concat([hubble, Buffer.alloc(25 * 1024 * 1024 + 1 - hubble.length)]),
+      "big.jpg",
+      "image/jpeg",
+      413,
+      "file_too_large",
+    ],
   ])("refuses %s and stores nothing", async (_name, make, name, type, status, code) => {
     const before = await snapshot();
     const bytes = make();
@@ -101,7 +131,12 @@ describe("uploads over HTTP", () => {
     const tagged = await sharp(hubble)
       .withExif({
         IFD0: { Make: "SpyCam", Artist: "Jane Doe" },
-        IFD3: { GPSLatitudeRef: "N", GPSLatitude: "52/1 31/1 0/1", GPSLongitudeRef: "E", GPSLongitude: "13/1 24/1 0/1" },
+        IFD3: {
+          GPSLatitudeRef: "N",
+          GPSLatitude: "52/1 31/1 0/1",
+          GPSLongitudeRef: "E",
+          GPSLongitude: "13/1 24/1 0/1",
+        },
       })
       .jpeg()
       .toBuffer();
@@ -132,7 +167,10 @@ describe("uploads over HTTP", () => {
 
   it("keeps a Unicode file name and offers it for download", async () => {
     const name = "Straße 画像 1.png";
-    const response = await user.json<{ asset: { name: string; url: string } }>("/api/v1/assets", uploadBody(chelsea, name, "image/png"));
+    const response = await user.json<{ asset: { name: string; url: string } }>(
+      "/api/v1/assets",
+      uploadBody(chelsea, name, "image/png"),
+    );
     expect(response.status).toBe(201);
     expect(response.body.asset.name).toBe(name);
     const download = await fetch(`${server.baseUrl}${response.body.asset.url}&download=1`);
@@ -173,7 +211,11 @@ describe("uploads over HTTP", () => {
       ["application/json", JSON.stringify({ file: "x" })],
       ["multipart/form-data", "no boundary here"],
     ] as const) {
-      const response = await user.request("/api/v1/assets", { method: "POST", headers: { "content-type": type }, body });
+      const response = await user.request("/api/v1/assets", {
+        method: "POST",
+        headers: { "content-type": type },
+        body,
+      });
       expect(response.status).toBe(415);
       expect((await response.json()).error.code).toBe("unsupported_media_type");
     }
@@ -192,7 +234,12 @@ describe("uploads over HTTP", () => {
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
       async pull(stream) {
-        if (sent === 0) stream.enqueue(new TextEncoder().encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`));
+        if (sent === 0)
+          stream.enqueue(
+            new TextEncoder().encode(
+              `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
+            ),
+          );
         if (sent >= 4 * 1024 * 1024) {
           // Give the server time to write what it got, then cut the connection.
           await new Promise((resolve) => setTimeout(resolve, 300));
@@ -243,7 +290,10 @@ describe("uploads over HTTP", () => {
     // Just over the file limit, so the upload route itself counts and refuses it.
     const big = Buffer.concat([hubble, Buffer.alloc(25 * 1024 * 1024 + 1 - hubble.length)]);
     const tooBig = await upload(big, "riesig.jpg", "image/jpeg", { cookie: `${user.cookie}; NEXT_LOCALE=de` });
-    expect(tooBig.body.error).toEqual({ code: "file_too_large", message: de.errors.file_too_large.replace("{maxMegabytes}", "25") });
+    expect(tooBig.body.error).toEqual({
+      code: "file_too_large",
+      message: de.errors.file_too_large.replace("{maxMegabytes}", "25"),
+    });
   });
 
   it("leaves nothing behind when storage fails, and says only 'internal error'", async () => {
@@ -259,7 +309,10 @@ describe("uploads over HTTP", () => {
       expect(body.error.message).not.toContain("disk full");
       expect(body.error.message).toContain(requestId);
       // The details go to the log, under the same request id.
-      expect(logged).toHaveBeenCalledWith(expect.objectContaining({ requestId, err: expect.any(Error) }), "unexpected error");
+      expect(logged).toHaveBeenCalledWith(
+        expect.objectContaining({ requestId, err: expect.any(Error) }),
+        "unexpected error",
+      );
       expect(put).toHaveBeenCalledTimes(1);
       expect(await snapshot()).toEqual(before);
 

@@ -13,7 +13,12 @@ import { registerTestGenerators } from "../support/test-generators";
 // end (succeeded when retries remain, failed when the killed attempt was the last) and its hold
 // must be resolved exactly once. PGlite allows one process per data folder, so the phases take
 // turns on the folder; on Postgres they share the database the same way.
-const queueEnv = { JOB_TIMEOUT_SECONDS: "3", QUEUE_MAINTENANCE_SECONDS: "1", QUEUE_POLL_SECONDS: "0.5", JOB_RETRY_DELAY_SECONDS: "1" };
+const queueEnv = {
+  JOB_TIMEOUT_SECONDS: "3",
+  QUEUE_MAINTENANCE_SECONDS: "1",
+  QUEUE_POLL_SECONDS: "0.5",
+  JOB_RETRY_DELAY_SECONDS: "1",
+};
 
 describe("a worker killed mid-job", () => {
   let root: string;
@@ -51,13 +56,25 @@ describe("a worker killed mid-job", () => {
 
     // 2. A worker picks it up and is killed while the tool runs.
     const marker = path.join(dataDir, "started");
-    const doomed = startWorker({ ...env, DATA_DIR: dataDir, DATABASE_URL: pg?.url, SLOW_MS: "120000", STARTED_MARKER: marker });
+    const doomed = startWorker({
+      ...env,
+      DATA_DIR: dataDir,
+      DATABASE_URL: pg?.url,
+      SLOW_MS: "120000",
+      STARTED_MARKER: marker,
+    });
     await waitFor(() => existsSync(marker), 60_000, "the job never started");
     doomed.kill("SIGKILL");
     await exited(doomed);
 
     // 3. A fresh worker recovers it once the killed attempt expires.
-    const rescuer = startWorker({ ...env, DATA_DIR: dataDir, DATABASE_URL: pg?.url, SLOW_MS: "0", EXIT_WHEN_JOB_ENDS: jobId });
+    const rescuer = startWorker({
+      ...env,
+      DATA_DIR: dataDir,
+      DATABASE_URL: pg?.url,
+      SLOW_MS: "0",
+      EXIT_WHEN_JOB_ENDS: jobId,
+    });
     const code = await exited(rescuer, 90_000);
     expect(code).toBe(0);
 
@@ -91,10 +108,14 @@ describe("a worker killed mid-job", () => {
 });
 
 function startWorker(env: Record<string, string | undefined>): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "--import", "./scripts/register-server-only.mjs", "tests/support/worker-process.ts"], {
-    env: { PATH: process.env.PATH, ...env } as unknown as NodeJS.ProcessEnv,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "--import", "./scripts/register-server-only.mjs", "tests/support/worker-process.ts"],
+    {
+      env: { PATH: process.env.PATH, ...env } as unknown as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   child.stderr?.on("data", (chunk) => process.stderr.write(`[worker ${child.pid}] ${chunk}`));
   return child;
 }

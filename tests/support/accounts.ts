@@ -16,9 +16,9 @@ export async function moneyState(db: Db, accountId: string) {
   const entries = await db.select().from(ledgerEntries).where(eq(ledgerEntries.accountId, accountId));
   const holdRows = await db.select().from(holds).where(eq(holds.accountId, accountId));
   const jobRows = await db.select().from(jobs).where(eq(jobs.accountId, accountId));
-  const [queued] = await db.execute(sql`select count(*)::int as n from pgboss.job where name = 'run-job'`).then(
-    (r) => (r as unknown as { rows: { n: number }[] }).rows,
-  );
+  const [queued] = await db
+    .execute(sql`select count(*)::int as n from pgboss.job where name = 'run-job'`)
+    .then((r) => (r as unknown as { rows: { n: number }[] }).rows);
   return {
     ...totals,
     entries,

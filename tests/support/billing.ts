@@ -21,13 +21,20 @@ export type BillingWorld = {
 };
 
 /** The app with payments on, talking to the fake Stripe, with the catalog synced into it. */
-export async function startBillingWorld(options: { runWorker?: boolean; env?: Record<string, string> } = {}): Promise<BillingWorld> {
+export async function startBillingWorld(
+  options: { runWorker?: boolean; env?: Record<string, string> } = {},
+): Promise<BillingWorld> {
   const stripe = await startFakeStripe();
   const server = await startTestServer({
     runWorker: options.runWorker ?? false,
     // Many sign-ups per file: each comes from its own (documentation-range) address behind a trusted proxy.
     env: {
-      TRUST_PROXY: "true", STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_BASE: stripe.url, ...options.env },
+      TRUST_PROXY: "true",
+      STRIPE_SECRET_KEY: stripe.secretKey,
+      STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+      STRIPE_API_BASE: stripe.url,
+      ...options.env,
+    },
   });
   await syncStripeCatalog(stripeClient(server.rt.env)!);
   return {
@@ -51,7 +58,12 @@ export async function newBuyer(world: BillingWorld): Promise<Buyer> {
   // A /64 of its own per buyer: addresses are limited per /64, as one subscriber gets a whole one.
   const headers = { "x-forwarded-for": `2001:db8:${(++buyers).toString(16)}::1` };
   const email = `buyer-${randomUUID()}@example.com`;
-  const signUp = await post(baseUrl, "/api/auth/sign-up/email", { name: "Buyer", email, password: testPassword }, headers);
+  const signUp = await post(
+    baseUrl,
+    "/api/auth/sign-up/email",
+    { name: "Buyer", email, password: testPassword },
+    headers,
+  );
   if (signUp.status !== 200) throw new Error(`sign-up failed: ${signUp.status} ${await signUp.text()}`);
   const signIn = await post(baseUrl, "/api/auth/sign-in/email", { email, password: testPassword }, headers);
   if (signIn.status !== 200) throw new Error(`sign-in failed: ${signIn.status} ${await signIn.text()}`);

@@ -21,7 +21,9 @@ function relativeImports(root: string, file: string): string[] {
   const text = readFileSync(path.join(root, file), "utf8");
   return [...text.matchAll(importPattern)].map((match) => {
     const specifier = match[1]!;
-    const target = specifier.startsWith("@/") ? path.join("src", specifier.slice(2)) : path.join(path.dirname(file), specifier);
+    const target = specifier.startsWith("@/")
+      ? path.join("src", specifier.slice(2))
+      : path.join(path.dirname(file), specifier);
     return target.endsWith(".ts") ? target : `${target}.ts`;
   });
 }
@@ -31,7 +33,7 @@ export function findDatabaseTestFiles(root: string): string[] {
   const fixtures = new Set(fixtureRoots);
   const supportModules = listFiles(root, "tests/support", ".ts");
   // Support modules built on a fixture are fixtures too (server.ts on database.ts, billing.ts on server.ts).
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const file of supportModules) {
       if (!fixtures.has(file) && relativeImports(root, file).some((target) => fixtures.has(target))) {

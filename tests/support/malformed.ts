@@ -34,7 +34,8 @@ export function toJsonText(value: unknown): string {
 export function resolveRef(schema: JsonSchema, components: Record<string, JsonSchema>): JsonSchema {
   let current = schema;
   while (current.$ref) current = components[current.$ref.split("/").at(-1)!] ?? {};
-  if (current.allOf?.length) return Object.assign({}, ...current.allOf.map((s) => resolveRef(s, components))) as JsonSchema;
+  if (current.allOf?.length)
+    return Object.assign({}, ...current.allOf.map((s) => resolveRef(s, components))) as JsonSchema;
   return current;
 }
 
@@ -58,7 +59,8 @@ export function skeleton(schema: JsonSchema, components: Record<string, JsonSche
     case "object": {
       const out: Record<string, unknown> = {};
       for (const [key, prop] of Object.entries(s.properties ?? {})) out[key] = skeleton(prop, components, depth + 1);
-      if (!s.properties && typeof s.additionalProperties === "object" && depth < 3) out.x = skeleton(s.additionalProperties, components, depth + 1);
+      if (!s.properties && typeof s.additionalProperties === "object" && depth < 3)
+        out.x = skeleton(s.additionalProperties, components, depth + 1);
       return out;
     }
     case "array":
@@ -88,7 +90,8 @@ export function wrongValues(schema: JsonSchema, components: Record<string, JsonS
   if (types.includes("string")) {
     if (s.format === "uuid") out.push("not-a-uuid", "../../etc/passwd", `${absentId}' OR '1'='1`);
     if (s.format === "email") out.push("not-an-email", "a@b@c");
-    if (s.format === "date-time" || s.format === "date") out.push("+275760-09-13T00:00:00.001Z", "-000001-01-01", "2024-13-45");
+    if (s.format === "date-time" || s.format === "date")
+      out.push("+275760-09-13T00:00:00.001Z", "-000001-01-01", "2024-13-45");
     if (s.maxLength !== undefined) out.push("x".repeat(s.maxLength + 1));
     if (s.minLength) out.push("");
   }
@@ -98,7 +101,8 @@ export function wrongValues(schema: JsonSchema, components: Record<string, JsonS
     if (s.minimum !== undefined) out.push(s.minimum - 1);
   }
   if (types.includes("array")) {
-    if (s.maxItems !== undefined && s.maxItems <= 1000) out.push(Array.from({ length: s.maxItems + 1 }, () => skeleton(s.items ?? {}, components)));
+    if (s.maxItems !== undefined && s.maxItems <= 1000)
+      out.push(Array.from({ length: s.maxItems + 1 }, () => skeleton(s.items ?? {}, components)));
     if (s.items) for (const item of wrongValues(s.items, components).slice(0, 3)) out.push([item]);
   }
   if (types.includes("object") && typeof s.additionalProperties === "object") {
@@ -118,8 +122,12 @@ function allows(types: string[], value: unknown): boolean {
   if (types.length === 0) return true;
   if (value === null) return types.includes("null");
   if (Array.isArray(value)) return types.includes("array");
-  if (typeof value === "number") return types.includes("number") || (types.includes("integer") && Number.isInteger(value));
-  if (typeof value === "string") return value.startsWith("\u0000raw:") ? types.includes("number") || types.includes("integer") : types.includes("string");
+  if (typeof value === "number")
+    return types.includes("number") || (types.includes("integer") && Number.isInteger(value));
+  if (typeof value === "string")
+    return value.startsWith("\u0000raw:")
+      ? types.includes("number") || types.includes("integer")
+      : types.includes("string");
   return types.includes(typeof value);
 }
 
@@ -138,12 +146,21 @@ export function bodyMutants(
     const resolved = resolveRef(s, components);
     const variant = resolved.oneOf?.[0] ?? resolved.anyOf?.[0] ?? resolved;
     for (const value of wrongValues(s, components).slice(0, options.perField)) {
-      out.push({ label: `${path.join(".") || "body"}=${toJsonText(value).slice(0, 40)}`, text: toJsonText(setAt(base, path, value)) });
+      out.push({
+        label: `${path.join(".") || "body"}=${toJsonText(value).slice(0, 40)}`,
+        text: toJsonText(setAt(base, path, value)),
+      });
     }
     if (depth >= 2 || !variant.properties) return;
     // A field with a default may be left out: that request would be valid, not malformed.
-    const omittable = (variant.required ?? []).filter((key) => resolveRef(variant.properties![key] ?? {}, components).default === undefined);
-    for (const key of omittable) out.push({ label: `without ${[...path, key].join(".")}`, text: toJsonText(setAt(base, path, omit(getAt(base, path), key))) });
+    const omittable = (variant.required ?? []).filter(
+      (key) => resolveRef(variant.properties![key] ?? {}, components).default === undefined,
+    );
+    for (const key of omittable)
+      out.push({
+        label: `without ${[...path, key].join(".")}`,
+        text: toJsonText(setAt(base, path, omit(getAt(base, path), key))),
+      });
     for (const [key, prop] of Object.entries(variant.properties)) visit(prop, [...path, key], depth + 1);
   };
   visit(schema, [], 0);

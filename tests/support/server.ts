@@ -45,18 +45,21 @@ export async function startTestServer(
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", 4096, () => resolve()));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const env = parseEnv({
-    NODE_ENV: "test",
-    DATA_DIR: dataDir,
-    DATABASE_URL: databaseUrl,
-    APP_URL: baseUrl,
-    APP_SECRET: "test-secret-test-secret-test-secret-0123",
-    LOG_LEVEL: "warn",
-    QUEUE_POLL_SECONDS: "0.5",
-    QUEUE_MAINTENANCE_SECONDS: "1",
-    JOB_RETRY_DELAY_SECONDS: "1",
-    ...options.env,
-  }, providerVariables());
+  const env = parseEnv(
+    {
+      NODE_ENV: "test",
+      DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      APP_URL: baseUrl,
+      APP_SECRET: "test-secret-test-secret-test-secret-0123",
+      LOG_LEVEL: "warn",
+      QUEUE_POLL_SECONDS: "0.5",
+      QUEUE_MAINTENANCE_SECONDS: "1",
+      JOB_RETRY_DELAY_SECONDS: "1",
+      ...options.env,
+    },
+    providerVariables(),
+  );
   const rt = await createCore(env);
   const app = createWebApp(rt);
   if (options.runWorker ?? true) await startWorkers(rt);

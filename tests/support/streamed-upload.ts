@@ -27,7 +27,10 @@ export function streamedUpload(file: Uint8Array, name: string, type = "image/jpe
   return {
     method: "POST",
     body,
-    headers: { "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(head.length + file.length + tail.length) },
+    headers: {
+      "content-type": `multipart/form-data; boundary=${boundary}`,
+      "content-length": String(head.length + file.length + tail.length),
+    },
     duplex: "half",
   } as RequestInit;
 }

@@ -34,6 +34,14 @@ export function registerTestGenerators(options: { slowMs?: number; startedMarker
     imageInput: "image",
     assetInputs: ["image"],
   };
-  registerGenerator({ ...base, id: "always-fails", steps: [{ capability: "grayscale", prefer: ["test-tools"], options: (i) => i }] });
-  registerGenerator({ ...base, id: "slow", steps: [{ capability: "resize", prefer: ["test-tools"], options: (i) => i }] });
+  registerGenerator({
+    ...base,
+    id: "always-fails",
+    steps: [{ capability: "grayscale", prefer: ["test-tools"], options: (i) => i }],
+  });
+  registerGenerator({
+    ...base,
+    id: "slow",
+    steps: [{ capability: "resize", prefer: ["test-tools"], options: (i) => i }],
+  });
 }

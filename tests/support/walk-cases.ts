@@ -86,7 +86,13 @@ export function imageUrlCases(assetId: string, absentId: string): WalkRequest[] 
 
 /** Routes outside the OpenAPI document that take input from anyone: the Stripe webhook, auth, health. */
 export function otherSurfaceCases(): WalkRequest[] {
-  const post = (label: string, path: string, body: string, headers: Record<string, string>, ownErrorShape = false): WalkRequest => ({
+  const post = (
+    label: string,
+    path: string,
+    body: string,
+    headers: Record<string, string>,
+    ownErrorShape = false,
+  ): WalkRequest => ({
     label,
     method: "POST",
     path,
@@ -97,14 +103,44 @@ export function otherSurfaceCases(): WalkRequest[] {
   });
   return [
     post("stripe webhook without signature", "/api/webhooks/stripe", "{}", { "content-type": "application/json" }),
-    post("stripe webhook, garbage signature", "/api/webhooks/stripe", "{", { "content-type": "application/json", "stripe-signature": "t=%ZZ,v1=zz" }),
-    post("stripe webhook, huge timestamp", "/api/webhooks/stripe", "{}", { "stripe-signature": "t=99999999999999999999,v1=00" }),
+    post("stripe webhook, garbage signature", "/api/webhooks/stripe", "{", {
+      "content-type": "application/json",
+      "stripe-signature": "t=%ZZ,v1=zz",
+    }),
+    post("stripe webhook, huge timestamp", "/api/webhooks/stripe", "{}", {
+      "stripe-signature": "t=99999999999999999999,v1=00",
+    }),
     post("sign-in, malformed JSON", "/api/auth/sign-in/email", "{", { "content-type": "application/json" }, true),
-    post("sign-in, wrong types", "/api/auth/sign-in/email", '{"email":[],"password":{}}', { "content-type": "application/json" }, true),
+    post(
+      "sign-in, wrong types",
+      "/api/auth/sign-in/email",
+      '{"email":[],"password":{}}',
+      { "content-type": "application/json" },
+      true,
+    ),
     post("sign-up, text/plain", "/api/auth/sign-up/email", "email=a", { "content-type": "text/plain" }, true),
-    post("forget-password, wrong types", "/api/auth/request-password-reset", '{"email":1e400}', { "content-type": "application/json" }, true),
-    { label: "get-session, broken cookie", method: "GET", path: "/api/auth/get-session", as: "anon", headers: { cookie: "better-auth.session_token=%ZZ; NEXT_LOCALE=%ZZ" }, ownErrorShape: true },
-    { label: "health, broken locale cookie", method: "GET", path: "/api/health", as: "anon", headers: { cookie: "NEXT_LOCALE=%ZZ" } },
+    post(
+      "forget-password, wrong types",
+      "/api/auth/request-password-reset",
+      '{"email":1e400}',
+      { "content-type": "application/json" },
+      true,
+    ),
+    {
+      label: "get-session, broken cookie",
+      method: "GET",
+      path: "/api/auth/get-session",
+      as: "anon",
+      headers: { cookie: "better-auth.session_token=%ZZ; NEXT_LOCALE=%ZZ" },
+      ownErrorShape: true,
+    },
+    {
+      label: "health, broken locale cookie",
+      method: "GET",
+      path: "/api/health",
+      as: "anon",
+      headers: { cookie: "NEXT_LOCALE=%ZZ" },
+    },
     { label: "unknown /api/v1 route", method: "GET", path: "/api/v1/%ZZ/..%2F", as: "user" },
   ];
 }

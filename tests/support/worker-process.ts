@@ -9,7 +9,10 @@ import { startWorkers } from "@/bootstrap/start-workers";
 import { registerTestGenerators } from "./test-generators";
 
 registerTestGenerators({ slowMs: Number(process.env.SLOW_MS ?? 0), startedMarker: process.env.STARTED_MARKER });
-const env = parseEnv({ ...process.env, APP_SECRET: "test-secret-test-secret-test-secret-0123", LOG_LEVEL: "warn" }, providerVariables());
+const env = parseEnv(
+  { ...process.env, APP_SECRET: "test-secret-test-secret-test-secret-0123", LOG_LEVEL: "warn" },
+  providerVariables(),
+);
 const core = await createCore(env);
 await startWorkers(core);
 process.stdout.write("worker ready\n");

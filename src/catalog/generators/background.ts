@@ -3,7 +3,11 @@ import { dropShadowDefaults } from "@/engine/tools/background/drop-shadow";
 import { alphaFormats, hexColorPattern, opaqueFormats } from "@/engine/tools/background/encode";
 import { subjectPositions } from "@/engine/tools/background/layout";
 import { backgroundQualities } from "@/engine/tools/background/model";
-import { productBackgrounds, productPhotoFormats, productPhotoPresetNames } from "@/engine/tools/background/product-photo";
+import {
+  productBackgrounds,
+  productPhotoFormats,
+  productPhotoPresetNames,
+} from "@/engine/tools/background/product-photo";
 import { removeBackgroundOutputs } from "@/engine/tools/background/remove-background";
 import type { GeneratorDefinition } from "@/catalog/generator-definition";
 
@@ -35,7 +39,15 @@ const changeBackgroundInputs = z
     prompt: z.string().trim().min(3, { message: "must be at least 3 characters" }).max(500).optional(),
   })
   .superRefine((inputs, ctx) => {
-    const painted = ["background", "color", "gradientFrom", "gradientTo", "gradientAngle", "blurSigma", "backgroundImage"] as const;
+    const painted = [
+      "background",
+      "color",
+      "gradientFrom",
+      "gradientTo",
+      "gradientAngle",
+      "blurSigma",
+      "backgroundImage",
+    ] as const;
     for (const field of painted) {
       if (inputs.prompt && inputs[field] !== undefined) {
         ctx.addIssue({ code: "custom", path: [field], message: "cannot be combined with a background prompt" });

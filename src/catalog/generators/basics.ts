@@ -7,7 +7,9 @@ import type { GeneratorDefinition } from "@/catalog/generator-definition";
 
 const assetId = z.uuid({ message: "must be an asset id" });
 const side = z.number().int().min(1).max(8000);
-const colour = z.string().regex(colourPattern, { message: "must be a colour such as #ff8800, #ff880080 or transparent" });
+const colour = z
+  .string()
+  .regex(colourPattern, { message: "must be a colour such as #ff8800, #ff880080 or transparent" });
 const quality = z.number().int().min(1).max(100);
 
 /** A one-step edit of one image, quick enough to wait for, by the local tool of the same name. */
@@ -43,7 +45,12 @@ export const basicGenerators: GeneratorDefinition[] = [
     steps: [{ capability: "resize", prefer: ["local"], options: (inputs) => inputs }],
   },
   // Whether the rectangle fits the image is checked when the job runs (the schema cannot see it).
-  basic("crop", { x: z.number().int().min(0).max(100_000), y: z.number().int().min(0).max(100_000), width: side, height: side }),
+  basic("crop", {
+    x: z.number().int().min(0).max(100_000),
+    y: z.number().int().min(0).max(100_000),
+    width: side,
+    height: side,
+  }),
   basic("rotate", { angle: z.number().min(-360).max(360), background: colour.optional() }),
   basic("flip", { direction: z.enum(flipDirections).default("horizontal") }),
   basic("convert", { format: z.enum(outputFormats), quality: quality.optional(), background: colour.optional() }),

@@ -15,6 +15,8 @@ describe("smart-crop inputs", () => {
   it("still refuses an aspect that contradicts width and height", () => {
     const result = smartCrop.inputSchema.safeParse({ image: randomUUID(), aspect: "16:9", width: 100, height: 100 });
     expect(result.error?.issues[0]?.message).toMatch(/contradicts/);
-    expect(smartCrop.inputSchema.safeParse({ image: randomUUID(), aspect: "1:1", width: 100, height: 100 }).success).toBe(true);
+    expect(
+      smartCrop.inputSchema.safeParse({ image: randomUUID(), aspect: "1:1", width: 100, height: 100 }).success,
+    ).toBe(true);
   });
 });

@@ -8,7 +8,9 @@ import type { GeneratorDefinition } from "@/catalog/generator-definition";
 
 const assetId = z.uuid({ message: "must be an asset id" });
 const side = z.number().int().min(1).max(maxOutputSide);
-const aspect = z.string().refine(isSaneAspect, { message: "must be W:H with whole numbers, such as 1:1, 4:5 or 16:9 (at most 20:1)" });
+const aspect = z
+  .string()
+  .refine(isSaneAspect, { message: "must be W:H with whole numbers, such as 1:1, 4:5 or 16:9 (at most 20:1)" });
 
 const smartCropInputs = z
   .strictObject({
@@ -20,10 +22,20 @@ const smartCropInputs = z
   })
   // Width and height together fix the aspect: a different `aspect` beside them is a contradiction.
   // Zod runs this even when a field failed, so it must not trust `aspect` (parseAspect throws).
-  .refine((inputs) => !(inputs.aspect && isSaneAspect(inputs.aspect) && inputs.width && inputs.height && !sameAspect(inputs.aspect, inputs.width, inputs.height)), {
-    message: "contradicts width and height: give either the aspect or both sides",
-    path: ["aspect"],
-  });
+  .refine(
+    (inputs) =>
+      !(
+        inputs.aspect &&
+        isSaneAspect(inputs.aspect) &&
+        inputs.width &&
+        inputs.height &&
+        !sameAspect(inputs.aspect, inputs.width, inputs.height)
+      ),
+    {
+      message: "contradicts width and height: give either the aspect or both sides",
+      path: ["aspect"],
+    },
+  );
 
 /** Framing and resolution: crop to what matters, make it bigger, make a headshot of it. */
 export const cropGenerators: GeneratorDefinition[] = [
@@ -55,7 +67,14 @@ export const cropGenerators: GeneratorDefinition[] = [
     imageInput: "image",
     assetInputs: ["image"],
     // The AI path takes up to ~1 MP at ~30-45 s per megapixel on one core; classic takes seconds.
-    steps: [{ capability: "upscale", prefer: ["local"], options: ({ scale, method }) => ({ scale, method }), timeoutSeconds: 300 }],
+    steps: [
+      {
+        capability: "upscale",
+        prefer: ["local"],
+        options: ({ scale, method }) => ({ scale, method }),
+        timeoutSeconds: 300,
+      },
+    ],
   },
   {
     id: "headshot",

@@ -1,7 +1,15 @@
 import { z } from "zod";
 import { aspectRatios } from "@/engine/providers/capability-options";
 import type { GeneratorDefinition } from "@/catalog/generator-definition";
-import { expandFractions, expandSides, headshotLooks, restorePrompt, stylePresets, type HeadshotLook, type StylePreset } from "./prompts";
+import {
+  expandFractions,
+  expandSides,
+  headshotLooks,
+  restorePrompt,
+  stylePresets,
+  type HeadshotLook,
+  type StylePreset,
+} from "./prompts";
 
 const assetId = z.uuid({ message: "must be an asset id" });
 const prompt = z.string().trim().min(3, { message: "must be at least 3 characters" }).max(2000);
@@ -12,7 +20,13 @@ const imageSeconds = 180;
 const vendorsFirst = ["openai", "google", "replicate", "fal", "comfyui", "webhook"];
 
 /** The catalog's text-to-image models; each runs at every provider that offers its family. */
-export const textToImageModels = ["flux-schnell", "flux-dev", "gpt-image-1-mini", "gpt-image-1", "gemini-flash-image"] as const;
+export const textToImageModels = [
+  "flux-schnell",
+  "flux-dev",
+  "gpt-image-1-mini",
+  "gpt-image-1",
+  "gemini-flash-image",
+] as const;
 
 /**
  * Credits per image by model family. Generative prices sit above what their providers cost (see each
@@ -63,7 +77,11 @@ export const generativeGenerators: GeneratorDefinition[] = [
     id: "text-to-image",
     category: "generators",
     price: modelPrices["flux-schnell"],
-    pricing: { base: modelPrices["flux-schnell"], byInput: { field: "model", prices: modelPrices }, timesInput: "count" },
+    pricing: {
+      base: modelPrices["flux-schnell"],
+      byInput: { field: "model", prices: modelPrices },
+      timesInput: "count",
+    },
     inputSchema: z.strictObject({
       prompt,
       negativePrompt: z.string().trim().max(1000).optional(),
@@ -79,7 +97,13 @@ export const generativeGenerators: GeneratorDefinition[] = [
       {
         capability: "text-to-image",
         modelInput: "model",
-        options: ({ prompt, negativePrompt, aspectRatio, count, seed }) => ({ prompt, negativePrompt, aspectRatio, count, seed }),
+        options: ({ prompt, negativePrompt, aspectRatio, count, seed }) => ({
+          prompt,
+          negativePrompt,
+          aspectRatio,
+          count,
+          seed,
+        }),
         timeoutSeconds: imageSeconds,
       },
     ],
@@ -116,7 +140,9 @@ export const generativeGenerators: GeneratorDefinition[] = [
         capability: "outpaint",
         prefer: vendorsFirst,
         options: (inputs, image) => ({
-          prompt: inputs.prompt || "Extend the scene beyond its borders seamlessly: same light, perspective, style and detail.",
+          prompt:
+            inputs.prompt ||
+            "Extend the scene beyond its borders seamlessly: same light, perspective, style and detail.",
           expand: expandFractions(inputs, image),
         }),
         timeoutSeconds: imageSeconds,
@@ -139,7 +165,8 @@ export const generativeGenerators: GeneratorDefinition[] = [
         capability: "inpaint",
         prefer: ["replicate", "fal", "openai", "comfyui", "webhook"],
         options: ({ mask }) => ({
-          prompt: "Remove the object in the masked area completely and fill it with the background around it, with no trace left.",
+          prompt:
+            "Remove the object in the masked area completely and fill it with the background around it, with no trace left.",
           maskAssetId: mask,
         }),
         timeoutSeconds: imageSeconds,
@@ -207,7 +234,11 @@ export const generativeGenerators: GeneratorDefinition[] = [
     category: "generators",
     price: 6,
     pricing: { base: 6, timesInput: "count" },
-    inputSchema: z.strictObject({ image: assetId, look: z.enum(Object.keys(headshotLooks) as [HeadshotLook]).default("corporate"), count }),
+    inputSchema: z.strictObject({
+      image: assetId,
+      look: z.enum(Object.keys(headshotLooks) as [HeadshotLook]).default("corporate"),
+      count,
+    }),
     imageInput: "image",
     assetInputs: ["image"],
     steps: [

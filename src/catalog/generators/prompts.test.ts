@@ -20,6 +20,11 @@ describe("how much expand grows each side", () => {
     const grow = expandFractions({ width: 900, height: 1600 }, { width: 1000, height: 1000 });
     expect(grow.left).toBe(0);
     expect(1000 * (1 + grow.top + grow.bottom)).toBeCloseTo(1777.78, 1);
-    expect(expandFractions({ width: 800, height: 600 }, { width: 400, height: 300 })).toEqual({ top: 0, right: 0, bottom: 0, left: 0 });
+    expect(expandFractions({ width: 800, height: 600 }, { width: 400, height: 300 })).toEqual({
+      top: 0,
+      right: 0,
+      bottom: 0,
+      left: 0,
+    });
   });
 });

@@ -2,7 +2,8 @@
 
 export type StylePreset = keyof typeof stylePresets;
 export const stylePresets = {
-  watercolor: "Repaint this image as a loose watercolor painting on textured paper, soft washes and visible brush edges.",
+  watercolor:
+    "Repaint this image as a loose watercolor painting on textured paper, soft washes and visible brush edges.",
   "oil-painting": "Repaint this image as a classical oil painting with rich impasto brushwork and warm varnish tones.",
   "pencil-sketch": "Redraw this image as a detailed graphite pencil sketch with cross-hatching on white paper.",
   anime: "Redraw this image in a clean modern anime style with crisp line art and cel shading.",
@@ -57,5 +58,10 @@ export function expandFractions(inputs: Record<string, unknown>, image?: { width
     sides === side ||
     (sides === "left-right" && (side === "left" || side === "right")) ||
     (sides === "top-bottom" && (side === "top" || side === "bottom"));
-  return { top: on("top") ? fraction : 0, right: on("right") ? fraction : 0, bottom: on("bottom") ? fraction : 0, left: on("left") ? fraction : 0 };
+  return {
+    top: on("top") ? fraction : 0,
+    right: on("right") ? fraction : 0,
+    bottom: on("bottom") ? fraction : 0,
+    left: on("left") ? fraction : 0,
+  };
 }

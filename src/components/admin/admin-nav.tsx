@@ -18,7 +18,12 @@ export function AdminNav() {
   return (
     <nav aria-label={t("label")} className={styles.tabs}>
       {links.map((link) => (
-        <Link key={link.href} href={link.href} className={styles.tab} aria-current={pathname === link.href ? "page" : undefined}>
+        <Link
+          key={link.href}
+          href={link.href}
+          className={styles.tab}
+          aria-current={pathname === link.href ? "page" : undefined}
+        >
           {link.label}
         </Link>
       ))}

@@ -43,24 +43,50 @@ export function CostTable({ title, rows, labelOf, testId }: CostTableProps) {
             <thead>
               <tr>
                 <th scope="col">{keyColumn}</th>
-                <th scope="col" className={styles.number}>{t("columns.jobs")}</th>
-                <th scope="col" className={styles.number}>{t("columns.credits")}</th>
-                <th scope="col" className={styles.number}>{t("columns.revenue")}</th>
-                <th scope="col" className={styles.number}>{t("columns.cost")}</th>
-                <th scope="col" className={styles.number}>{t("columns.margin")}</th>
-                <th scope="col" className={styles.number}>{t("columns.latency")}</th>
-                <th scope="col" className={styles.number}>{t("columns.failureRate")}</th>
+                <th scope="col" className={styles.number}>
+                  {t("columns.jobs")}
+                </th>
+                <th scope="col" className={styles.number}>
+                  {t("columns.credits")}
+                </th>
+                <th scope="col" className={styles.number}>
+                  {t("columns.revenue")}
+                </th>
+                <th scope="col" className={styles.number}>
+                  {t("columns.cost")}
+                </th>
+                <th scope="col" className={styles.number}>
+                  {t("columns.margin")}
+                </th>
+                <th scope="col" className={styles.number}>
+                  {t("columns.latency")}
+                </th>
+                <th scope="col" className={styles.number}>
+                  {t("columns.failureRate")}
+                </th>
               </tr>
             </thead>
             <tbody>
               {rows.map((row) => (
                 <tr key={row.key} data-key={row.key}>
-                  <th scope="row" data-label={keyColumn}>{labelOf(row.key)}</th>
-                  <td data-label={t("columns.jobs")} className={styles.number}>{count.format(row.jobs)}</td>
-                  <td data-label={t("columns.credits")} className={styles.number}>{count.format(row.credits)}</td>
-                  <td data-label={t("columns.revenue")} className={styles.number} data-testid="revenue"><Money micros={row.revenueMicros} /></td>
-                  <td data-label={t("columns.cost")} className={styles.number} data-testid="cost"><Money micros={row.providerCostMicros} /></td>
-                  <td data-label={t("columns.margin")} className={styles.number} data-testid="margin"><Money micros={row.marginMicros} signed /></td>
+                  <th scope="row" data-label={keyColumn}>
+                    {labelOf(row.key)}
+                  </th>
+                  <td data-label={t("columns.jobs")} className={styles.number}>
+                    {count.format(row.jobs)}
+                  </td>
+                  <td data-label={t("columns.credits")} className={styles.number}>
+                    {count.format(row.credits)}
+                  </td>
+                  <td data-label={t("columns.revenue")} className={styles.number} data-testid="revenue">
+                    <Money micros={row.revenueMicros} />
+                  </td>
+                  <td data-label={t("columns.cost")} className={styles.number} data-testid="cost">
+                    <Money micros={row.providerCostMicros} />
+                  </td>
+                  <td data-label={t("columns.margin")} className={styles.number} data-testid="margin">
+                    <Money micros={row.marginMicros} signed />
+                  </td>
                   <td data-label={t("columns.latency")} className={styles.number}>
                     {row.avgLatencyMs === null ? t("none") : t("ms", { value: count.format(row.avgLatencyMs) })}
                   </td>
@@ -92,12 +118,24 @@ export function JobTable({ jobs, formatDateTime }: { jobs: AdminJob[]; formatDat
             <th scope="col">{t("columns.job")}</th>
             <th scope="col">{t("columns.status")}</th>
             <th scope="col">{t("columns.provider")}</th>
-            <th scope="col" className={styles.number}>{t("columns.price")}</th>
-            <th scope="col" className={styles.number}>{t("columns.revenue")}</th>
-            <th scope="col" className={styles.number}>{t("columns.cost")}</th>
-            <th scope="col" className={styles.number}>{t("columns.margin")}</th>
-            <th scope="col" className={styles.number}>{t("columns.jobLatency")}</th>
-            <th scope="col" className={styles.number}>{t("columns.calls")}</th>
+            <th scope="col" className={styles.number}>
+              {t("columns.price")}
+            </th>
+            <th scope="col" className={styles.number}>
+              {t("columns.revenue")}
+            </th>
+            <th scope="col" className={styles.number}>
+              {t("columns.cost")}
+            </th>
+            <th scope="col" className={styles.number}>
+              {t("columns.margin")}
+            </th>
+            <th scope="col" className={styles.number}>
+              {t("columns.jobLatency")}
+            </th>
+            <th scope="col" className={styles.number}>
+              {t("columns.calls")}
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -112,16 +150,26 @@ export function JobTable({ jobs, formatDateTime }: { jobs: AdminJob[]; formatDat
                 {job.provider ?? t("none")}
                 {job.model && <span className={styles.detail}>{job.model}</span>}
               </td>
-              <td data-label={t("columns.price")} className={styles.number}>{count.format(job.price)}</td>
-              <td data-label={t("columns.revenue")} className={styles.number}><Money micros={job.revenueMicros} /></td>
-              <td data-label={t("columns.cost")} className={styles.number}><Money micros={job.providerCostMicros} /></td>
-              <td data-label={t("columns.margin")} className={styles.number}><Money micros={job.marginMicros} signed /></td>
+              <td data-label={t("columns.price")} className={styles.number}>
+                {count.format(job.price)}
+              </td>
+              <td data-label={t("columns.revenue")} className={styles.number}>
+                <Money micros={job.revenueMicros} />
+              </td>
+              <td data-label={t("columns.cost")} className={styles.number}>
+                <Money micros={job.providerCostMicros} />
+              </td>
+              <td data-label={t("columns.margin")} className={styles.number}>
+                <Money micros={job.marginMicros} signed />
+              </td>
               <td data-label={t("columns.jobLatency")} className={styles.number}>
                 {job.latencyMs === null ? t("none") : t("ms", { value: count.format(job.latencyMs) })}
               </td>
               <td data-label={t("columns.calls")} className={styles.number}>
                 {count.format(job.providerCalls)}
-                {job.failedCalls > 0 && <span className={styles.detail}>{t("failedCalls", { count: job.failedCalls })}</span>}
+                {job.failedCalls > 0 && (
+                  <span className={styles.detail}>{t("failedCalls", { count: job.failedCalls })}</span>
+                )}
               </td>
             </tr>
           ))}

@@ -26,11 +26,14 @@ export function JobMargins() {
   const [days, setDays] = useState<number>(30);
   const [summary, setSummary] = useState<CostSummary | null>(null);
   const [summaryError, setSummaryError] = useState<string | null>(null);
-  const recent = usePaged<{ jobs: AdminJob[]; nextCursor: string | null }, AdminJob>("/api/v1/admin/jobs?limit=25", (body) => ({
-    items: body.jobs,
-    nextCursor: body.nextCursor,
-    extra: undefined,
-  }));
+  const recent = usePaged<{ jobs: AdminJob[]; nextCursor: string | null }, AdminJob>(
+    "/api/v1/admin/jobs?limit=25",
+    (body) => ({
+      items: body.jobs,
+      nextCursor: body.nextCursor,
+      extra: undefined,
+    }),
+  );
 
   useEffect(() => {
     let active = true;
@@ -53,7 +56,12 @@ export function JobMargins() {
       <PageHead title={t("title")} lead={t("lead", { value: formatMicros(summary?.creditValueMicros ?? 0) })}>
         <div className="field">
           <label htmlFor="cost-period">{t("period")}</label>
-          <select id="cost-period" className="input" value={days} onChange={(event) => setDays(Number(event.target.value))}>
+          <select
+            id="cost-period"
+            className="input"
+            value={days}
+            onChange={(event) => setDays(Number(event.target.value))}
+          >
             {periods.map((value) => (
               <option key={value} value={value}>
                 {t("days", { days: value })}

@@ -10,7 +10,13 @@ import { useCallback, useMemo } from "react";
 export function useFormatMicros(): (micros: number) => string {
   const locale = useLocale();
   const format = useMemo(
-    () => new Intl.NumberFormat(locale, { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 4 }),
+    () =>
+      new Intl.NumberFormat(locale, {
+        style: "currency",
+        currency: "USD",
+        minimumFractionDigits: 2,
+        maximumFractionDigits: 4,
+      }),
     [locale],
   );
   return useCallback((micros: number) => format.format(micros / 1_000_000), [format]);

@@ -19,7 +19,10 @@ export function ProviderCard({ provider, onChange }: Props) {
   const errorMessage = useErrorMessage();
   const optional = useOptionalMessage("adminProviders");
   // Secrets are never prefilled; other fields show the admin's own value (the env's is a placeholder).
-  const initial = () => Object.fromEntries(provider.settings.map((s) => [s.name, !s.secret && s.source === "admin" ? (s.value ?? "") : ""]));
+  const initial = () =>
+    Object.fromEntries(
+      provider.settings.map((s) => [s.name, !s.secret && s.source === "admin" ? (s.value ?? "") : ""]),
+    );
   const [values, setValues] = useState<Record<string, string>>(initial);
   const [pending, setPending] = useState(false);
   const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
@@ -35,12 +38,19 @@ export function ProviderCard({ provider, onChange }: Props) {
     setMessage(null);
     setFieldErrors({});
     try {
-      const { provider: updated } = await api<{ provider: ProviderView }>(`/api/v1/admin/providers/${encodeURIComponent(provider.id)}`, {
-        method: "PATCH",
-        json: body,
-      });
+      const { provider: updated } = await api<{ provider: ProviderView }>(
+        `/api/v1/admin/providers/${encodeURIComponent(provider.id)}`,
+        {
+          method: "PATCH",
+          json: body,
+        },
+      );
       onChange(updated);
-      setValues(Object.fromEntries(updated.settings.map((s) => [s.name, !s.secret && s.source === "admin" ? (s.value ?? "") : ""])));
+      setValues(
+        Object.fromEntries(
+          updated.settings.map((s) => [s.name, !s.secret && s.source === "admin" ? (s.value ?? "") : ""]),
+        ),
+      );
       setMessage({ tone: "success", text: successText });
     } catch (error) {
       if (error instanceof ApiError) setFieldErrors(error.fields);
@@ -72,7 +82,9 @@ export function ProviderCard({ provider, onChange }: Props) {
   async function testConnection() {
     setTest({ pending: true, result: null, error: null });
     try {
-      const result = await api<ConnectionResult>(`/api/v1/admin/providers/${encodeURIComponent(provider.id)}/test`, { method: "POST" });
+      const result = await api<ConnectionResult>(`/api/v1/admin/providers/${encodeURIComponent(provider.id)}/test`, {
+        method: "POST",
+      });
       setTest({ pending: false, result, error: null });
     } catch (error) {
       setTest({ pending: false, result: null, error: errorMessage(error) });
@@ -95,10 +107,19 @@ export function ProviderCard({ provider, onChange }: Props) {
   };
 
   return (
-    <article className={`card ${styles.provider}`} data-testid="provider-card" data-provider={provider.id} aria-labelledby={`provider-${provider.id}`}>
+    <article
+      className={`card ${styles.provider}`}
+      data-testid="provider-card"
+      data-provider={provider.id}
+      aria-labelledby={`provider-${provider.id}`}
+    >
       <header className={styles.providerHead}>
         <h2 id={`provider-${provider.id}`}>{provider.name}</h2>
-        <span className={`${styles.status} ${provider.configured ? styles.statusOk : ""}`} data-testid="provider-status" data-status={status}>
+        <span
+          className={`${styles.status} ${provider.configured ? styles.statusOk : ""}`}
+          data-testid="provider-status"
+          data-status={status}
+        >
           {t(`status.${status}`)}
           {!provider.enabled && ` · ${t("off")}`}
         </span>
@@ -156,7 +177,12 @@ export function ProviderCard({ provider, onChange }: Props) {
             <button type="submit" className="button" disabled={pending}>
               {pending ? t("saving") : t("save")}
             </button>
-            <button type="button" className="button button-secondary" disabled={test.pending} onClick={() => void testConnection()}>
+            <button
+              type="button"
+              className="button button-secondary"
+              disabled={test.pending}
+              onClick={() => void testConnection()}
+            >
               {test.pending ? t("testing") : t("test")}
             </button>
           </div>

@@ -101,7 +101,10 @@ export function ProviderOrderEditor() {
                     type="button"
                     id={`order-${entry.capability}-${provider.id}-up`}
                     className="button button-secondary button-small"
-                    aria-label={t("order.moveUp", { provider: provider.name, capability: capabilityName(entry.capability) })}
+                    aria-label={t("order.moveUp", {
+                      provider: provider.name,
+                      capability: capabilityName(entry.capability),
+                    })}
                     disabled={index === 0}
                     onClick={() => move(entry.capability, index, -1)}
                   >
@@ -111,7 +114,10 @@ export function ProviderOrderEditor() {
                     type="button"
                     id={`order-${entry.capability}-${provider.id}-down`}
                     className="button button-secondary button-small"
-                    aria-label={t("order.moveDown", { provider: provider.name, capability: capabilityName(entry.capability) })}
+                    aria-label={t("order.moveDown", {
+                      provider: provider.name,
+                      capability: capabilityName(entry.capability),
+                    })}
                     disabled={index === entry.providers.length - 1}
                     onClick={() => move(entry.capability, index, 1)}
                   >

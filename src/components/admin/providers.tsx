@@ -40,7 +40,9 @@ export function Providers() {
       <PageHead title={t("title")} lead={t("lead")} />
       <PagedStatus error={error} loading={providers === null && !error} />
       <div className={styles.providers}>
-        {providers?.map((provider) => <ProviderCard key={provider.id} provider={provider} onChange={replace} />)}
+        {providers?.map((provider) => (
+          <ProviderCard key={provider.id} provider={provider} onChange={replace} />
+        ))}
       </div>
       <ProviderOrderEditor />
       <BlocklistEditor />

@@ -24,9 +24,9 @@ export function toApiError(status: number, body: unknown, fallbackMessage: strin
   const error = (body as ErrorBody | null)?.error;
   const code = typeof error?.code === "string" ? error.code : "http_" + status;
   const message = typeof error?.message === "string" && error.message ? error.message : fallbackMessage;
-  const fields =
-    error?.fields && typeof error.fields === "object" ? (error.fields as Record<string, string[]>) : {};
-  const params = error?.params && typeof error.params === "object" ? (error.params as Record<string, string | number>) : {};
+  const fields = error?.fields && typeof error.fields === "object" ? (error.fields as Record<string, string[]>) : {};
+  const params =
+    error?.params && typeof error.params === "object" ? (error.params as Record<string, string | number>) : {};
   return new ApiError(status, code, message, fields, params);
 }
 

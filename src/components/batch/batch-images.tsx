@@ -29,7 +29,11 @@ export function BatchImages({ images, runs, steps, removable, onRemove }: Props)
           <li key={image.id} className={styles.image} data-testid="batch-image" data-status={run?.status ?? "idle"}>
             <div className={styles.imageThumb}>
               {/* eslint-disable-next-line @next/next/no-img-element -- signed, short-lived URLs */}
-              <img src={run?.output?.url ?? image.url} alt={run?.output ? t("outputAlt", { name }) : t("imageAlt", { name })} loading="lazy" />
+              <img
+                src={run?.output?.url ?? image.url}
+                alt={run?.output ? t("outputAlt", { name }) : t("imageAlt", { name })}
+                loading="lazy"
+              />
             </div>
             <div className={styles.imageBody}>
               <p className={styles.imageName}>{name}</p>
@@ -37,7 +41,8 @@ export function BatchImages({ images, runs, steps, removable, onRemove }: Props)
                 <>
                   <p className="hint" role="status">
                     {run.status === "waiting" && t("status.waiting")}
-                    {run.status === "running" && t("status.running", { step: run.step + 1, steps: steps.length, title: stepTitle })}
+                    {run.status === "running" &&
+                      t("status.running", { step: run.step + 1, steps: steps.length, title: stepTitle })}
                     {run.status === "succeeded" && t("status.succeeded")}
                     {run.status === "failed" && t("status.failed", { step: run.step + 1, title: stepTitle })}
                   </p>

@@ -27,7 +27,9 @@ export function BatchSteps({ steps, editable, onRemove, onMoveUp }: Props) {
           <span className={styles.stepText}>
             <strong>{step.generator.title}</strong>
             <span className="hint">
-              {[summarize(step.generator, step.inputs), tc("credits", { count: priceFor(step.generator, step.inputs) })].filter(Boolean).join(" · ")}
+              {[summarize(step.generator, step.inputs), tc("credits", { count: priceFor(step.generator, step.inputs) })]
+                .filter(Boolean)
+                .join(" · ")}
             </span>
           </span>
           {editable && (

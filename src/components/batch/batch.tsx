@@ -158,9 +158,17 @@ export function Batch() {
               <h3 className={styles.subheading}>{t("addStepTitle")}</h3>
               <div className="field">
                 <label htmlFor={toolSelectId}>{t("tool")}</label>
-                <select id={toolSelectId} className="input" value={tool.id} onChange={(event) => setToolId(event.currentTarget.value)}>
+                <select
+                  id={toolSelectId}
+                  className="input"
+                  value={tool.id}
+                  onChange={(event) => setToolId(event.currentTarget.value)}
+                >
                   {groups.map((group) => (
-                    <optgroup key={group.category} label={isKnownCategory(group.category) ? ts(`categories.${group.category}`) : group.category}>
+                    <optgroup
+                      key={group.category}
+                      label={isKnownCategory(group.category) ? ts(`categories.${group.category}`) : group.category}
+                    >
                       {group.tools.map((g) => (
                         <option key={g.id} value={g.id}>
                           {g.title}
@@ -189,9 +197,7 @@ export function Batch() {
       </div>
       <section className="card stack" aria-labelledby="batch-run-heading">
         <h2 id="batch-run-heading">{t("runTitle")}</h2>
-        <p data-testid="batch-total">
-          {t("total", { images: images.length, perImage: pricePerImage, total })}
-        </p>
+        <p data-testid="batch-total">{t("total", { images: images.length, perImage: pricePerImage, total })}</p>
         <p className="hint">{t("refundHint")}</p>
         {tooExpensive && images.length > 0 && steps.length > 0 && <Notice>{t("notEnough", { total, balance })}</Notice>}
         <button
@@ -211,7 +217,12 @@ export function Batch() {
         )}
         {zipError && <Notice>{zipError}</Notice>}
         {phase === "done" && succeeded.length > 0 && (
-          <button type="button" className="button button-secondary button-block" disabled={zipping} onClick={() => void downloadAll()}>
+          <button
+            type="button"
+            className="button button-secondary button-block"
+            disabled={zipping}
+            onClick={() => void downloadAll()}
+          >
             {zipping ? t("zipping") : t("downloadAll", { count: succeeded.length })}
           </button>
         )}

@@ -58,7 +58,8 @@ async function runImage(
     }
     job = await waitForJobEnd(job, (next) => report({ progress: share(next.progress) }));
     output = job.outputs[0] ?? null;
-    if (job.status !== "succeeded" || !output) return report({ status: "failed", error: job.error?.message ?? errorMessage(null) });
+    if (job.status !== "succeeded" || !output)
+      return report({ status: "failed", error: job.error?.message ?? errorMessage(null) });
     assetId = output.assetId;
   }
   report({ status: "succeeded", progress: 100, output });

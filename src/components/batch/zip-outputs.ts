@@ -9,7 +9,12 @@ export type ZipEntry = { originalName: string | null; assetId: string; mime: str
 export function zipNames(entries: ZipEntry[], fallback: string): string[] {
   const used = new Set<string>();
   return entries.map(({ originalName, mime }, index) => {
-    const base = (originalName ?? "").replace(/\.[^.]*$/, "").replace(/\p{Cc}+/gu, "").replace(/[\\/:*?"<>|]+/g, "_").trim() || `${fallback}-${index + 1}`;
+    const base =
+      (originalName ?? "")
+        .replace(/\.[^.]*$/, "")
+        .replace(/\p{Cc}+/gu, "")
+        .replace(/[\\/:*?"<>|]+/g, "_")
+        .trim() || `${fallback}-${index + 1}`;
     const extension = extensionOfMime(mime);
     let name = `${base}.${extension}`;
     for (let n = 2; used.has(name.toLowerCase()); n++) name = `${base}-${n}.${extension}`;
@@ -27,7 +32,9 @@ export async function zipOutputs(entries: ZipEntry[], fallback: string): Promise
   const files: Record<string, Uint8Array> = {};
   await Promise.all(
     entries.map(async (entry, index) => {
-      const { asset } = await api<{ asset: Asset }>(`/api/v1/assets/${encodeURIComponent(entry.assetId)}`, { cache: "no-store" });
+      const { asset } = await api<{ asset: Asset }>(`/api/v1/assets/${encodeURIComponent(entry.assetId)}`, {
+        cache: "no-store",
+      });
       const response = await fetch(asset.url, { credentials: "same-origin" });
       if (!response.ok) throw new Error(`download of ${entry.assetId} failed with ${response.status}`);
       files[names[index] ?? `${fallback}-${index + 1}`] = new Uint8Array(await response.arrayBuffer());

@@ -73,7 +73,15 @@ export function AdminCredits() {
       <AdminNav />
       <PageHead title={t("title")} lead={t("lead")} />
       <form className={`card ${styles.adminForm}`} onSubmit={submit} data-testid="admin-credits-form">
-        <TextField id={`${id}-email`} name="email" type="email" label={t("email")} required autoComplete="off" error={fields.email?.[0]} />
+        <TextField
+          id={`${id}-email`}
+          name="email"
+          type="email"
+          label={t("email")}
+          required
+          autoComplete="off"
+          error={fields.email?.[0]}
+        />
         <TextField
           id={`${id}-amount`}
           name="amount"
@@ -87,7 +95,16 @@ export function AdminCredits() {
           error={fields.amount?.[0]}
         />
         <div className={styles.wide}>
-          <TextField id={`${id}-memo`} name="memo" label={t("memo")} hint={t("memoHint")} required minLength={3} maxLength={500} error={fields.memo?.[0]} />
+          <TextField
+            id={`${id}-memo`}
+            name="memo"
+            label={t("memo")}
+            hint={t("memoHint")}
+            required
+            minLength={3}
+            maxLength={500}
+            error={fields.memo?.[0]}
+          />
         </div>
         <div className={`${styles.wide} stack`}>
           {message?.tone === "success" && <Notice tone="success">{message.text}</Notice>}

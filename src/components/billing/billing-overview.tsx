@@ -16,7 +16,13 @@ import { RecentEntries } from "./recent-entries";
 export type BillingBody = {
   payments: { enabled: boolean };
   account: { balance: number; held: number; debt: number };
-  subscription: { plan: string; status: string | null; renewsAt: string | null; endsAt: string | null; canManage: boolean };
+  subscription: {
+    plan: string;
+    status: string | null;
+    renewsAt: string | null;
+    endsAt: string | null;
+    canManage: boolean;
+  };
 };
 
 const statuses = ["active", "trialing", "past_due", "incomplete", "incomplete_expired", "canceled", "unpaid", "paused"];
@@ -116,7 +122,9 @@ export function BillingOverview() {
           <section className={`card ${styles.planCard}`} aria-labelledby="plan-title" data-testid="billing-plan">
             <p className="muted small">{t("planTitle")}</p>
             <h2 id="plan-title">{planName}</h2>
-            {sub.status && statuses.includes(sub.status) && <p className={`pill ${styles.badge}`}>{t(`status.${sub.status}` as "status.active")}</p>}
+            {sub.status && statuses.includes(sub.status) && (
+              <p className={`pill ${styles.badge}`}>{t(`status.${sub.status}` as "status.active")}</p>
+            )}
             <p className="muted">
               {sub.renewsAt
                 ? t("renewsAt", { date: formatDate(sub.renewsAt) })
@@ -142,7 +150,11 @@ export function BillingOverview() {
           </section>
           <section className={styles.section} aria-labelledby="plans-title">
             <h2 id="plans-title">{t("plansTitle")}</h2>
-            <PlanOffers paymentsEnabled={billing.payments.enabled} currentPlan={sub.plan} hasSubscription={sub.plan !== "free"} />
+            <PlanOffers
+              paymentsEnabled={billing.payments.enabled}
+              currentPlan={sub.plan}
+              hasSubscription={sub.plan !== "free"}
+            />
           </section>
         </>
       )}

@@ -50,7 +50,11 @@ export function PlanOffers({ paymentsEnabled, currentPlan, hasSubscription = fal
         const name = t(`planNames.${plan.id}`);
         const current = plan.id === (currentPlan ?? (signedOut ? undefined : "free"));
         return (
-          <li key={plan.id} className={`card ${styles.offer} ${current ? styles.current : ""}`} data-testid={`plan-${plan.id}`}>
+          <li
+            key={plan.id}
+            className={`card ${styles.offer} ${current ? styles.current : ""}`}
+            data-testid={`plan-${plan.id}`}
+          >
             <h3>{name}</h3>
             <p className={styles.price}>
               {plan.priceCents === 0 ? t("freePrice") : money(plan.priceCents)}
@@ -65,9 +69,18 @@ export function PlanOffers({ paymentsEnabled, currentPlan, hasSubscription = fal
                   {t("signUpToBuy")}
                 </Link>
               ) : hasSubscription ? (
-                <BuyButton target="portal" label={t("choosePlan", { plan: name, price: money(plan.priceCents) })} disabled={disabled} secondary />
+                <BuyButton
+                  target="portal"
+                  label={t("choosePlan", { plan: name, price: money(plan.priceCents) })}
+                  disabled={disabled}
+                  secondary
+                />
               ) : (
-                <BuyButton target={{ kind: "plan", id: plan.id }} label={t("choosePlan", { plan: name, price: money(plan.priceCents) })} disabled={disabled} />
+                <BuyButton
+                  target={{ kind: "plan", id: plan.id }}
+                  label={t("choosePlan", { plan: name, price: money(plan.priceCents) })}
+                  disabled={disabled}
+                />
               )}
             </div>
           </li>
@@ -95,7 +108,11 @@ export function PackOffers({ paymentsEnabled }: Props) {
                 {t("signUpToBuy")}
               </Link>
             ) : (
-              <BuyButton target={{ kind: "pack", id: pack.id }} label={t("buyPack", { count: pack.credits, price: money(pack.priceCents) })} disabled={disabled} />
+              <BuyButton
+                target={{ kind: "pack", id: pack.id }}
+                label={t("buyPack", { count: pack.credits, price: money(pack.priceCents) })}
+                disabled={disabled}
+              />
             )}
           </div>
         </li>

@@ -20,11 +20,14 @@ export function RecentEntries() {
   const locale = useLocale();
   const formatDateTime = useFormatDateTime();
   const signed = new Intl.NumberFormat(locale, { signDisplay: "exceptZero" });
-  const { items, hasMore, loading, error, loadMore } = usePaged<Body, LedgerEntry>("/api/v1/ledger?limit=25", (body) => ({
-    items: body.entries,
-    nextCursor: body.nextCursor,
-    extra: undefined,
-  }));
+  const { items, hasMore, loading, error, loadMore } = usePaged<Body, LedgerEntry>(
+    "/api/v1/ledger?limit=25",
+    (body) => ({
+      items: body.entries,
+      nextCursor: body.nextCursor,
+      extra: undefined,
+    }),
+  );
 
   function detail(entry: LedgerEntry): string | null {
     const meta = entry.meta ?? {};
@@ -39,7 +42,8 @@ export function RecentEntries() {
   }
 
   function describe(entry: LedgerEntry): string {
-    if (entry.kind === "capture" && typeof entry.meta?.captured === "number") return ts("charged", { amount: entry.meta.captured });
+    if (entry.kind === "capture" && typeof entry.meta?.captured === "number")
+      return ts("charged", { amount: entry.meta.captured });
     return isKnownKind(entry.kind) ? ts(`kinds.${entry.kind}`) : ts("kinds.other");
   }
 
@@ -57,7 +61,9 @@ export function RecentEntries() {
                   {extra && <span className="muted small">{extra}</span>}
                   <span className="muted small">{formatDateTime(entry.createdAt)}</span>
                 </span>
-                <span className={`${styles.entryAmount} ${entry.amount > 0 ? styles.plus : entry.amount < 0 ? styles.minus : ""}`}>
+                <span
+                  className={`${styles.entryAmount} ${entry.amount > 0 ? styles.plus : entry.amount < 0 ? styles.minus : ""}`}
+                >
                   {signed.format(entry.amount)}
                 </span>
               </li>

@@ -13,7 +13,10 @@ import { useMoney } from "./use-money";
 
 /** A job refused for credits (402: too few, or debt) or for the plan's limits (403). */
 export function isUpgradeError(error: unknown): error is ApiError {
-  return error instanceof ApiError && (error.status === 402 || (error.status === 403 && error.code === "plan_limit_exceeded"));
+  return (
+    error instanceof ApiError &&
+    (error.status === 402 || (error.status === 403 && error.code === "plan_limit_exceeded"))
+  );
 }
 
 /** Whether a plan lifts the limit a 403 named (its params: limit, requested); true for any other refusal. */
@@ -60,7 +63,13 @@ export function UpgradeDialog({ error, onClose }: { error: ApiError | null; onCl
   const largest = plans.at(-1)!;
 
   return (
-    <dialog ref={dialog} className={styles.dialog} onClose={onClose} aria-labelledby="upgrade-title" data-testid="upgrade-dialog">
+    <dialog
+      ref={dialog}
+      className={styles.dialog}
+      onClose={onClose}
+      aria-labelledby="upgrade-title"
+      data-testid="upgrade-dialog"
+    >
       {error && (
         <div className={styles.dialogBody}>
           <h2 id="upgrade-title">{t("upgrade.title")}</h2>
@@ -101,7 +110,9 @@ export function UpgradeDialog({ error, onClose }: { error: ApiError | null; onCl
                         <BuyButton target="portal" label={label} disabled={!enabled} secondary />
                       )}
                       <p className="hint">
-                        {plan.unlimited ? t("unlimited", { count: plan.monthlyCredits }) : t("monthlyCredits", { count: plan.monthlyCredits })}
+                        {plan.unlimited
+                          ? t("unlimited", { count: plan.monthlyCredits })
+                          : t("monthlyCredits", { count: plan.monthlyCredits })}
                         {" · "}
                         {t("limits.maxSide", { max: plan.limits.maxSide })}
                         {" · "}
@@ -116,7 +127,11 @@ export function UpgradeDialog({ error, onClose }: { error: ApiError | null; onCl
           <div className={styles.actions}>
             <Link href="/pricing">{t("upgrade.allPlans")}</Link>
           </div>
-          <button type="button" className="button button-secondary button-block" onClick={() => dialog.current?.close()}>
+          <button
+            type="button"
+            className="button button-secondary button-block"
+            onClick={() => dialog.current?.close()}
+          >
             {t("upgrade.close")}
           </button>
         </div>

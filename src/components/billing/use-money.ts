@@ -9,7 +9,11 @@ export function useMoney(): (cents: number, digits?: number) => string {
   const locale = useLocale();
   return useCallback(
     (cents: number, digits = 2) =>
-      new Intl.NumberFormat(locale, { style: "currency", currency: billingCurrency, maximumFractionDigits: digits }).format(cents / 100),
+      new Intl.NumberFormat(locale, {
+        style: "currency",
+        currency: billingCurrency,
+        maximumFractionDigits: digits,
+      }).format(cents / 100),
     [locale],
   );
 }

@@ -30,7 +30,12 @@ export function CancelJobButton({ job, onUpdate }: { job: Pick<Job, "id">; onUpd
   return (
     <div className={styles.jobFoot}>
       {error ? <Notice>{error}</Notice> : <span />}
-      <button type="button" className="button button-small button-secondary" onClick={() => void cancel()} disabled={canceling}>
+      <button
+        type="button"
+        className="button button-small button-secondary"
+        onClick={() => void cancel()}
+        disabled={canceling}
+      >
         {canceling ? t("canceling") : t("cancel")}
       </button>
     </div>

@@ -89,7 +89,9 @@ export function Dashboard() {
       <section aria-labelledby="jobs-heading">
         <h2 id="jobs-heading">{tj("title")}</h2>
         <JobList jobs={jobs} empty={tj("empty")} className={styles.jobs}>
-          {(job) => <JobCard key={job.id} job={job} title={titles.get(job.generator) ?? job.generator} onUpdate={updateJob} />}
+          {(job) => (
+            <JobCard key={job.id} job={job} title={titles.get(job.generator) ?? job.generator} onUpdate={updateJob} />
+          )}
         </JobList>
       </section>
     </div>

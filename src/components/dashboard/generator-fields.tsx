@@ -49,7 +49,9 @@ export function GeneratorFields({ generator, entries, idPrefix, fieldErrors, cho
           <SchemaField schema={field} required={required.has(name)} {...common} />
         )}
         {/* Width and height sit side by side; the hint about leaving one empty spans both. */}
-        {name === "height" && "width" in (schema.properties ?? {}) && <p className={`hint ${styles.wide}`}>{t("hints.size")}</p>}
+        {name === "height" && "width" in (schema.properties ?? {}) && (
+          <p className={`hint ${styles.wide}`}>{t("hints.size")}</p>
+        )}
       </Fragment>
     );
   };
@@ -62,7 +64,11 @@ export function GeneratorFields({ generator, entries, idPrefix, fieldErrors, cho
     <>
       {main.map(render)}
       {advanced.length > 0 && (
-        <details className={`${styles.wide} ${styles.more}`} open={advancedError || undefined} data-testid="more-options">
+        <details
+          className={`${styles.wide} ${styles.more}`}
+          open={advancedError || undefined}
+          data-testid="more-options"
+        >
           <summary>{t("moreOptions")}</summary>
           <div className={styles.fields}>{advanced.map(render)}</div>
         </details>

@@ -118,7 +118,9 @@ export function GeneratorForm({
     <form
       className="stack"
       onSubmit={submit}
-      onChange={(event) => setLive({ generatorId: generator.id, inputs: readInputs(new FormData(event.currentTarget), schema, "") })}
+      onChange={(event) =>
+        setLive({ generatorId: generator.id, inputs: readInputs(new FormData(event.currentTarget), schema, "") })
+      }
       data-testid="generator-form"
       data-generator={generator.id}
       data-price={price}

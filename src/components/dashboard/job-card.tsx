@@ -41,7 +41,11 @@ export function JobCard({ job, title, onUpdate }: Props) {
       {job.outputs.length > 0 && (
         <div className={job.outputs.length > 1 ? styles.outputs : undefined} data-testid="job-outputs">
           {job.outputs.map((output, index) => (
-            <OutputFigure key={output.assetId} output={output} alt={t("outputAlt", { id: `${job.id.slice(0, 8)}${job.outputs.length > 1 ? `-${index + 1}` : ""}` })} />
+            <OutputFigure
+              key={output.assetId}
+              output={output}
+              alt={t("outputAlt", { id: `${job.id.slice(0, 8)}${job.outputs.length > 1 ? `-${index + 1}` : ""}` })}
+            />
           ))}
         </div>
       )}

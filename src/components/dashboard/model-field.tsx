@@ -32,7 +32,9 @@ export function ModelField({ generator, name, idPrefix, errors }: Props) {
         className="input"
         defaultValue={preselectedModel(generator)}
         aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={[blocked.length > 0 ? hintId : null, errors?.length ? errorId : null].filter(Boolean).join(" ") || undefined}
+        aria-describedby={
+          [blocked.length > 0 ? hintId : null, errors?.length ? errorId : null].filter(Boolean).join(" ") || undefined
+        }
         data-testid="model-select"
       >
         {models.map((model) => {
@@ -40,7 +42,9 @@ export function ModelField({ generator, name, idPrefix, errors }: Props) {
           const price = tc("credits", { count: prices[model] ?? generator.pricing.base });
           return (
             <option key={model} value={model} disabled={!runnable}>
-              {runnable ? t("modelOption", { model: valueLabel(schema, model), price }) : t("modelOptionBlocked", { model: valueLabel(schema, model), price })}
+              {runnable
+                ? t("modelOption", { model: valueLabel(schema, model), price })
+                : t("modelOptionBlocked", { model: valueLabel(schema, model), price })}
             </option>
           );
         })}

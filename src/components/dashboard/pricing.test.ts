@@ -29,14 +29,30 @@ function listed(id: string, extra: Partial<Generator> = {}): Generator {
 
 describe("prices on the buttons", () => {
   it("text-to-image: the model's price times the number of images", () => {
-    const generator = listed("text-to-image", { models: { "flux-schnell": true, "flux-dev": true, "gpt-image-1-mini": true, "gpt-image-1": true, "gemini-flash-image": true } });
+    const generator = listed("text-to-image", {
+      models: {
+        "flux-schnell": true,
+        "flux-dev": true,
+        "gpt-image-1-mini": true,
+        "gpt-image-1": true,
+        "gemini-flash-image": true,
+      },
+    });
     expect(priceFor(generator, { model: "gpt-image-1", count: 3 })).toBe(15);
     expect(priceFor(generator, { model: "flux-dev", count: 1 })).toBe(3);
     expect(hasVariablePrice(generator)).toBe(true);
   });
 
   it("preselects the first model this server can run, and prices the form's start with it", () => {
-    const generator = listed("text-to-image", { models: { "flux-schnell": false, "flux-dev": false, "gpt-image-1-mini": true, "gpt-image-1": true, "gemini-flash-image": false } });
+    const generator = listed("text-to-image", {
+      models: {
+        "flux-schnell": false,
+        "flux-dev": false,
+        "gpt-image-1-mini": true,
+        "gpt-image-1": true,
+        "gemini-flash-image": false,
+      },
+    });
     expect(preselectedModel(generator)).toBe("gpt-image-1-mini");
     const inputs = startingInputs(generator);
     expect(inputs).toMatchObject({ model: "gpt-image-1-mini", count: 1, aspectRatio: "1:1" });

@@ -26,7 +26,8 @@ export function preselectedModel(generator: Generator): string | undefined {
 export function enumValues(schema: JsonSchema): unknown[] | undefined {
   if (schema.enum) return schema.enum;
   const members = schema.anyOf;
-  if (members && members.length > 0 && members.every((member) => member.const !== undefined)) return members.map((m) => m.const);
+  if (members && members.length > 0 && members.every((member) => member.const !== undefined))
+    return members.map((m) => m.const);
   return undefined;
 }
 

@@ -50,7 +50,12 @@ export function PromptField({ name, schema, required, idPrefix, errors }: Props)
         ) : (
           <span />
         )}
-        <span id={countId} className={`hint ${styles.promptCount}`} data-testid={`count-${name}`} data-full={max !== undefined && length >= max ? true : undefined}>
+        <span
+          id={countId}
+          className={`hint ${styles.promptCount}`}
+          data-testid={`count-${name}`}
+          data-full={max !== undefined && length >= max ? true : undefined}
+        >
           {max === undefined ? t("characters", { count: length }) : t("charactersOf", { count: length, max })}
         </span>
       </div>

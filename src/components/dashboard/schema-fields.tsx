@@ -39,7 +39,10 @@ export function valueLabel(schema: JsonSchema | undefined, value: unknown): stri
 
 /** "backgroundImage" -> "Background image": a readable label for a field nobody translated. */
 export function humanize(name: string): string {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/[-_]+/g, " ").toLowerCase();
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/[-_]+/g, " ")
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
@@ -103,7 +106,9 @@ export function SchemaField({ name, schema, required, idPrefix, errors }: FieldP
       />
     );
   } else {
-    control = <input {...common} type="text" defaultValue={typeof schema.default === "string" ? schema.default : undefined} />;
+    control = (
+      <input {...common} type="text" defaultValue={typeof schema.default === "string" ? schema.default : undefined} />
+    );
   }
 
   return (
@@ -160,7 +165,13 @@ export function AssetField({ name, schema, required, idPrefix, errors, choices }
         )}
         {(choices ?? []).map((asset, index) => (
           <label key={asset.id} className={styles.assetChoice}>
-            <input type="radio" name={name} value={asset.id} defaultChecked={required && index === 0} required={required} />
+            <input
+              type="radio"
+              name={name}
+              value={asset.id}
+              defaultChecked={required && index === 0}
+              required={required}
+            />
             {/* eslint-disable-next-line @next/next/no-img-element -- signed, short-lived URLs */}
             <img src={asset.url} alt={asset.name ?? t("uploadAlt")} loading="lazy" />
           </label>
@@ -197,7 +208,9 @@ export function readInputs(form: FormData, schema: JsonSchema, assetId: string):
     const raw = String(form.get(name) ?? "").trim();
     if (raw === "") continue;
     // A union such as `number | "max"` (rounded corners): numbers typed in are sent as numbers.
-    const numeric = field.anyOf?.some((member) => member.type === "integer" || member.type === "number") && /^-?\d+(\.\d+)?$/.test(raw);
+    const numeric =
+      field.anyOf?.some((member) => member.type === "integer" || member.type === "number") &&
+      /^-?\d+(\.\d+)?$/.test(raw);
     inputs[name] = type === "integer" || type === "number" || numeric ? Number(raw) : raw;
   }
   return inputs;

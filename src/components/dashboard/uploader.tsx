@@ -161,7 +161,10 @@ export function Uploader({ asset, onUploaded, multiple = false, onBusyChange }: 
       </div>
       {running.map((u) => (
         <div key={u.key} className="stack" role="status" data-testid="upload-progress">
-          <ProgressBar value={u.progress ?? 0} label={multiple ? t("progressLabelFile", { name: u.name }) : t("progressLabel")} />
+          <ProgressBar
+            value={u.progress ?? 0}
+            label={multiple ? t("progressLabelFile", { name: u.name }) : t("progressLabel")}
+          />
           <p className="hint">
             {multiple
               ? t("uploadingFile", { name: u.name, percent: u.progress ?? 0 })

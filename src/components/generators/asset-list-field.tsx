@@ -39,7 +39,9 @@ export function AssetListField({ name, schema, idPrefix, errors, choices }: Prop
   const add = (assets: Asset[]) =>
     setPicked((current) => [
       ...current,
-      ...assets.slice(0, max === undefined ? undefined : Math.max(0, max - current.length)).map((asset) => ({ key: nextKey.current++, asset })),
+      ...assets
+        .slice(0, max === undefined ? undefined : Math.max(0, max - current.length))
+        .map((asset) => ({ key: nextKey.current++, asset })),
     ]);
   const move = (index: number, by: -1 | 1) =>
     setPicked((current) => {
@@ -59,7 +61,12 @@ export function AssetListField({ name, schema, idPrefix, errors, choices }: Prop
       <legend className="label">{label}</legend>
       {schema.description && <p className="hint">{schema.description}</p>}
       <div className={styles.listHead}>
-        <strong className={`pill ${styles.count}`} aria-live="polite" data-testid="asset-list-count" data-complete={full || undefined}>
+        <strong
+          className={`pill ${styles.count}`}
+          aria-live="polite"
+          data-testid="asset-list-count"
+          data-complete={full || undefined}
+        >
           {max === undefined ? t("countOpen", { count: picked.length }) : t("count", { count: picked.length, max })}
         </strong>
         <button
@@ -70,7 +77,12 @@ export function AssetListField({ name, schema, idPrefix, errors, choices }: Prop
         >
           {t("addAll")}
         </button>
-        <button type="button" className="button button-small button-secondary" onClick={() => setPicked([])} disabled={picked.length === 0}>
+        <button
+          type="button"
+          className="button button-small button-secondary"
+          onClick={() => setPicked([])}
+          disabled={picked.length === 0}
+        >
           {t("clear")}
         </button>
       </div>
@@ -85,7 +97,13 @@ export function AssetListField({ name, schema, idPrefix, errors, choices }: Prop
               {/* eslint-disable-next-line @next/next/no-img-element -- signed, short-lived URLs */}
               <img src={asset.url} alt={t("pickedAlt", { position: index + 1 })} />
               <span className={styles.moves}>
-                <button type="button" className={styles.iconButton} onClick={() => move(index, -1)} disabled={index === 0} aria-label={t("moveUp", { position: index + 1 })}>
+                <button
+                  type="button"
+                  className={styles.iconButton}
+                  onClick={() => move(index, -1)}
+                  disabled={index === 0}
+                  aria-label={t("moveUp", { position: index + 1 })}
+                >
                   ↑
                 </button>
                 <button
@@ -97,7 +115,12 @@ export function AssetListField({ name, schema, idPrefix, errors, choices }: Prop
                 >
                   ↓
                 </button>
-                <button type="button" className={styles.iconButton} onClick={() => remove(index)} aria-label={t("remove", { position: index + 1 })}>
+                <button
+                  type="button"
+                  className={styles.iconButton}
+                  onClick={() => remove(index)}
+                  aria-label={t("remove", { position: index + 1 })}
+                >
                   ×
                 </button>
               </span>
@@ -105,7 +128,15 @@ export function AssetListField({ name, schema, idPrefix, errors, choices }: Prop
           ))}
         </ol>
       )}
-      <p className="hint">{choices === null ? t("loading") : choices.length === 0 ? t("noUploads") : full ? t("full", { max: max ?? 0 }) : t("choices")}</p>
+      <p className="hint">
+        {choices === null
+          ? t("loading")
+          : choices.length === 0
+            ? t("noUploads")
+            : full
+              ? t("full", { max: max ?? 0 })
+              : t("choices")}
+      </p>
       {choices && choices.length > 0 && (
         <ul className={styles.choices} data-testid="asset-list-choices">
           {choices.map((asset, index) => (

@@ -38,7 +38,9 @@ export function GeneratorList() {
                 {!generator.available && <span className={`pill ${styles.unavailable}`}>{t("needsProvider")}</span>}
                 <span className={styles.cardFoot}>
                   <span className={`pill ${styles.price}`}>
-                    {hasVariablePrice(generator) ? t("priceFrom", { price: lowestPrice(generator) }) : t("price", { price: generator.price })}
+                    {hasVariablePrice(generator)
+                      ? t("priceFrom", { price: lowestPrice(generator) })
+                      : t("price", { price: generator.price })}
                   </span>
                   <span className={styles.openLabel} aria-hidden="true">
                     {t("open")} →

@@ -44,7 +44,9 @@ export function GeneratorPage({ id }: { id: string }) {
   const { generators, error } = useSpecialisedGenerators();
   const generator = generators?.find((g) => g.id === id) ?? null;
   const schema = generator?.inputSchema;
-  const listField = Object.entries(schema?.properties ?? {}).find(([name, field]) => isAssetListField(name, field))?.[0];
+  const listField = Object.entries(schema?.properties ?? {}).find(([name, field]) =>
+    isAssetListField(name, field),
+  )?.[0];
   const takesImage = schema ? imageFieldOf(schema) !== undefined : false;
   const [asset, setAsset] = useState<Asset | null>(null);
   const [uploads, setUploads] = useState<Asset[] | null>(null);
@@ -70,7 +72,10 @@ export function GeneratorPage({ id }: { id: string }) {
     );
   }, [listField]);
 
-  const addUpload = useCallback((uploaded: Asset) => setUploads((current) => mergeUploads([uploaded], current ?? [])), []);
+  const addUpload = useCallback(
+    (uploaded: Asset) => setUploads((current) => mergeUploads([uploaded], current ?? [])),
+    [],
+  );
 
   // A calendar starts at next year, in the language the user reads.
   const properties = schema?.properties ?? {};
@@ -99,7 +104,9 @@ export function GeneratorPage({ id }: { id: string }) {
       <PageHead title={generator.title} lead={generator.description}>
         <div className={styles.headAside}>
           <span className={`pill ${styles.price}`} data-testid="generator-price">
-            {hasVariablePrice(generator) ? t("priceFrom", { price: lowestPrice(generator) }) : t("price", { price: generator.price })}
+            {hasVariablePrice(generator)
+              ? t("priceFrom", { price: lowestPrice(generator) })
+              : t("price", { price: generator.price })}
           </span>
           <Link href="/generators">{t("back")}</Link>
         </div>
@@ -114,7 +121,11 @@ export function GeneratorPage({ id }: { id: string }) {
         {(takesImage || listField) && (
           <section className="card" aria-labelledby="upload-heading">
             <h2 id="upload-heading">{listField ? t("uploadMany") : t(uploadHeadings[generator.id] ?? "upload")}</h2>
-            {listField ? <Uploader asset={null} onUploaded={addUpload} multiple /> : <Uploader asset={asset} onUploaded={setAsset} />}
+            {listField ? (
+              <Uploader asset={null} onUploaded={addUpload} multiple />
+            ) : (
+              <Uploader asset={asset} onUploaded={setAsset} />
+            )}
           </section>
         )}
         <section className="card" aria-labelledby="options-heading">

@@ -44,7 +44,13 @@ export function GeneratorResult({ job, title, onUpdate, runningNote }: Props) {
         <div className={styles.extras}>
           <ResultFacts result={job.result} />
           {documents.map((output) => (
-            <a key={output.assetId} href={downloadUrl(output.url)} className="button" download data-testid="document-download">
+            <a
+              key={output.assetId}
+              href={downloadUrl(output.url)}
+              className="button"
+              download
+              data-testid="document-download"
+            >
               {output.mime === "application/pdf"
                 ? t("downloadPdf")
                 : t("downloadFile", { format: (output.mime.split("/")[1] ?? "").toUpperCase() })}
@@ -63,7 +69,11 @@ export function GeneratorResult({ job, title, onUpdate, runningNote }: Props) {
                           src={output.url}
                           alt={t("pageAlt", { number: index + 1 })}
                           loading="lazy"
-                          style={output.width && output.height ? { aspectRatio: `${output.width} / ${output.height}` } : undefined}
+                          style={
+                            output.width && output.height
+                              ? { aspectRatio: `${output.width} / ${output.height}` }
+                              : undefined
+                          }
                         />
                       </a>
                       <figcaption>{t("page", { number: index + 1 })}</figcaption>

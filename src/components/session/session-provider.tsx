@@ -5,9 +5,7 @@ import { api, ApiError } from "../api/client";
 import type { Me } from "../api/types";
 
 type SessionState =
-  | { status: "loading"; me: null }
-  | { status: "signed-in"; me: Me }
-  | { status: "signed-out"; me: null };
+  { status: "loading"; me: null } | { status: "signed-in"; me: Me } | { status: "signed-out"; me: null };
 
 type SessionValue = SessionState & {
   /** Reloads the user and balance (after sign-in, a finished job, ...). */

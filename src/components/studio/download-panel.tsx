@@ -10,7 +10,14 @@ import { downloadUrl } from "../ui/format";
 import { Notice } from "../ui/notice";
 import { ProgressBar } from "../ui/progress-bar";
 import styles from "./studio.module.css";
-import { downloadFormats, findConverter, formatOfMime, triggerDownload, type DownloadFormat, type Picture } from "./tools";
+import {
+  downloadFormats,
+  findConverter,
+  formatOfMime,
+  triggerDownload,
+  type DownloadFormat,
+  type Picture,
+} from "./tools";
 
 type Props = {
   picture: Picture;
@@ -25,7 +32,8 @@ const formatLabels: Record<DownloadFormat, string> = { png: "PNG", webp: "WebP",
 
 /** A fresh signed URL: the one we have may have expired while the page stayed open. */
 async function freshUrl(assetId: string): Promise<string> {
-  return (await api<{ asset: Asset }>(`/api/v1/assets/${encodeURIComponent(assetId)}`, { cache: "no-store" })).asset.url;
+  return (await api<{ asset: Asset }>(`/api/v1/assets/${encodeURIComponent(assetId)}`, { cache: "no-store" })).asset
+    .url;
 }
 
 /**
@@ -88,7 +96,13 @@ export function DownloadPanel({ picture, generators, locked, onCharged }: Props)
         <legend className="visually-hidden">{t("downloadFormat")}</legend>
         {downloadFormats.map((format) => (
           <label key={format} className={styles.format}>
-            <input type="radio" name={name} value={format} checked={wanted === format} onChange={() => setChosen(format)} />
+            <input
+              type="radio"
+              name={name}
+              value={format}
+              checked={wanted === format}
+              onChange={() => setChosen(format)}
+            />
             <span>
               {formatLabels[format]}
               {format === current && <span className="hint"> · {t("currentFormat")}</span>}
@@ -104,7 +118,12 @@ export function DownloadPanel({ picture, generators, locked, onCharged }: Props)
         </div>
       )}
       {error && <Notice>{error}</Notice>}
-      <button type="button" className="button" onClick={() => void download()} disabled={busy || (locked && !!converter)}>
+      <button
+        type="button"
+        className="button"
+        onClick={() => void download()}
+        disabled={busy || (locked && !!converter)}
+      >
         {label}
       </button>
     </section>

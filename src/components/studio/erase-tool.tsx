@@ -51,11 +51,22 @@ export function EraseTool({ generator, picture, onJob }: Props) {
   return (
     <form className="stack" onSubmit={submit} data-testid="generator-form" data-generator={generator.id}>
       {width && height ? (
-        <MaskEditor url={picture.url} width={width} height={height} strokes={strokes} onStrokes={setStrokes} disabled={pending} />
+        <MaskEditor
+          url={picture.url}
+          width={width}
+          height={height}
+          strokes={strokes}
+          onStrokes={setStrokes}
+          disabled={pending}
+        />
       ) : (
         // The size is not known yet: read it from the image itself.
         // eslint-disable-next-line @next/next/no-img-element -- signed, short-lived URLs
-        <img src={picture.url} alt="" onLoad={(e) => setNatural({ width: e.currentTarget.naturalWidth, height: e.currentTarget.naturalHeight })} />
+        <img
+          src={picture.url}
+          alt=""
+          onLoad={(e) => setNatural({ width: e.currentTarget.naturalWidth, height: e.currentTarget.naturalHeight })}
+        />
       )}
       {strokes.length === 0 && <p className="hint">{t("paintFirst")}</p>}
       <ProviderNote generator={generator} />

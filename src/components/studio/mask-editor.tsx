@@ -93,7 +93,12 @@ export function MaskEditor({ url, width, height, strokes, onStrokes, disabled }:
     }
     const at = cursor ?? { x: width / 2, y: height / 2 };
     const step = Math.max(radius, 4) * (event.shiftKey ? 3 : 1);
-    const moves: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+    const moves: Record<string, [number, number]> = {
+      ArrowLeft: [-step, 0],
+      ArrowRight: [step, 0],
+      ArrowUp: [0, -step],
+      ArrowDown: [0, step],
+    };
     const move = moves[event.key];
     if (move) {
       event.preventDefault();
@@ -107,7 +112,10 @@ export function MaskEditor({ url, width, height, strokes, onStrokes, disabled }:
 
   return (
     <div className="stack" data-testid="mask-editor">
-      <div className={styles.frame} style={{ aspectRatio: `${width} / ${height}`, maxWidth: `calc(62vh * ${width} / ${height})` }}>
+      <div
+        className={styles.frame}
+        style={{ aspectRatio: `${width} / ${height}`, maxWidth: `calc(62vh * ${width} / ${height})` }}
+      >
         {/* eslint-disable-next-line @next/next/no-img-element -- signed, short-lived URLs */}
         <img src={url} alt="" className={styles.image} draggable={false} />
         <canvas
@@ -136,12 +144,29 @@ export function MaskEditor({ url, width, height, strokes, onStrokes, disabled }:
       <div className={styles.controls}>
         <label className={styles.size}>
           <span className="label">{t("brush")}</span>
-          <input type="range" min={1} max={25} value={size} onChange={(event) => setSize(Number(event.currentTarget.value))} disabled={disabled} />
+          <input
+            type="range"
+            min={1}
+            max={25}
+            value={size}
+            onChange={(event) => setSize(Number(event.currentTarget.value))}
+            disabled={disabled}
+          />
         </label>
-        <button type="button" className="button button-small button-secondary" onClick={() => onStrokes(strokes.slice(0, -1))} disabled={disabled || strokes.length === 0}>
+        <button
+          type="button"
+          className="button button-small button-secondary"
+          onClick={() => onStrokes(strokes.slice(0, -1))}
+          disabled={disabled || strokes.length === 0}
+        >
           {t("undo")}
         </button>
-        <button type="button" className="button button-small button-secondary" onClick={() => onStrokes([])} disabled={disabled || strokes.length === 0}>
+        <button
+          type="button"
+          className="button button-small button-secondary"
+          onClick={() => onStrokes([])}
+          disabled={disabled || strokes.length === 0}
+        >
           {t("clear")}
         </button>
       </div>

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { brushRadius, rasterizeMask } from "./mask";
 
-const at = (pixels: Uint8ClampedArray, width: number, x: number, y: number) => [...pixels.slice((y * width + x) * 4, (y * width + x) * 4 + 4)];
+const at = (pixels: Uint8ClampedArray, width: number, x: number, y: number) => [
+  ...pixels.slice((y * width + x) * 4, (y * width + x) * 4 + 4),
+];
 const white = [255, 255, 255, 255];
 const black = [0, 0, 0, 255];
 
@@ -21,7 +23,19 @@ describe("rasterizeMask", () => {
   });
 
   it("paints the whole capsule between the points of a stroke, and clips it at the edges", () => {
-    const pixels = rasterizeMask([{ radius: 2, points: [{ x: -5, y: 5 }, { x: 30, y: 5 }] }], 24, 12);
+    const pixels = rasterizeMask(
+      [
+        {
+          radius: 2,
+          points: [
+            { x: -5, y: 5 },
+            { x: 30, y: 5 },
+          ],
+        },
+      ],
+      24,
+      12,
+    );
     for (let x = 0; x < 24; x++) {
       expect(at(pixels, 24, x, 5)).toEqual(white);
       expect(at(pixels, 24, x, 9)).toEqual(black);

@@ -33,7 +33,8 @@ export function rasterizeMask(strokes: Stroke[], width: number, height: number):
   for (let i = 3; i < pixels.length; i += 4) pixels[i] = 255;
   for (const { radius, points } of strokes) {
     const r2 = radius * radius;
-    const segments: [Point, Point][] = points.length === 1 ? [[points[0]!, points[0]!]] : points.slice(1).map((p, i) => [points[i]!, p]);
+    const segments: [Point, Point][] =
+      points.length === 1 ? [[points[0]!, points[0]!]] : points.slice(1).map((p, i) => [points[i]!, p]);
     for (const [a, b] of segments) {
       const left = Math.max(0, Math.floor(Math.min(a.x, b.x) - radius));
       const right = Math.min(width - 1, Math.ceil(Math.max(a.x, b.x) + radius));

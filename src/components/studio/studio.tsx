@@ -28,7 +28,12 @@ const studioCategories = ["magic-studio", "basics"];
 function undoDirection(event: KeyboardEvent): -1 | 1 | 0 {
   if (!(event.ctrlKey || event.metaKey) || event.altKey || event.key.toLowerCase() !== "z") return 0;
   const target = event.target as HTMLElement | null;
-  if (target?.closest("input:not([type=radio]):not([type=range]):not([type=checkbox]), textarea, select, [contenteditable]")) return 0;
+  if (
+    target?.closest(
+      "input:not([type=radio]):not([type=range]):not([type=checkbox]), textarea, select, [contenteditable]",
+    )
+  )
+    return 0;
   return event.shiftKey ? 1 : -1;
 }
 
@@ -140,7 +145,12 @@ export function Studio() {
           {t("images")}
         </h2>
         <Uploader asset={null} onUploaded={onUploaded} multiple />
-        <UploadStrip uploads={strip} selectedId={original?.id ?? null} disabled={locked} onSelect={(asset) => void open(asset)} />
+        <UploadStrip
+          uploads={strip}
+          selectedId={original?.id ?? null}
+          disabled={locked}
+          onSelect={(asset) => void open(asset)}
+        />
       </section>
       <div className={styles.workspace}>
         <section className={`card ${styles.stage}`} aria-labelledby="stage-heading" aria-busy={studio.loading}>
@@ -174,29 +184,53 @@ export function Studio() {
               ) : (
                 <div className={styles.single} style={frameStyle(current)}>
                   {/* eslint-disable-next-line @next/next/no-img-element -- signed, short-lived URLs */}
-                  <img src={current.url} alt={t("currentAlt", { name: original.name ?? "" })} className={styles.compareImage} data-testid="current-image" />
+                  <img
+                    src={current.url}
+                    alt={t("currentAlt", { name: original.name ?? "" })}
+                    className={styles.compareImage}
+                    data-testid="current-image"
+                  />
                 </div>
               )}
               <p className="hint" data-testid="current-details">
-                {tj("details", { width: current.width ?? "?", height: current.height ?? "?", size: formatBytes(current.bytes) })}
+                {tj("details", {
+                  width: current.width ?? "?",
+                  height: current.height ?? "?",
+                  size: formatBytes(current.bytes),
+                })}
               </p>
               {at >= 2 && (
                 <fieldset className={styles.formats}>
                   <legend className="label">{t("compareWith")}</legend>
                   {(["previous", "original"] as const).map((value) => (
                     <label key={value} className={styles.format}>
-                      <input type="radio" name="compare-with" checked={compareWith === value} onChange={() => setCompareWith(value)} />
+                      <input
+                        type="radio"
+                        name="compare-with"
+                        checked={compareWith === value}
+                        onChange={() => setCompareWith(value)}
+                      />
                       <span>{t(`compareWithOptions.${value}`)}</span>
                     </label>
                   ))}
                 </fieldset>
               )}
-              {running && <RunningStep key={running.id} job={running} title={titles.get(running.generator) ?? running.generator} onUpdate={onStepUpdate} />}
+              {running && (
+                <RunningStep
+                  key={running.id}
+                  job={running}
+                  title={titles.get(running.generator) ?? running.generator}
+                  onUpdate={onStepUpdate}
+                />
+              )}
               {failed && (
                 <Notice>
                   {failed.status === "canceled"
                     ? t("stepCanceled", { title: titles.get(failed.generator) ?? failed.generator })
-                    : t("stepFailed", { title: titles.get(failed.generator) ?? failed.generator, message: failed.error?.message ?? "" })}
+                    : t("stepFailed", {
+                        title: titles.get(failed.generator) ?? failed.generator,
+                        message: failed.error?.message ?? "",
+                      })}
                 </Notice>
               )}
               {currentJob && <ResultFacts result={currentJob.result} />}
@@ -208,7 +242,12 @@ export function Studio() {
                 locked={locked}
                 onGoTo={studio.goTo}
               />
-              <DownloadPanel picture={current} generators={generators} locked={locked} onCharged={() => void refresh()} />
+              <DownloadPanel
+                picture={current}
+                generators={generators}
+                locked={locked}
+                onCharged={() => void refresh()}
+              />
             </>
           )}
         </section>

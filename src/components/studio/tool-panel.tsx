@@ -35,7 +35,11 @@ export function ToolPanel({ groups, picture, uploads, ready, locked, onJob, open
   if (tool) {
     return (
       <div className="stack" data-testid="tool-options">
-        <button type="button" className={`${styles.back} button button-small button-secondary`} onClick={() => onOpen(null)}>
+        <button
+          type="button"
+          className={`${styles.back} button button-small button-secondary`}
+          onClick={() => onOpen(null)}
+        >
           {t("allTools")}
         </button>
         <h3 className={styles.toolHeading}>{tool.title}</h3>
@@ -86,7 +90,9 @@ export function ToolPanel({ groups, picture, uploads, ready, locked, onJob, open
                     {!g.available && <span className={styles.toolUnavailable}>{t("needsProvider")}</span>}
                   </span>
                   <span className={`pill ${styles.toolPrice}`}>
-                    {hasVariablePrice(g) ? t("priceFrom", { price: lowestPrice(g) }) : tc("credits", { count: g.price })}
+                    {hasVariablePrice(g)
+                      ? t("priceFrom", { price: lowestPrice(g) })
+                      : tc("credits", { count: g.price })}
                   </span>
                 </button>
               </li>

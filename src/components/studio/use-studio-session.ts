@@ -46,7 +46,9 @@ export function readQuery(search: string): { originalId: string; saved: Saved } 
 function readStored(originalId: string): Saved {
   try {
     const value = JSON.parse(window.localStorage.getItem(storageKey(originalId)) ?? "null") as Partial<Saved> | null;
-    const jobs = Array.isArray(value?.jobs) ? value.jobs.filter((id): id is string => typeof id === "string" && idPattern.test(id)) : [];
+    const jobs = Array.isArray(value?.jobs)
+      ? value.jobs.filter((id): id is string => typeof id === "string" && idPattern.test(id))
+      : [];
     const at = typeof value?.at === "number" ? Math.max(0, Math.min(jobs.length, value.at)) : jobs.length;
     const run = typeof value?.run === "string" && idPattern.test(value.run) ? value.run : null;
     return { jobs, at, run };
@@ -87,7 +89,9 @@ const fetchJob = (id: string) =>
 async function loadSession(original: Asset | string, saved: Saved): Promise<StudioSession> {
   const [asset, jobs, run] = await Promise.all([
     typeof original === "string"
-      ? api<{ asset: Asset }>(`/api/v1/assets/${encodeURIComponent(original)}`, { cache: "no-store" }).then((b) => b.asset)
+      ? api<{ asset: Asset }>(`/api/v1/assets/${encodeURIComponent(original)}`, { cache: "no-store" }).then(
+          (b) => b.asset,
+        )
       : original,
     Promise.all(saved.jobs.map((id) => fetchJob(id).catch(() => null))),
     saved.run ? fetchJob(saved.run).catch(() => null) : null,
@@ -144,14 +148,17 @@ export function useStudioSession() {
     [],
   );
   const goTo = useCallback(
-    (at: number) => setSession((s) => (s.running ? s : { ...s, at: Math.max(0, Math.min(s.steps.length, at)), failed: null })),
+    (at: number) =>
+      setSession((s) => (s.running ? s : { ...s, at: Math.max(0, Math.min(s.steps.length, at)), failed: null })),
     [],
   );
 
   /** Undo (-1) and redo (+1). */
   const move = useCallback(
     (delta: number) =>
-      setSession((s) => (s.running ? s : { ...s, at: Math.max(0, Math.min(s.steps.length, s.at + delta)), failed: null })),
+      setSession((s) =>
+        s.running ? s : { ...s, at: Math.max(0, Math.min(s.steps.length, s.at + delta)), failed: null },
+      ),
     [],
   );
 

@@ -26,7 +26,16 @@ export function Media({ url, mime, alt, width, height, className }: Props) {
   const style = width && height ? { aspectRatio: `${width} / ${height}` } : undefined;
   if (isVideo(mime)) {
     return (
-      <video src={url} controls playsInline preload="metadata" className={className} style={style} aria-label={alt} data-testid="output-video">
+      <video
+        src={url}
+        controls
+        playsInline
+        preload="metadata"
+        className={className}
+        style={style}
+        aria-label={alt}
+        data-testid="output-video"
+      >
         <a href={url}>{alt}</a>
       </video>
     );
@@ -64,7 +73,9 @@ export function MediaFacts({ url, width, height, bytes, buttonClassName = "butto
   const formatBytes = useFormatBytes();
   return (
     <>
-      <span className="hint">{width && height ? t("details", { width, height, size: formatBytes(bytes) }) : formatBytes(bytes)}</span>
+      <span className="hint">
+        {width && height ? t("details", { width, height, size: formatBytes(bytes) }) : formatBytes(bytes)}
+      </span>
       <a href={downloadUrl(url)} className={buttonClassName} download>
         {tc("download")}
       </a>

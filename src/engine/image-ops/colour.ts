@@ -4,7 +4,9 @@ import type { Rgba } from "./types";
 /** Colours as the API takes them: "#rgb", "#rgba", "#rrggbb", "#rrggbbaa" or "transparent". */
 export const colourPattern = /^(#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})|transparent)$/i;
 
-export const colourSchema = z.string().regex(colourPattern, { message: "must be a colour such as #ff8800, #ff880080 or transparent" });
+export const colourSchema = z
+  .string()
+  .regex(colourPattern, { message: "must be a colour such as #ff8800, #ff880080 or transparent" });
 
 export function parseColour(value: string): Rgba {
   if (!colourPattern.test(value)) throw new Error(`not a colour: ${value}`);

@@ -45,16 +45,29 @@ describe("applyOp", () => {
   it.each([
     ["rotate 90, then mirror", [step(rotateOp, { angle: 90 }), step(flipOp, { direction: "horizontal" })]],
     ["rotate 270, then mirror both ways", [step(rotateOp, { angle: 270 }), step(flipOp, { direction: "both" })]],
-    ["free rotation, then mirror", [step(rotateOp, { angle: 30, background: "#ff000080" }), step(flipOp, { direction: "vertical" })]],
-    ["mirror, then crop", [step(flipOp, { direction: "horizontal" }), step(cropOp, { x: 10, y: 20, width: 100, height: 50 })]],
+    [
+      "free rotation, then mirror",
+      [step(rotateOp, { angle: 30, background: "#ff000080" }), step(flipOp, { direction: "vertical" })],
+    ],
+    [
+      "mirror, then crop",
+      [step(flipOp, { direction: "horizontal" }), step(cropOp, { x: 10, y: 20, width: 100, height: 50 })],
+    ],
     ["rotate, then crop", [step(rotateOp, { angle: 90 }), step(cropOp, { x: 10, y: 20, width: 100, height: 50 })]],
     ["trim, then crop", [step(trimOp, { threshold: 10 }), step(cropOp, { x: 0, y: 0, width: 50, height: 50 })]],
-    ["resize, blur, sharpen", [step(resizeOp, { width: 200, height: 150, fit: "fill" }), step(blurOp, { sigma: 1.5 }), step(sharpenOp, {})]],
+    [
+      "resize, blur, sharpen",
+      [step(resizeOp, { width: 200, height: 150, fit: "fill" }), step(blurOp, { sigma: 1.5 }), step(sharpenOp, {})],
+    ],
     ["blur twice", [step(blurOp, { sigma: 2 }), step(blurOp, { sigma: 3 })]],
     [
       "crop, resize, border, round",
-      [step(cropOp, { x: 50, y: 0, width: 300, height: 300 }), step(resizeOp, { width: 120, height: 120, fit: "cover" }),
-        step(borderOp, { width: 4, colour: "#00ff00" }), step(roundCornersOp, { radius: 20 })],
+      [
+        step(cropOp, { x: 50, y: 0, width: 300, height: 300 }),
+        step(resizeOp, { width: 120, height: 120, fit: "cover" }),
+        step(borderOp, { width: 4, colour: "#00ff00" }),
+        step(roundCornersOp, { radius: 20 }),
+      ],
     ],
     ["round, then border", [step(roundCornersOp, { radius: 30 }), step(borderOp, { width: 5, colour: "#0000ff" })]],
     ["border, then vignette", [step(borderOp, { width: 10, colour: "#ffffff" }), step(vignetteOp, { strength: 70 })]],

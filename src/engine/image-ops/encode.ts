@@ -34,7 +34,11 @@ export function defaultQuality(format: OutputFormat): number {
  * is ~15x slower on 12 MP+. WebP keeps its alpha lossless so cut-out edges stay clean. `effort`
  * (AVIF, WebP) trades size for time; the request path asks for less.
  */
-export function withEncoder(pipeline: Sharp, format: OutputFormat, options: { quality: number; effort?: number }): Sharp {
+export function withEncoder(
+  pipeline: Sharp,
+  format: OutputFormat,
+  options: { quality: number; effort?: number },
+): Sharp {
   const { quality, effort } = options;
   switch (format) {
     case "png":

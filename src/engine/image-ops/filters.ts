@@ -17,7 +17,10 @@ export const sharpenOp = defineOp({
   name: "sharpen",
   options: z.object({ sigma: z.number().min(0.5).max(10).default(1), amount: z.number().min(0).max(10).default(2) }),
   stage: stages.sharpen,
-  apply: (current, { sigma, amount }) => ({ ...current, image: current.image.sharpen({ sigma, m1: amount / 2, m2: amount }) }),
+  apply: (current, { sigma, amount }) => ({
+    ...current,
+    image: current.image.sharpen({ sigma, m1: amount / 2, m2: amount }),
+  }),
 });
 
 /** Black and white, keeping transparency. */

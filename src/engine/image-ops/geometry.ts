@@ -8,7 +8,12 @@ const side = z.number().int().min(1).max(8000);
 /** Cuts a rectangle out, in pixels from the top left; the rectangle must lie inside the image. */
 export const cropOp = defineOp({
   name: "crop",
-  options: z.object({ x: z.number().int().min(0).max(100_000), y: z.number().int().min(0).max(100_000), width: side, height: side }),
+  options: z.object({
+    x: z.number().int().min(0).max(100_000),
+    y: z.number().int().min(0).max(100_000),
+    width: side,
+    height: side,
+  }),
   stage: stages.crop,
   apply(current, { x, y, width, height }) {
     const fields: Record<string, string[]> = {};
@@ -21,7 +26,10 @@ export const cropOp = defineOp({
     }
     const reasons = Object.values(fields).flat();
     if (reasons.length > 0) {
-      throw new AppError("validation_failed", { message: `the crop area is outside the image: ${reasons.join("; ")}`, fields });
+      throw new AppError("validation_failed", {
+        message: `the crop area is outside the image: ${reasons.join("; ")}`,
+        fields,
+      });
     }
     return { ...current, image: current.image.extract({ left: x, top: y, width, height }), size: { width, height } };
   },
@@ -46,10 +54,12 @@ export const rotateOp = defineOp({
     const image = current.image.rotate(angle, { background });
     const turned = angle === 90 || angle === 270;
     // Free angles: the bounding box is libvips' to round, so the size is known once run.
-    const size = angle % 90 !== 0 ? undefined : turned ? { width: current.size.height, height: current.size.width } : current.size;
+    const size =
+      angle % 90 !== 0 ? undefined : turned ? { width: current.size.height, height: current.size.width } : current.size;
     return { ...current, image, size, rotation: { angle, background } };
   },
-  makesAlpha: (options) => normalisedAngle(options.angle) % 90 !== 0 && !isOpaque(parseColour(options.background ?? "transparent")),
+  makesAlpha: (options) =>
+    normalisedAngle(options.angle) % 90 !== 0 && !isOpaque(parseColour(options.background ?? "transparent")),
 });
 
 export const flipDirections = ["horizontal", "vertical", "both"] as const;

@@ -37,7 +37,8 @@ export const resizeOp = defineOp({
     if (width === undefined && height === undefined) return current;
     const image = current.image.resize({ width, height, fit, position, background: parseColour(background) });
     // Both sides with these fits make exactly that size; otherwise sharp rounds the free side.
-    const exact = width !== undefined && height !== undefined && (fit === "fill" || fit === "cover" || fit === "contain");
+    const exact =
+      width !== undefined && height !== undefined && (fit === "fill" || fit === "cover" || fit === "contain");
     return { ...current, image, size: exact ? { width, height } : undefined };
   },
   makesAlpha: (options) => options.fit === "contain" && !isOpaque(parseColour(options.background)),

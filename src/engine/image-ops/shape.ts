@@ -7,11 +7,21 @@ const margin = z.number().int().min(0).max(16_384);
 /** Grows the canvas by the given margins, filled with the colour (the image keeps its pixels). */
 export const padOp = defineOp({
   name: "pad",
-  options: z.object({ left: margin, top: margin, right: margin, bottom: margin, colour: colourSchema.default("#000000") }),
+  options: z.object({
+    left: margin,
+    top: margin,
+    right: margin,
+    bottom: margin,
+    colour: colourSchema.default("#000000"),
+  }),
   stage: stages.extend,
   apply(current, { left, top, right, bottom, colour }) {
     const image = current.image.extend({ top, bottom, left, right, background: parseColour(colour) });
-    return { ...current, image, size: { width: current.size.width + left + right, height: current.size.height + top + bottom } };
+    return {
+      ...current,
+      image,
+      size: { width: current.size.width + left + right, height: current.size.height + top + bottom },
+    };
   },
   makesAlpha: (options) => !isOpaque(parseColour(options.colour)),
 });
@@ -21,7 +31,8 @@ export const borderOp = defineOp({
   name: "border",
   options: z.object({ width: z.number().int().min(1).max(1000), colour: colourSchema.default("#000000") }),
   stage: stages.extend,
-  apply: (current, { width, colour }) => padOp.apply(current, { left: width, top: width, right: width, bottom: width, colour }),
+  apply: (current, { width, colour }) =>
+    padOp.apply(current, { left: width, top: width, right: width, bottom: width, colour }),
   makesAlpha: (options) => !isOpaque(parseColour(options.colour)),
 });
 

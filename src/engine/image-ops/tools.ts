@@ -22,7 +22,9 @@ export type ImageTool<Schema extends z.ZodType = z.ZodType, Name extends string 
   run(input: Buffer, options: z.output<Schema>): Promise<ToolOutput>;
 };
 
-function defineTool<Schema extends z.ZodType, const Name extends string>(tool: ImageTool<Schema, Name>): ImageTool<Schema, Name> {
+function defineTool<Schema extends z.ZodType, const Name extends string>(
+  tool: ImageTool<Schema, Name>,
+): ImageTool<Schema, Name> {
   return tool;
 }
 
@@ -50,12 +52,20 @@ export const imageTools = [
   defineTool({ name: "retouch", options: z.object({ strength }), run: retouchImage }),
   defineTool({
     name: "repair",
-    options: z.object({ strength, scratches: z.boolean().default(true), scratchWidth: z.number().int().min(1).max(6).default(2) }),
+    options: z.object({
+      strength,
+      scratches: z.boolean().default(true),
+      scratchWidth: z.number().int().min(1).max(6).default(2),
+    }),
     run: repairImage,
   }),
 ] satisfies ImageTool[];
 
 /** Validates the options (applying defaults) and runs the tool: no cast between the two. */
-export function runImageTool<Schema extends z.ZodType>(tool: ImageTool<Schema>, input: Buffer, options: unknown): Promise<ToolOutput> {
+export function runImageTool<Schema extends z.ZodType>(
+  tool: ImageTool<Schema>,
+  input: Buffer,
+  options: unknown,
+): Promise<ToolOutput> {
   return tool.run(input, tool.options.parse(options));
 }

@@ -62,6 +62,8 @@ export type ImageOp<Schema extends z.ZodType = z.ZodType, Name extends string = 
 };
 
 /** Declares an operation; the options type of `apply` follows from the schema. */
-export function defineOp<Schema extends z.ZodType, const Name extends string>(op: ImageOp<Schema, Name>): ImageOp<Schema, Name> {
+export function defineOp<Schema extends z.ZodType, const Name extends string>(
+  op: ImageOp<Schema, Name>,
+): ImageOp<Schema, Name> {
   return op;
 }

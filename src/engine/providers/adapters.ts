@@ -8,4 +8,12 @@ import type { ProviderAdapter } from "./types";
 import { webhookAdapter } from "./webhook";
 
 /** The built-in adapters, one file each, in the default fallback order: free local tools first. */
-export const builtInAdapters: ProviderAdapter[] = [localAdapter, openaiAdapter, googleAdapter, replicateAdapter, falAdapter, comfyUiAdapter, webhookAdapter];
+export const builtInAdapters: ProviderAdapter[] = [
+  localAdapter,
+  openaiAdapter,
+  googleAdapter,
+  replicateAdapter,
+  falAdapter,
+  comfyUiAdapter,
+  webhookAdapter,
+];

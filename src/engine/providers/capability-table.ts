@@ -36,7 +36,11 @@ type Outputs = Promise<ToolOutput | ToolOutput[]>;
 export type CapabilityHandlers<Call> = {
   "text-to-image"?: (call: Call, options: TextToImageOptions) => Outputs;
 } & {
-  [C in Exclude<GenerativeCapability, "text-to-image">]?: (call: Call, image: Buffer, options: ImageCapabilityOptions[C]) => Outputs;
+  [C in Exclude<GenerativeCapability, "text-to-image">]?: (
+    call: Call,
+    image: Buffer,
+    options: ImageCapabilityOptions[C],
+  ) => Outputs;
 };
 
 /**

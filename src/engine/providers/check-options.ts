@@ -13,6 +13,8 @@ export function checkStepOptions(provider: Provider, capability: Capability, opt
   if (result.success) return;
   const fields: FieldErrors = {};
   for (const issue of result.error.issues) (fields[issue.path.join(".") || capability] ??= []).push(issue.message);
-  const summary = Object.entries(fields).map(([field, messages]) => `${field}: ${messages.join(", ")}`).join("; ");
+  const summary = Object.entries(fields)
+    .map(([field, messages]) => `${field}: ${messages.join(", ")}`)
+    .join("; ");
   throw new AppError("validation_failed", { message: `${capability} options: ${summary}`, fields });
 }

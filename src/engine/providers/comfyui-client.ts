@@ -72,7 +72,11 @@ export class ComfyClient {
     form.set("image", new Blob([new Uint8Array(image)]), name);
     form.set("type", "input");
     form.set("overwrite", "true");
-    const answer = await this.json<{ name?: string; subfolder?: string }>("upload/image", { method: "POST", body: form, signal });
+    const answer = await this.json<{ name?: string; subfolder?: string }>("upload/image", {
+      method: "POST",
+      body: form,
+      signal,
+    });
     if (!answer.name) throw new ProviderError("malformed", "ComfyUI's upload answer has no file name");
     return answer.subfolder ? `${answer.subfolder}/${answer.name}` : answer.name;
   }
@@ -87,16 +91,21 @@ export class ComfyClient {
     });
     if (response.status === 400) {
       const body = (await response.json().catch(() => ({}))) as { error?: unknown; node_errors?: unknown };
-      throw new ProviderError("misconfigured", `ComfyUI refused the workflow: ${describeValidationError(body)}`, { status: 400 });
+      throw new ProviderError("misconfigured", `ComfyUI refused the workflow: ${describeValidationError(body)}`, {
+        status: 400,
+      });
     }
     if (!response.ok) throw await statusError(response, "prompt");
     const answer = (await response.json().catch(() => ({}))) as { prompt_id?: unknown };
-    if (typeof answer.prompt_id !== "string") throw new ProviderError("malformed", "ComfyUI's /prompt answer has no prompt_id");
+    if (typeof answer.prompt_id !== "string")
+      throw new ProviderError("malformed", "ComfyUI's /prompt answer has no prompt_id");
     return answer.prompt_id;
   }
 
   async history(promptId: string, signal: AbortSignal): Promise<ComfyHistoryEntry | undefined> {
-    const history = await this.json<Record<string, ComfyHistoryEntry>>(`history/${encodeURIComponent(promptId)}`, { signal });
+    const history = await this.json<Record<string, ComfyHistoryEntry>>(`history/${encodeURIComponent(promptId)}`, {
+      signal,
+    });
     return history[promptId];
   }
 
@@ -156,17 +165,26 @@ export class ComfyClient {
 
 async function statusError(response: Response, path: string): Promise<ProviderError> {
   const text = (await response.text().catch(() => "")).slice(0, 300);
-  return providerErrorFromStatus(response.status, `ComfyUI /${path.split("?")[0]} answered ${response.status} ${text}`.trim(), response.headers.get("retry-after"));
+  return providerErrorFromStatus(
+    response.status,
+    `ComfyUI /${path.split("?")[0]} answered ${response.status} ${text}`.trim(),
+    response.headers.get("retry-after"),
+  );
 }
 
 /** ComfyUI's 400: { error: { message, details }, node_errors: { id: { class_type, errors: [{ message, details }] } } }. */
 function describeValidationError(body: { error?: unknown; node_errors?: unknown }): string {
   const error = body.error as { message?: string; details?: string } | string | undefined;
   const parts = [typeof error === "string" ? error : [error?.message, error?.details].filter(Boolean).join(": ")];
-  const nodes = (body.node_errors ?? {}) as Record<string, { class_type?: string; errors?: { message?: string; details?: string }[] }>;
+  const nodes = (body.node_errors ?? {}) as Record<
+    string,
+    { class_type?: string; errors?: { message?: string; details?: string }[] }
+  >;
   for (const [id, node] of Object.entries(nodes)) {
     for (const nodeError of node.errors ?? []) {
-      parts.push(`node ${id} (${node.class_type ?? "?"}): ${[nodeError.message, nodeError.details].filter(Boolean).join(": ")}`);
+      parts.push(
+        `node ${id} (${node.class_type ?? "?"}): ${[nodeError.message, nodeError.details].filter(Boolean).join(": ")}`,
+      );
     }
   }
   return parts.filter(Boolean).join("; ").slice(0, 500) || "invalid workflow";
@@ -175,6 +193,7 @@ function describeValidationError(body: { error?: unknown; node_errors?: unknown 
 /** ComfyUI opens inputs with PIL whatever their name; a matching extension keeps its folder readable. */
 function extensionOf(image: Buffer): string {
   if (image[0] === 0xff && image[1] === 0xd8) return "jpg";
-  if (image.subarray(0, 4).toString("latin1") === "RIFF" && image.subarray(8, 12).toString("latin1") === "WEBP") return "webp";
+  if (image.subarray(0, 4).toString("latin1") === "RIFF" && image.subarray(8, 12).toString("latin1") === "WEBP")
+    return "webp";
   return "png";
 }

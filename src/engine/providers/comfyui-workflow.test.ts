@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { comfyWorkflows, fillWorkflow, fluxSizes, placeholdersOf, wanFrames, wanSizes, type ComfyWorkflow } from "./comfyui-workflow";
+import {
+  comfyWorkflows,
+  fillWorkflow,
+  fluxSizes,
+  placeholdersOf,
+  wanFrames,
+  wanSizes,
+  type ComfyWorkflow,
+} from "./comfyui-workflow";
 
 const template: ComfyWorkflow = {
   "1": { class_type: "CLIPTextEncode", inputs: { text: "{{prompt}}", clip: ["2", 1] } },
@@ -47,24 +55,30 @@ describe("bundled workflows", () => {
   /** The one node that writes each workflow's result, as ComfyUI reports it in the history. */
   const saveNode: Record<string, string> = { "image-to-video": "SaveVideo" };
 
-  it.each(Object.entries(comfyWorkflows))("%s uses exactly the placeholders its runner fills", (capability, workflow) => {
-    expect(placeholdersOf(workflow)).toEqual(expected[capability]);
-  });
+  it.each(Object.entries(comfyWorkflows))(
+    "%s uses exactly the placeholders its runner fills",
+    (capability, workflow) => {
+      expect(placeholdersOf(workflow)).toEqual(expected[capability]);
+    },
+  );
 
-  it.each(Object.entries(comfyWorkflows))("%s is a valid API-format graph ending in one save node", (capability, workflow) => {
-    const nodes = Object.entries(workflow as ComfyWorkflow);
-    for (const [, node] of nodes) {
-      expect(typeof node.class_type).toBe("string");
-      for (const value of Object.values(node.inputs)) {
-        // A link is [node id, output index] and must point at a node of this graph.
-        if (Array.isArray(value) && value.length === 2 && typeof value[1] === "number") {
-          expect(Object.keys(workflow)).toContain(value[0]);
+  it.each(Object.entries(comfyWorkflows))(
+    "%s is a valid API-format graph ending in one save node",
+    (capability, workflow) => {
+      const nodes = Object.entries(workflow as ComfyWorkflow);
+      for (const [, node] of nodes) {
+        expect(typeof node.class_type).toBe("string");
+        for (const value of Object.values(node.inputs)) {
+          // A link is [node id, output index] and must point at a node of this graph.
+          if (Array.isArray(value) && value.length === 2 && typeof value[1] === "number") {
+            expect(Object.keys(workflow)).toContain(value[0]);
+          }
         }
       }
-    }
-    const saves = nodes.filter(([, node]) => node.class_type === "SaveImage" || node.class_type === "SaveVideo");
-    expect(saves.map(([, node]) => node.class_type)).toEqual([saveNode[capability] ?? "SaveImage"]);
-  });
+      const saves = nodes.filter(([, node]) => node.class_type === "SaveImage" || node.class_type === "SaveVideo");
+      expect(saves.map(([, node]) => node.class_type)).toEqual([saveNode[capability] ?? "SaveImage"]);
+    },
+  );
 
   it("makes the video from the uploaded image with Wan 2.2's own nodes, encoded as H.264 MP4", () => {
     const graph = comfyWorkflows["image-to-video"] as ComfyWorkflow;
@@ -73,7 +87,11 @@ describe("bundled workflows", () => {
     const [loadId] = byType("LoadImage");
     expect(latent.inputs.start_image).toEqual([loadId, 0]);
     expect(byType("KSampler")[1].inputs.latent_image).toEqual([latentId, 0]);
-    expect(byType("SaveVideo")[1].inputs).toMatchObject({ format: "mp4", codec: "h264", video: [byType("CreateVideo")[0], 0] });
+    expect(byType("SaveVideo")[1].inputs).toMatchObject({
+      format: "mp4",
+      codec: "h264",
+      video: [byType("CreateVideo")[0], 0],
+    });
     expect(byType("UNETLoader")[1].inputs.unet_name).toBe("wan2.2_ti2v_5B_fp16.safetensors");
   });
 

@@ -22,7 +22,12 @@ const backup: ProviderAdapter = {
   create: () => ({
     id: "backup",
     capabilities: {
-      "text-to-image": async () => imageOutput(await sharp({ create: { width: 8, height: 8, channels: 3, background: "red" } }).png().toBuffer()),
+      "text-to-image": async () =>
+        imageOutput(
+          await sharp({ create: { width: 8, height: 8, channels: 3, background: "red" } })
+            .png()
+            .toBuffer(),
+        ),
     },
   }),
   testConnection: async () => undefined,
@@ -81,7 +86,11 @@ describe("ComfyUI adapter", () => {
       stepOptions: { prompt, aspectRatio: "1:1", count: 1, seed: 7 },
     });
     const body = submitted(fake);
-    expect(body.prompt["6"]).toEqual({ class_type: "CLIPTextEncode", inputs: { text: prompt, clip: ["4", 1] }, _meta: { title: "Prompt" } });
+    expect(body.prompt["6"]).toEqual({
+      class_type: "CLIPTextEncode",
+      inputs: { text: prompt, clip: ["4", 1] },
+      _meta: { title: "Prompt" },
+    });
     expect(Object.keys(body.prompt).sort()).toEqual(["3", "4", "5", "6", "7", "8", "9"]);
     expect(body.prompt["3"].inputs.seed).toBe(7);
   });
@@ -89,7 +98,9 @@ describe("ComfyUI adapter", () => {
   it("inpaints: uploads the image and the mask, and answers at the input's exact size", async () => {
     fake = await startComfyUiFake();
     const image = await oddSizedImage();
-    const mask = await sharp({ create: { width: 301, height: 203, channels: 3, background: "black" } }).png().toBuffer();
+    const mask = await sharp({ create: { width: 301, height: 203, channels: 3, background: "black" } })
+      .png()
+      .toBuffer();
     const result = await runCapability({
       adapters: [comfy(fake)],
       capability: "inpaint",
@@ -106,7 +117,9 @@ describe("ComfyUI adapter", () => {
     expect(text).toMatch(/name="type"\r\n\r\ninput\r\n/);
     expect(text).toMatch(/name="overwrite"\r\n\r\ntrue\r\n/);
     const body = submitted(fake);
-    expect([...fake.uploads.keys()]).toEqual(expect.arrayContaining([body.prompt["2"].inputs.image, body.prompt["3"].inputs.image]));
+    expect([...fake.uploads.keys()]).toEqual(
+      expect.arrayContaining([body.prompt["2"].inputs.image, body.prompt["3"].inputs.image]),
+    );
     expect(fake.uploads.get(body.prompt["3"].inputs.image)).toEqual(mask);
     expect(body.prompt["3"].inputs.channel).toBe("red");
     expect(body.prompt["4"].inputs.text).toBe("");
@@ -127,7 +140,12 @@ describe("ComfyUI adapter", () => {
 
   it.each([2, 4] as const)("upscales %ix with Real-ESRGAN and the matching scale-down", async (scale) => {
     fake = await startComfyUiFake();
-    const result = await runCapability({ adapters: [comfy(fake)], capability: "upscale", image: coffee, stepOptions: { scale } });
+    const result = await runCapability({
+      adapters: [comfy(fake)],
+      capability: "upscale",
+      image: coffee,
+      stepOptions: { scale },
+    });
     expect(result.outputs[0]).toMatchObject({ width: 600 * scale, height: 400 * scale });
     expect(submitted(fake).prompt["4"].inputs.scale_by).toBe(scale / 4);
   });
@@ -155,7 +173,9 @@ describe("ComfyUI adapter", () => {
     });
     expect(result.provider).toBe("backup");
     expect(result.calls[0]).toMatchObject({ provider: "comfyui", outcome: "failed", failure: "misconfigured" });
-    expect(result.calls[0]!.message).toMatch(/node 4 \(CheckpointLoaderSimple\): Value not in list: ckpt_name: 'flux1-schnell-fp8.safetensors'/);
+    expect(result.calls[0]!.message).toMatch(
+      /node 4 \(CheckpointLoaderSimple\): Value not in list: ckpt_name: 'flux1-schnell-fp8.safetensors'/,
+    );
     expect(fake.count("POST", "/prompt")).toBe(1);
   });
 
@@ -175,16 +195,30 @@ describe("ComfyUI adapter", () => {
 
   it("rides out a few failed history polls without queueing the prompt again", async () => {
     fake = await startComfyUiFake({ pollsUntilDone: 1, historyFailures: 3 });
-    const result = await runCapability({ adapters: [comfy(fake)], capability: "upscale", image: coffee, stepOptions: { scale: 2 } });
+    const result = await runCapability({
+      adapters: [comfy(fake)],
+      capability: "upscale",
+      image: coffee,
+      stepOptions: { scale: 2 },
+    });
     expect(result.outputs).toHaveLength(1);
     expect(fake.count("POST", "/prompt")).toBe(1);
   });
 
   it("after four failed history polls in a row, the retry polls the same prompt instead of paying for a new one", async () => {
     fake = await startComfyUiFake({ pollsUntilDone: 0, historyFailures: 4 });
-    const result = await runCapability({ adapters: [comfy(fake)], capability: "upscale", image: coffee, stepOptions: { scale: 2 } });
+    const result = await runCapability({
+      adapters: [comfy(fake)],
+      capability: "upscale",
+      image: coffee,
+      stepOptions: { scale: 2 },
+    });
     // The first attempt gave up polling; the pipeline's retry picked up the prompt it had saved.
-    expect(result.calls[0]).toMatchObject({ provider: "comfyui", failure: "retriable", message: expect.stringMatching(/answered 500/) });
+    expect(result.calls[0]).toMatchObject({
+      provider: "comfyui",
+      failure: "retriable",
+      message: expect.stringMatching(/answered 500/),
+    });
     expect(result.calls[1]).toMatchObject({ provider: "comfyui", outcome: "succeeded" });
     expect(fake.count("POST", "/prompt")).toBe(1);
   });
@@ -236,7 +270,13 @@ describe("ComfyUI adapter", () => {
   it("interrupts its own running prompt when the step times out", async () => {
     fake = await startComfyUiFake({ pollsUntilDone: 1000 });
     await expect(
-      runCapability({ adapters: [comfy(fake)], capability: "upscale", image: coffee, stepOptions: { scale: 2 }, timeoutSeconds: 0.3 }),
+      runCapability({
+        adapters: [comfy(fake)],
+        capability: "upscale",
+        image: coffee,
+        stepOptions: { scale: 2 },
+        timeoutSeconds: 0.3,
+      }),
     ).rejects.toMatchObject({ failure: "retriable" });
     await waitFor(() => fake!.interrupts.length >= 1);
     expect(fake.interrupts[0]).toEqual({ prompt_id: fake.prompts[0]!.id });
@@ -248,9 +288,13 @@ describe("ComfyUI adapter", () => {
     await fetch(`${fake.url}/prompt`, { method: "POST", body: JSON.stringify({ prompt: {}, client_id: "other" }) });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 300);
-    await runCapability({ adapters: [comfy(fake)], capability: "upscale", image: coffee, stepOptions: { scale: 2 }, signal: controller.signal }).catch(
-      () => undefined,
-    );
+    await runCapability({
+      adapters: [comfy(fake)],
+      capability: "upscale",
+      image: coffee,
+      stepOptions: { scale: 2 },
+      signal: controller.signal,
+    }).catch(() => undefined);
     await waitFor(() => fake!.deleted.length >= 1);
     expect(fake.interrupts).toHaveLength(0);
     expect(fake.deleted).toHaveLength(1);
@@ -258,7 +302,12 @@ describe("ComfyUI adapter", () => {
 
   it("sends the API key on every request to a ComfyUI behind a proxy, /view included", async () => {
     fake = await startComfyUiFake({ apiKey: "proxy-key", pollsUntilDone: 1 });
-    const result = await runCapability({ adapters: [comfy(fake, "proxy-key")], capability: "upscale", image: coffee, stepOptions: { scale: 2 } });
+    const result = await runCapability({
+      adapters: [comfy(fake, "proxy-key")],
+      capability: "upscale",
+      image: coffee,
+      stepOptions: { scale: 2 },
+    });
     expect(result.outputs).toHaveLength(1);
     expect(fake.requests.every((r) => r.headers.authorization === "Bearer proxy-key")).toBe(true);
     expect(fake.count("GET", "/view")).toBe(1);
@@ -277,22 +326,35 @@ describe("ComfyUI adapter", () => {
 
   it("tests the connection with /system_stats", async () => {
     fake = await startComfyUiFake({ apiKey: "k" });
-    await expect(adapter.testConnection({ url: fake.url, apiKey: "k" }, AbortSignal.timeout(5000))).resolves.toBeUndefined();
-    await expect(adapter.testConnection({ url: fake.url, apiKey: "nope" }, AbortSignal.timeout(5000))).rejects.toMatchObject({
+    await expect(
+      adapter.testConnection({ url: fake.url, apiKey: "k" }, AbortSignal.timeout(5000)),
+    ).resolves.toBeUndefined();
+    await expect(
+      adapter.testConnection({ url: fake.url, apiKey: "nope" }, AbortSignal.timeout(5000)),
+    ).rejects.toMatchObject({
       failure: "misconfigured",
       status: 401,
     });
     const closed = fake.url;
     await fake.close();
     fake = undefined;
-    await expect(adapter.testConnection({ url: closed }, AbortSignal.timeout(5000))).rejects.toMatchObject({ failure: "retriable" });
+    await expect(adapter.testConnection({ url: closed }, AbortSignal.timeout(5000))).rejects.toMatchObject({
+      failure: "retriable",
+    });
   });
 
   it("is only a candidate for text-to-image when FLUX schnell (or no family) is asked for, and serves every other generative capability but background removal", () => {
     expect(adapter.models.map((m) => m.family)).toEqual(["flux-schnell"]);
-    expect([...adapter.capabilities!].sort()).toEqual(
-      ["background-by-prompt", "edit-by-prompt", "face-restore", "image-to-video", "inpaint", "outpaint", "style", "upscale"],
-    );
+    expect([...adapter.capabilities!].sort()).toEqual([
+      "background-by-prompt",
+      "edit-by-prompt",
+      "face-restore",
+      "image-to-video",
+      "inpaint",
+      "outpaint",
+      "style",
+      "upscale",
+    ]);
     expect(adapter.settings.map((s) => [s.env, s.required, s.kind === "secret"])).toEqual([
       ["COMFYUI_URL", true, false],
       ["COMFYUI_API_KEY", false, true],

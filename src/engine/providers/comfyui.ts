@@ -3,7 +3,16 @@ import { sharp } from "../sharp";
 import type { ToolOutput } from "../tools/types";
 import { capabilityTable } from "./capability-table";
 import { ComfyClient, type ComfyHistoryEntry, type ComfyImageRef } from "./comfyui-client";
-import { comfyWorkflows, fillWorkflow, fluxSizes, wanFps, wanFrames, wanSizes, type ComfyWorkflowName, type WorkflowValue } from "./comfyui-workflow";
+import {
+  comfyWorkflows,
+  fillWorkflow,
+  fluxSizes,
+  wanFps,
+  wanFrames,
+  wanSizes,
+  type ComfyWorkflowName,
+  type WorkflowValue,
+} from "./comfyui-workflow";
 import { ProviderError } from "./errors";
 import { fidelityOf, styleInstruction } from "./image-request";
 import { imageOutput, videoOutput } from "./output";
@@ -23,7 +32,8 @@ const defaultTiming: ComfyTiming = { firstPollMs: 250, maxPollMs: 2000 };
 /** History polls that fail in a row (5xx, network) before the attempt gives up; its retry resumes the prompt. */
 const maxPollFailures = 3;
 const defaultNegativePrompt = "blurry, low quality, artifacts, watermark, text";
-const videoNegativePrompt = "static frame, flickering, jitter, distorted or melting shapes, blurry, low quality, watermark, text, subtitles";
+const videoNegativePrompt =
+  "static frame, flickering, jitter, distorted or melting shapes, blurry, low quality, watermark, text, subtitles";
 
 export function createComfyUiAdapter(timing: ComfyTiming = defaultTiming): ProviderAdapter {
   return {
@@ -35,12 +45,30 @@ export function createComfyUiAdapter(timing: ComfyTiming = defaultTiming): Provi
     ],
     // text-to-image is an offer (not a plain capability) so only a catalog choice of FLUX schnell
     // runs here; adapters without offers would serve any model family.
-    models: [{ id: "flux1-schnell-fp8", family: "flux-schnell", capabilities: ["text-to-image"], costMicros: 0, unit: "image" }],
-    capabilities: ["edit-by-prompt", "style", "background-by-prompt", "face-restore", "inpaint", "outpaint", "upscale", "image-to-video"],
+    models: [
+      {
+        id: "flux1-schnell-fp8",
+        family: "flux-schnell",
+        capabilities: ["text-to-image"],
+        costMicros: 0,
+        unit: "image",
+      },
+    ],
+    capabilities: [
+      "edit-by-prompt",
+      "style",
+      "background-by-prompt",
+      "face-restore",
+      "inpaint",
+      "outpaint",
+      "upscale",
+      "image-to-video",
+    ],
     create: (config) => ({ id: "comfyui", capabilities: comfyRunners(config, timing) }),
     async testConnection(config, signal) {
       const stats = (await new ComfyClient(config).systemStats(signal)) as { system?: unknown };
-      if (!stats?.system) throw new ProviderError("malformed", "COMFYUI_URL does not answer like ComfyUI (/system_stats)");
+      if (!stats?.system)
+        throw new ProviderError("malformed", "COMFYUI_URL does not answer like ComfyUI (/system_stats)");
     },
   };
 }
@@ -49,13 +77,18 @@ export const comfyUiAdapter = createComfyUiAdapter();
 
 type Call = {
   context: ToolContext;
-  run(workflow: ComfyWorkflowName, uploads: Record<string, Buffer>, values: Record<string, WorkflowValue>): Promise<Buffer[]>;
+  run(
+    workflow: ComfyWorkflowName,
+    uploads: Record<string, Buffer>,
+    values: Record<string, WorkflowValue>,
+  ): Promise<Buffer[]>;
 };
 
 function comfyRunners(config: ProviderConfig, timing: ComfyTiming): Partial<Record<Capability, CapabilityRunner>> {
   const call = (context: ToolContext): Call => ({
     context,
-    run: (workflow, uploads, values) => runWorkflow(new ComfyClient(config), timing, context, workflow, uploads, values),
+    run: (workflow, uploads, values) =>
+      runWorkflow(new ComfyClient(config), timing, context, workflow, uploads, values),
   });
 
   /** One FLUX Kontext edit by instruction, for the capabilities that are an edit with a fixed prompt. */
@@ -69,24 +102,32 @@ function comfyRunners(config: ProviderConfig, timing: ComfyTiming): Partial<Reco
     "text-to-image": async ({ run }, o) => {
       const seed = o.seed ?? randomSeed();
       const size = fluxSizes[o.aspectRatio] ?? fluxSizes["1:1"];
-      const images = await run("text-to-image", {}, {
-        prompt: o.prompt,
-        negative_prompt: o.negativePrompt ?? "",
-        seed,
-        width: size.width,
-        height: size.height,
-        count: Math.min(4, Math.max(1, Math.round(o.count ?? 1))),
-      });
+      const images = await run(
+        "text-to-image",
+        {},
+        {
+          prompt: o.prompt,
+          negative_prompt: o.negativePrompt ?? "",
+          seed,
+          width: size.width,
+          height: size.height,
+          count: Math.min(4, Math.max(1, Math.round(o.count ?? 1))),
+        },
+      );
       return Promise.all(images.map((image) => imageOutput(image, { seed })));
     },
     inpaint: async ({ context, run }, image, o) => {
       const mask = await context.loadAsset(o.maskAssetId);
       const seed = randomSeed();
-      const [result] = await run("inpaint", { image, mask }, {
-        prompt: o.prompt,
-        negative_prompt: defaultNegativePrompt,
-        seed,
-      });
+      const [result] = await run(
+        "inpaint",
+        { image, mask },
+        {
+          prompt: o.prompt,
+          negative_prompt: defaultNegativePrompt,
+          seed,
+        },
+      );
       return sizedOutput(result!, await sizeOf(image), { seed });
     },
     outpaint: async ({ run }, image, o) => {
@@ -96,15 +137,19 @@ function comfyRunners(config: ProviderConfig, timing: ComfyTiming): Partial<Reco
       const pixels = (fraction: number, of: number) => Math.max(0, Math.round(fraction * of));
       const [left, right] = [pixels(o.expand.left, size.width), pixels(o.expand.right, size.width)];
       const [top, bottom] = [pixels(o.expand.top, size.height), pixels(o.expand.bottom, size.height)];
-      const [result] = await run("outpaint", { image }, {
-        prompt: o.prompt,
-        negative_prompt: defaultNegativePrompt,
-        seed,
-        top,
-        right,
-        bottom,
-        left,
-      });
+      const [result] = await run(
+        "outpaint",
+        { image },
+        {
+          prompt: o.prompt,
+          negative_prompt: defaultNegativePrompt,
+          seed,
+          top,
+          right,
+          bottom,
+          left,
+        },
+      );
       return sizedOutput(result!, { width: size.width + left + right, height: size.height + top + bottom }, { seed });
     },
     upscale: async ({ run }, image, o) => {
@@ -143,15 +188,19 @@ function comfyRunners(config: ProviderConfig, timing: ComfyTiming): Partial<Reco
     "image-to-video": async ({ run }, image, o) => {
       const size = wanSizes[o.aspectRatio] ?? wanSizes["16:9"];
       const seed = randomSeed();
-      const [video] = await run("image-to-video", { image }, {
-        prompt: o.prompt,
-        negative_prompt: videoNegativePrompt,
-        seed,
-        width: size.width,
-        height: size.height,
-        length: wanFrames(o.durationSeconds),
-        fps: wanFps,
-      });
+      const [video] = await run(
+        "image-to-video",
+        { image },
+        {
+          prompt: o.prompt,
+          negative_prompt: videoNegativePrompt,
+          seed,
+          width: size.width,
+          height: size.height,
+          length: wanFrames(o.durationSeconds),
+          fps: wanFps,
+        },
+      );
       // The latent node crops the image to exactly this frame size.
       return videoOutput(video!, size, { seed, durationSeconds: o.durationSeconds, fps: wanFps });
     },
@@ -176,19 +225,23 @@ async function runWorkflow(
   try {
     if (!promptId) {
       const names: Record<string, string> = {};
-      for (const [placeholder, bytes] of Object.entries(uploads)) names[placeholder] = await client.upload(await readableByComfy(bytes), signal);
+      for (const [placeholder, bytes] of Object.entries(uploads))
+        names[placeholder] = await client.upload(await readableByComfy(bytes), signal);
       promptId = await client.submit(fillWorkflow(comfyWorkflows[workflow], { ...values, ...names }), signal);
       await context.task.save({ promptId });
     }
     const entry = await waitForHistory(client, promptId, context, timing);
     const files = outputFilesOf(entry);
-    if (files.length === 0) throw new ProviderError("malformed", "the ComfyUI workflow finished without an output file");
+    if (files.length === 0)
+      throw new ProviderError("malformed", "the ComfyUI workflow finished without an output file");
     await context.reportProgress(0.95);
     // Without a key the pipeline's SSRF-safe fetch reads /view (COMFYUI_URL's origin is trusted); a
     // proxy that wants the key on every request gets it from our own client.
     return await Promise.all(
       files.map(async (file) =>
-        client.authenticated ? client.view(file, signal) : (await context.fetchResult(client.url(client.viewPath(file)))).data,
+        client.authenticated
+          ? client.view(file, signal)
+          : (await context.fetchResult(client.url(client.viewPath(file)))).data,
       ),
     );
   } catch (error) {
@@ -200,7 +253,12 @@ async function runWorkflow(
   }
 }
 
-async function waitForHistory(client: ComfyClient, promptId: string, context: ToolContext, timing: ComfyTiming): Promise<ComfyHistoryEntry> {
+async function waitForHistory(
+  client: ComfyClient,
+  promptId: string,
+  context: ToolContext,
+  timing: ComfyTiming,
+): Promise<ComfyHistoryEntry> {
   let delay = timing.firstPollMs;
   let failures = 0;
   for (let poll = 1; ; poll++) {
@@ -209,7 +267,8 @@ async function waitForHistory(client: ComfyClient, promptId: string, context: To
       entry = await client.history(promptId, context.signal);
       failures = 0;
     } catch (error) {
-      if (!(error instanceof ProviderError && error.failure === "retriable") || ++failures > maxPollFailures) throw error;
+      if (!(error instanceof ProviderError && error.failure === "retriable") || ++failures > maxPollFailures)
+        throw error;
     }
     if (entry?.status?.status_str === "error") {
       // This prompt is dead: a retry must queue the work again, not poll it.
@@ -240,7 +299,8 @@ function outputFilesOf(entry: ComfyHistoryEntry): ComfyImageRef[] {
 /** status.messages holds ["execution_error", { node_type, exception_message }] (or an interruption). */
 function executionErrorOf(entry: ComfyHistoryEntry): string {
   for (const [kind, data] of entry.status?.messages ?? []) {
-    if (kind === "execution_error") return `${String(data.node_type ?? "node")}: ${String(data.exception_message ?? "error")}`.slice(0, 400);
+    if (kind === "execution_error")
+      return `${String(data.node_type ?? "node")}: ${String(data.exception_message ?? "error")}`.slice(0, 400);
     if (kind === "execution_interrupted") return "the prompt was interrupted";
   }
   return "unknown error";
@@ -256,7 +316,11 @@ async function readableByComfy(image: Buffer): Promise<Buffer> {
  * Inpainting works on multiples of 8 pixels, so ComfyUI may answer a few pixels short: the result is
  * brought back to the size the capability promises.
  */
-async function sizedOutput(data: Buffer, size: { width: number; height: number }, meta: Record<string, unknown>): Promise<ToolOutput> {
+async function sizedOutput(
+  data: Buffer,
+  size: { width: number; height: number },
+  meta: Record<string, unknown>,
+): Promise<ToolOutput> {
   const output = await imageOutput(data, meta);
   if (output.width === size.width && output.height === size.height) return output;
   return imageOutput(await sharp(output.data).resize(size.width, size.height, { fit: "fill" }).toBuffer(), meta);

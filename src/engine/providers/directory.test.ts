@@ -4,7 +4,11 @@ import type { Capability } from "./capabilities";
 import type { ProviderAdapter } from "./types";
 
 // Adapters as data: the directory only reads their settings, offers and capabilities.
-function adapter(id: string, offers: { family: string; capabilities: Capability[] }[], capabilities?: Capability[]): ProviderAdapter {
+function adapter(
+  id: string,
+  offers: { family: string; capabilities: Capability[] }[],
+  capabilities?: Capability[],
+): ProviderAdapter {
   return {
     id,
     name: id,
@@ -12,17 +16,33 @@ function adapter(id: string, offers: { family: string; capabilities: Capability[
       { name: "apiKey", env: `${id.toUpperCase()}_KEY`, kind: "secret", required: true },
       { name: "baseUrl", env: `${id.toUpperCase()}_BASE_URL`, kind: "url", required: false },
     ],
-    models: offers.map((o) => ({ id: `${id}/${o.family}`, family: o.family, capabilities: o.capabilities, costMicros: 1000, unit: "image" as const })),
+    models: offers.map((o) => ({
+      id: `${id}/${o.family}`,
+      family: o.family,
+      capabilities: o.capabilities,
+      costMicros: 1000,
+      unit: "image" as const,
+    })),
     capabilities,
     create: () => ({ id, capabilities: {} }),
     testConnection: async () => undefined,
   };
 }
 
-const alpha = adapter("alpha", [{ family: "fast", capabilities: ["text-to-image"] }, { family: "edit", capabilities: ["edit-by-prompt"] }]);
-const beta = adapter("beta", [{ family: "fast", capabilities: ["text-to-image"] }, { family: "best", capabilities: ["text-to-image"] }]);
+const alpha = adapter("alpha", [
+  { family: "fast", capabilities: ["text-to-image"] },
+  { family: "edit", capabilities: ["edit-by-prompt"] },
+]);
+const beta = adapter("beta", [
+  { family: "fast", capabilities: ["text-to-image"] },
+  { family: "best", capabilities: ["text-to-image"] },
+]);
 const hook = adapter("hook", [], ["text-to-image", "edit-by-prompt"]);
-const entry = (a: ProviderAdapter, key: string | undefined, enabled = true): DirectoryEntry => ({ adapter: a, config: { apiKey: key }, enabled });
+const entry = (a: ProviderAdapter, key: string | undefined, enabled = true): DirectoryEntry => ({
+  adapter: a,
+  config: { apiKey: key },
+  enabled,
+});
 
 describe("the provider directory", () => {
   it("lists configured, enabled providers in the adapters' order by default", () => {
@@ -31,9 +51,15 @@ describe("the provider directory", () => {
   });
 
   it("puts the generator's preference first, then the admin's order, then the rest", () => {
-    const directory = createDirectory([entry(alpha, "k"), entry(beta, "k"), entry(hook, "k")], { "text-to-image": ["hook"] });
+    const directory = createDirectory([entry(alpha, "k"), entry(beta, "k"), entry(hook, "k")], {
+      "text-to-image": ["hook"],
+    });
     expect(directory.candidates("text-to-image").map((c) => c.providerId)).toEqual(["hook", "alpha", "beta"]);
-    expect(directory.candidates("text-to-image", { prefer: ["beta"] }).map((c) => c.providerId)).toEqual(["beta", "hook", "alpha"]);
+    expect(directory.candidates("text-to-image", { prefer: ["beta"] }).map((c) => c.providerId)).toEqual([
+      "beta",
+      "hook",
+      "alpha",
+    ]);
   });
 
   it("skips providers without their required key and providers an admin switched off", () => {

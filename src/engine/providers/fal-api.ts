@@ -26,16 +26,27 @@ export const falBlocked = /content_policy_violation|content policy|flagged by a 
 const queueHost = "https://queue.fal.run";
 
 export type FalClient = { key: string; proxyUrl?: string };
-export type FalStatus = { status: string; logs?: { message?: string }[] | null; metrics?: { inference_time?: number | null } | null };
+export type FalStatus = {
+  status: string;
+  logs?: { message?: string }[] | null;
+  metrics?: { inference_time?: number | null } | null;
+};
 export type FalResult = { output: Record<string, unknown>; inferenceSeconds?: number };
 
 export function falClient(config: ProviderConfig): FalClient {
   const key = requireSetting(config, "apiKey", "FAL_KEY");
-  if (config.baseUrl && !URL.canParse(config.baseUrl)) throw new ProviderError("misconfigured", `FAL_BASE_URL is not a URL: ${config.baseUrl}`);
+  if (config.baseUrl && !URL.canParse(config.baseUrl))
+    throw new ProviderError("misconfigured", `FAL_BASE_URL is not a URL: ${config.baseUrl}`);
   return { key, proxyUrl: config.baseUrl || undefined };
 }
 
-async function callJson(client: FalClient, method: string, url: string, body?: unknown, signal?: AbortSignal): Promise<unknown> {
+async function callJson(
+  client: FalClient,
+  method: string,
+  url: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<unknown> {
   const headers: Record<string, string> = { authorization: `Key ${client.key}`, accept: "application/json" };
   if (client.proxyUrl) headers["x-fal-target-url"] = url;
   return jsonAnswer("fal", await sendJson("fal", method, client.proxyUrl ?? url, headers, body, signal), falHttpError);
@@ -45,7 +56,10 @@ async function callJson(client: FalClient, method: string, url: string, body?: u
 function falHttpError(response: Response, body: string): ProviderError {
   const error = httpError("fal", response, body, falBlocked);
   if (error.failure !== "blocked" && response.headers.get("x-fal-retryable") === "true") {
-    return new ProviderError("retriable", error.message, { status: error.status, retryAfterSeconds: error.retryAfterSeconds });
+    return new ProviderError("retriable", error.message, {
+      status: error.status,
+      retryAfterSeconds: error.retryAfterSeconds,
+    });
   }
   return error;
 }
@@ -55,21 +69,47 @@ function requestUrl(model: string, requestId: string, suffix = ""): string {
   return `${queueHost}/${model.split("/").slice(0, 2).join("/")}/requests/${encodeURIComponent(requestId)}${suffix}`;
 }
 
-export async function submitRequest(client: FalClient, model: string, input: Record<string, unknown>, signal: AbortSignal): Promise<string> {
-  const answer = (await callJson(client, "POST", `${queueHost}/${model}`, input, signal)) as { request_id?: unknown } | null;
-  if (typeof answer?.request_id !== "string") throw new ProviderError("malformed", "fal's queue answered without a request_id");
+export async function submitRequest(
+  client: FalClient,
+  model: string,
+  input: Record<string, unknown>,
+  signal: AbortSignal,
+): Promise<string> {
+  const answer = (await callJson(client, "POST", `${queueHost}/${model}`, input, signal)) as {
+    request_id?: unknown;
+  } | null;
+  if (typeof answer?.request_id !== "string")
+    throw new ProviderError("malformed", "fal's queue answered without a request_id");
   return answer.request_id;
 }
 
-export async function requestStatus(client: FalClient, model: string, requestId: string, signal: AbortSignal): Promise<FalStatus> {
-  const status = (await callJson(client, "GET", requestUrl(model, requestId, "/status?logs=1"), undefined, signal)) as FalStatus | null;
-  if (typeof status?.status !== "string") throw new ProviderError("malformed", "fal's queue answered a status without a status");
+export async function requestStatus(
+  client: FalClient,
+  model: string,
+  requestId: string,
+  signal: AbortSignal,
+): Promise<FalStatus> {
+  const status = (await callJson(
+    client,
+    "GET",
+    requestUrl(model, requestId, "/status?logs=1"),
+    undefined,
+    signal,
+  )) as FalStatus | null;
+  if (typeof status?.status !== "string")
+    throw new ProviderError("malformed", "fal's queue answered a status without a status");
   return status;
 }
 
-async function requestResult(client: FalClient, model: string, requestId: string, signal: AbortSignal): Promise<Record<string, unknown>> {
+async function requestResult(
+  client: FalClient,
+  model: string,
+  requestId: string,
+  signal: AbortSignal,
+): Promise<Record<string, unknown>> {
   const result = await callJson(client, "GET", requestUrl(model, requestId), undefined, signal);
-  if (!result || typeof result !== "object") throw new ProviderError("malformed", "fal answered a result that is not an object");
+  if (!result || typeof result !== "object")
+    throw new ProviderError("malformed", "fal answered a result that is not an object");
   return result as Record<string, unknown>;
 }
 
@@ -79,7 +119,13 @@ async function cancelRequest(client: FalClient, model: string, requestId: string
 
 /** The platform API's price lookup: needs a valid key and costs nothing, for the admin's connection test. */
 export async function readPricing(client: FalClient, signal: AbortSignal): Promise<void> {
-  await callJson(client, "GET", "https://api.fal.ai/v1/models/pricing?endpoint_id=fal-ai/flux/schnell", undefined, signal);
+  await callJson(
+    client,
+    "GET",
+    "https://api.fal.ai/v1/models/pricing?endpoint_id=fal-ai/flux/schnell",
+    undefined,
+    signal,
+  );
 }
 
 export type QueueOptions = {
@@ -112,7 +158,13 @@ export async function runQueued(
   return finish(client, context, model, requestId, options);
 }
 
-async function finish(client: FalClient, context: ToolContext, model: string, requestId: string, options: QueueOptions): Promise<FalResult> {
+async function finish(
+  client: FalClient,
+  context: ToolContext,
+  model: string,
+  requestId: string,
+  options: QueueOptions,
+): Promise<FalResult> {
   const status = await pollTask<FalStatus>(context, undefined, {
     timing: options.timing,
     expectedSeconds: options.expectedSeconds,
@@ -133,10 +185,19 @@ async function finish(client: FalClient, context: ToolContext, model: string, re
 }
 
 /** The files of a fal result: `images: [{ url }]`, `image: { url }` or `video: { url }`. */
-export function resultFiles(output: Record<string, unknown>, field: "images" | "image" | "video"): { url: string; width?: number; height?: number }[] {
+export function resultFiles(
+  output: Record<string, unknown>,
+  field: "images" | "image" | "video",
+): { url: string; width?: number; height?: number }[] {
   const value = output[field];
-  const list = (Array.isArray(value) ? value : value ? [value] : []) as { url?: unknown; width?: number; height?: number }[];
-  const files = list.filter((file): file is { url: string; width?: number; height?: number } => typeof file?.url === "string");
+  const list = (Array.isArray(value) ? value : value ? [value] : []) as {
+    url?: unknown;
+    width?: number;
+    height?: number;
+  }[];
+  const files = list.filter(
+    (file): file is { url: string; width?: number; height?: number } => typeof file?.url === "string",
+  );
   if (files.length === 0) throw new ProviderError("malformed", `fal's result has no ${field}`);
   return files;
 }

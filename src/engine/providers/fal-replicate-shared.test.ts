@@ -9,18 +9,34 @@ const answer = (status: number, headers: Record<string, string> = {}) => new Res
 
 describe("what the Replicate and fal adapters share", () => {
   it("classifies vendor error answers by status, with refusals only for real safety errors", () => {
-    const tolerance = JSON.stringify({ title: "Input validation failed", detail: "- input.safety_tolerance: must be <= 2", status: 422 });
-    expect(httpError("Replicate", answer(422), tolerance, replicateBlocked)).toMatchObject({ failure: "rejected", status: 422 });
-    expect(httpError("Replicate", answer(422), tolerance, replicateBlocked).message).toContain("input.safety_tolerance");
+    const tolerance = JSON.stringify({
+      title: "Input validation failed",
+      detail: "- input.safety_tolerance: must be <= 2",
+      status: 422,
+    });
+    expect(httpError("Replicate", answer(422), tolerance, replicateBlocked)).toMatchObject({
+      failure: "rejected",
+      status: 422,
+    });
+    expect(httpError("Replicate", answer(422), tolerance, replicateBlocked).message).toContain(
+      "input.safety_tolerance",
+    );
 
-    const policy = JSON.stringify({ detail: [{ loc: ["body", "prompt"], msg: "flagged", type: "content_policy_violation" }] });
+    const policy = JSON.stringify({
+      detail: [{ loc: ["body", "prompt"], msg: "flagged", type: "content_policy_violation" }],
+    });
     expect(httpError("fal", answer(422), policy, falBlocked)).toMatchObject({ failure: "blocked" });
-    const checker = JSON.stringify({ detail: [{ loc: ["body", "enable_safety_checker"], msg: "must be a boolean", type: "bool_type" }] });
+    const checker = JSON.stringify({
+      detail: [{ loc: ["body", "enable_safety_checker"], msg: "must be a boolean", type: "bool_type" }],
+    });
     expect(httpError("fal", answer(422), checker, falBlocked)).toMatchObject({ failure: "rejected" });
 
     // Out of credit at the vendor: another provider may still serve the job.
     expect(httpError("Replicate", answer(402), "{}", replicateBlocked)).toMatchObject({ failure: "misconfigured" });
-    expect(httpError("fal", answer(429, { "retry-after": "7" }), "{}", falBlocked)).toMatchObject({ failure: "retriable", retryAfterSeconds: 7 });
+    expect(httpError("fal", answer(429, { "retry-after": "7" }), "{}", falBlocked)).toMatchObject({
+      failure: "retriable",
+      retryAfterSeconds: 7,
+    });
   });
 
   it("reads SDK errors: an unreadable 2xx is malformed even when its body names has_nsfw_concepts", () => {
@@ -39,7 +55,10 @@ describe("what the Replicate and fal adapters share", () => {
       statusCode: 429,
       responseHeaders: { "retry-after": "3" },
     });
-    expect(sdkError("Replicate", throttled, replicateBlocked)).toMatchObject({ failure: "retriable", retryAfterSeconds: 3 });
+    expect(sdkError("Replicate", throttled, replicateBlocked)).toMatchObject({
+      failure: "retriable",
+      retryAfterSeconds: 3,
+    });
   });
 
   it("finds the last percentage in model logs and rounds megapixels up", () => {

@@ -51,13 +51,19 @@ export type MaskFill = (imageUrl: string, maskUrl: string, prompt: string) => Pr
 /** inpaint and outpaint for a capability table, both through the vendor's FLUX Fill. */
 export function fillCapabilities<Call extends { context: ToolContext }>(fill: (call: Call) => MaskFill) {
   return {
-    inpaint: (call: Call, image: Buffer, options: InpaintOptions) => inpaintByFill(image, options, call.context, fill(call)),
+    inpaint: (call: Call, image: Buffer, options: InpaintOptions) =>
+      inpaintByFill(image, options, call.context, fill(call)),
     outpaint: (call: Call, image: Buffer, options: OutpaintOptions) => outpaintByFill(image, options, fill(call)),
   };
 }
 
 /** FLUX Fill repaints the white part of the mask; the result comes back at the photo's own size. */
-async function inpaintByFill(input: Buffer, options: InpaintOptions, context: ToolContext, fill: MaskFill): Promise<ToolOutput> {
+async function inpaintByFill(
+  input: Buffer,
+  options: InpaintOptions,
+  context: ToolContext,
+  fill: MaskFill,
+): Promise<ToolOutput> {
   const image = await vendorImageUrl(input);
   const mask = await maskUrl(await context.loadAsset(options.maskAssetId), image.width, image.height);
   const prompt = options.prompt.trim() || "Fill the marked area so it blends seamlessly with its surroundings.";
@@ -71,7 +77,8 @@ async function outpaintByFill(input: Buffer, options: OutpaintOptions, fill: Mas
   const canvas = await padForOutpaint(input, options.expand);
   const padded = await vendorImageUrl(canvas.image);
   const mask = await maskUrl(canvas.mask, padded.width, padded.height);
-  const prompt = `Extend this picture into the marked border so the scene continues naturally. ${options.prompt}`.trim();
+  const prompt =
+    `Extend this picture into the marked border so the scene continues naturally. ${options.prompt}`.trim();
   return imageOutput(await restoreOriginal(await fill(padded.url, mask, prompt), canvas, input));
 }
 
@@ -89,7 +96,11 @@ const videoSizes: Record<ImageToVideoOptions["aspectRatio"], { width: number; he
 
 export async function videoFirstFrame(image: Buffer, aspectRatio: ImageToVideoOptions["aspectRatio"]) {
   const size = videoSizes[aspectRatio] ?? videoSizes["16:9"];
-  const data = await sharp(image).autoOrient().resize({ ...size, fit: "cover", position: "attention" }).jpeg({ quality: 92 }).toBuffer();
+  const data = await sharp(image)
+    .autoOrient()
+    .resize({ ...size, fit: "cover", position: "attention" })
+    .jpeg({ quality: 92 })
+    .toBuffer();
   return { url: dataUrlOf(data, "image/jpeg"), ...size };
 }
 
@@ -145,29 +156,45 @@ function detailOf(body: string): string | undefined {
 export function sdkError(vendor: string, thrown: unknown, blocked: RegExp): ProviderError {
   const error = RetryError.isInstance(thrown) && thrown.lastError ? thrown.lastError : thrown;
   if (isProviderError(error)) return error;
-  if (NoImageGeneratedError.isInstance(error)) return new ProviderError("malformed", `${vendor} answered without an image`, { cause: error });
+  if (NoImageGeneratedError.isInstance(error))
+    return new ProviderError("malformed", `${vendor} answered without an image`, { cause: error });
   // Other SDK errors (a body that failed validation, ...) quote the vendor's JSON, field names
   // like has_nsfw_concepts included: they are not read for refusals.
   if (!APICallError.isInstance(error)) return toProviderError(error);
   const status = error.statusCode;
   // A 2xx whose body the SDK could not read: the answer is unusable, another provider may do better.
   if (status !== undefined && status < 300) {
-    return new ProviderError("malformed", `${vendor}'s answer could not be read: ${error.message}`, { status, cause: error });
+    return new ProviderError("malformed", `${vendor}'s answer could not be read: ${error.message}`, {
+      status,
+      cause: error,
+    });
   }
-  if (blocked.test(`${error.message} ${error.responseBody ?? ""}`)) return new ProviderError("blocked", error.message, { status, cause: error });
+  if (blocked.test(`${error.message} ${error.responseBody ?? ""}`))
+    return new ProviderError("blocked", error.message, { status, cause: error });
   if (status === undefined) return toProviderError(error);
   if (status === 402) return new ProviderError("misconfigured", error.message, { status, cause: error });
-  const { failure, retryAfterSeconds } = providerErrorFromStatus(status, error.message, error.responseHeaders?.["retry-after"]);
+  const { failure, retryAfterSeconds } = providerErrorFromStatus(
+    status,
+    error.message,
+    error.responseHeaders?.["retry-after"],
+  );
   return new ProviderError(failure, error.message, { status, retryAfterSeconds, cause: error });
 }
 
 /** Network failures reaching the vendor's API are retriable; an abort stays an abort. */
-export async function vendorFetch(vendor: string, url: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
+export async function vendorFetch(
+  vendor: string,
+  url: string,
+  init: RequestInit,
+  signal?: AbortSignal,
+): Promise<Response> {
   try {
     return await fetch(url, { ...init, signal });
   } catch (error) {
     if (signal?.aborted) throw error;
-    throw new ProviderError("retriable", `${vendor} could not be reached: ${(error as Error).message}`, { cause: error });
+    throw new ProviderError("retriable", `${vendor} could not be reached: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -180,13 +207,29 @@ export function parseJson(vendor: string, body: string): unknown {
 }
 
 /** A JSON request to a vendor's API (no body: none sent) through vendorFetch. */
-export function sendJson(vendor: string, method: string, url: string, headers: Record<string, string>, body: unknown, signal?: AbortSignal) {
+export function sendJson(
+  vendor: string,
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  signal?: AbortSignal,
+) {
   const withType = body === undefined ? headers : { ...headers, "content-type": "application/json" };
-  return vendorFetch(vendor, url, { method, headers: withType, body: body === undefined ? undefined : JSON.stringify(body) }, signal);
+  return vendorFetch(
+    vendor,
+    url,
+    { method, headers: withType, body: body === undefined ? undefined : JSON.stringify(body) },
+    signal,
+  );
 }
 
 /** A vendor's JSON answer; an error status becomes the ProviderError `toError` reads from it. */
-export async function jsonAnswer(vendor: string, response: Response, toError: (response: Response, body: string) => ProviderError): Promise<unknown> {
+export async function jsonAnswer(
+  vendor: string,
+  response: Response,
+  toError: (response: Response, body: string) => ProviderError,
+): Promise<unknown> {
   const text = await response.text();
   if (!response.ok) throw toError(response, text);
   return parseJson(vendor, text);

@@ -20,7 +20,10 @@ describe("fal adapter", () => {
   let privateTarget: Loopback;
   const config = () => ({ apiKey: fal.key, baseUrl: fal.url });
   const only = () => [{ adapter, config: config() }];
-  const replicateThenFal = () => [{ adapter: replicateAdapter, config: { apiToken: replicate.token, baseUrl: replicate.url } }, ...only()];
+  const replicateThenFal = () => [
+    { adapter: replicateAdapter, config: { apiToken: replicate.token, baseUrl: replicate.url } },
+    ...only(),
+  ];
 
   beforeAll(async () => {
     [fal, replicate, privateTarget] = await Promise.all([
@@ -78,16 +81,31 @@ describe("fal adapter", () => {
 
   it("blocks an image fal flagged as NSFW (has_nsfw_concepts) and a content_policy_violation", async () => {
     fal.scenario = { outcome: "nsfw" };
-    const text = runCapability({ adapters: only(), capability: "text-to-image", family: "flux-schnell", stepOptions: { prompt: "x", aspectRatio: "1:1", count: 1 } });
+    const text = runCapability({
+      adapters: only(),
+      capability: "text-to-image",
+      family: "flux-schnell",
+      stepOptions: { prompt: "x", aspectRatio: "1:1", count: 1 },
+    });
     await expect(text).rejects.toSatisfy((e) => e instanceof AppError && e.code === "content_blocked");
 
     fal.scenario = { polls: 1, outcome: "nsfw" };
-    const flagged = runCapability({ adapters: only(), capability: "edit-by-prompt", image: coffee, stepOptions: { prompt: "x" } });
+    const flagged = runCapability({
+      adapters: only(),
+      capability: "edit-by-prompt",
+      image: coffee,
+      stepOptions: { prompt: "x" },
+    });
     await expect(flagged).rejects.toSatisfy((e) => e instanceof AppError && e.code === "content_blocked");
 
     fal.requests.length = 0;
     fal.scenario = { polls: 1, outcome: "content_policy" };
-    const edit = runCapability({ adapters: only(), capability: "edit-by-prompt", image: coffee, stepOptions: { prompt: "x" } });
+    const edit = runCapability({
+      adapters: only(),
+      capability: "edit-by-prompt",
+      image: coffee,
+      stepOptions: { prompt: "x" },
+    });
     await expect(edit).rejects.toSatisfy((e) => e instanceof AppError && e.code === "content_blocked");
     expect(fal.submits()).toHaveLength(1); // final: no retry
   });
@@ -102,7 +120,11 @@ describe("fal adapter", () => {
     });
     const [submit] = fal.submits();
     expect(submit!.target).toBe("https://queue.fal.run/fal-ai/flux-pro/kontext");
-    expect(submit!.json).toMatchObject({ prompt: "make the cup red", num_images: 2, image_url: expect.stringMatching(/^data:image\/png;base64,/) });
+    expect(submit!.json).toMatchObject({
+      prompt: "make the cup red",
+      num_images: 2,
+      image_url: expect.stringMatching(/^data:image\/png;base64,/),
+    });
     const id = [...fal.queued.keys()][0]!;
     // Status and result live under owner/alias, without the model's subpath.
     expect(fal.targeted("GET", /\/status/).map((r) => r.target)).toEqual(
@@ -116,13 +138,37 @@ describe("fal adapter", () => {
   });
 
   it("bills upscales and face restoration per output megapixel, background removal per compute second", async () => {
-    const upscaled = await runCapability({ adapters: only(), capability: "upscale", image: coffee, stepOptions: { scale: 4 } });
-    const restored = await runCapability({ adapters: only(), capability: "face-restore", image: coffee, stepOptions: { fidelity: 0.3 } });
-    const cutout = await runCapability({ adapters: only(), capability: "remove-background", image: coffee, stepOptions: {} });
+    const upscaled = await runCapability({
+      adapters: only(),
+      capability: "upscale",
+      image: coffee,
+      stepOptions: { scale: 4 },
+    });
+    const restored = await runCapability({
+      adapters: only(),
+      capability: "face-restore",
+      image: coffee,
+      stepOptions: { fidelity: 0.3 },
+    });
+    const cutout = await runCapability({
+      adapters: only(),
+      capability: "remove-background",
+      image: coffee,
+      stepOptions: {},
+    });
     const [esrgan, codeformer, birefnet] = fal.submits();
-    expect(esrgan).toMatchObject({ target: "https://queue.fal.run/fal-ai/esrgan", json: { scale: 4, model: "RealESRGAN_x4plus" } });
-    expect(codeformer).toMatchObject({ target: "https://queue.fal.run/fal-ai/codeformer", json: { fidelity: 0.3, upscaling: 1 } });
-    expect(birefnet).toMatchObject({ target: "https://queue.fal.run/fal-ai/birefnet/v2", json: { output_format: "png" } });
+    expect(esrgan).toMatchObject({
+      target: "https://queue.fal.run/fal-ai/esrgan",
+      json: { scale: 4, model: "RealESRGAN_x4plus" },
+    });
+    expect(codeformer).toMatchObject({
+      target: "https://queue.fal.run/fal-ai/codeformer",
+      json: { fidelity: 0.3, upscaling: 1 },
+    });
+    expect(birefnet).toMatchObject({
+      target: "https://queue.fal.run/fal-ai/birefnet/v2",
+      json: { output_format: "png" },
+    });
     expect(upscaled.outputs[0]!.meta).toMatchObject({ method: "ai", scale: 4 });
     expect([upscaled.costMicros, restored.costMicros, cutout.costMicros]).toEqual([2_500, 2_100, 0]);
   });
@@ -161,7 +207,13 @@ describe("fal adapter", () => {
   it("cancels the request at fal when the step is aborted", async () => {
     fal.scenario = { polls: 1000 };
     await expect(
-      runCapability({ adapters: only(), capability: "upscale", image: coffee, stepOptions: { scale: 2 }, timeoutSeconds: 0.3 }),
+      runCapability({
+        adapters: only(),
+        capability: "upscale",
+        image: coffee,
+        stepOptions: { scale: 2 },
+        timeoutSeconds: 0.3,
+      }),
     ).rejects.toSatisfy((e) => isProviderError(e) && e.failure === "retriable");
     // Each of the pipeline's two timed-out attempts cancels its own request.
     await expect.poll(() => fal.targeted("PUT", /\/cancel$/).length).toBe(2);
@@ -198,31 +250,42 @@ describe("fal adapter", () => {
 
   it("refuses result URLs on private addresses, from the AI SDK path and the queue, without fetching them", async () => {
     fal.scenario = { output: { url: `${privateTarget.url}/secret.png` } };
-    const text = runCapability({ adapters: only(), capability: "text-to-image", family: "flux-schnell", stepOptions: { prompt: "x", aspectRatio: "1:1", count: 1 } });
-    await expect(text).rejects.toSatisfy((e) => isProviderError(e) && e.failure === "malformed" && /non-public/.test(e.message));
+    const text = runCapability({
+      adapters: only(),
+      capability: "text-to-image",
+      family: "flux-schnell",
+      stepOptions: { prompt: "x", aspectRatio: "1:1", count: 1 },
+    });
+    await expect(text).rejects.toSatisfy(
+      (e) => isProviderError(e) && e.failure === "malformed" && /non-public/.test(e.message),
+    );
     fal.scenario = { output: { url: "http://169.254.169.254/latest/meta-data/iam" } };
     const queued = runCapability({ adapters: only(), capability: "upscale", image: coffee, stepOptions: { scale: 2 } });
-    await expect(queued).rejects.toSatisfy((e) => isProviderError(e) && e.failure === "malformed" && /non-public/.test(e.message));
+    await expect(queued).rejects.toSatisfy(
+      (e) => isProviderError(e) && e.failure === "malformed" && /non-public/.test(e.message),
+    );
     expect(privateTarget.requests).toHaveLength(0);
   });
 
   it("retries a 5xx submit through the pipeline only, and treats a missing result file as malformed", async () => {
     fal.scenario = { submitStatus: 503 };
-    await expect(runCapability({ adapters: only(), capability: "upscale", image: coffee, stepOptions: { scale: 2 } })).rejects.toSatisfy(
-      (e) => isProviderError(e) && e.failure === "retriable" && e.status === 503,
-    );
+    await expect(
+      runCapability({ adapters: only(), capability: "upscale", image: coffee, stepOptions: { scale: 2 } }),
+    ).rejects.toSatisfy((e) => isProviderError(e) && e.failure === "retriable" && e.status === 503);
     expect(fal.submits()).toHaveLength(2);
     fal.scenario = { output: "missing" };
-    await expect(runCapability({ adapters: only(), capability: "upscale", image: coffee, stepOptions: { scale: 2 } })).rejects.toSatisfy(
-      (e) => isProviderError(e) && e.failure === "malformed" && /no image/.test(e.message),
-    );
+    await expect(
+      runCapability({ adapters: only(), capability: "upscale", image: coffee, stepOptions: { scale: 2 } }),
+    ).rejects.toSatisfy((e) => isProviderError(e) && e.failure === "malformed" && /no image/.test(e.message));
   });
 
   it("tests the connection with the platform API's price lookup", async () => {
     await expect(falAdapter.testConnection(config(), AbortSignal.timeout(5_000))).resolves.toBeUndefined();
-    expect(fal.requests.at(-1)!.headers["x-fal-target-url"]).toBe("https://api.fal.ai/v1/models/pricing?endpoint_id=fal-ai/flux/schnell");
-    await expect(falAdapter.testConnection({ ...config(), apiKey: "wrong" }, AbortSignal.timeout(5_000))).rejects.toSatisfy(
-      (e) => isProviderError(e) && e.failure === "misconfigured",
+    expect(fal.requests.at(-1)!.headers["x-fal-target-url"]).toBe(
+      "https://api.fal.ai/v1/models/pricing?endpoint_id=fal-ai/flux/schnell",
     );
+    await expect(
+      falAdapter.testConnection({ ...config(), apiKey: "wrong" }, AbortSignal.timeout(5_000)),
+    ).rejects.toSatisfy((e) => isProviderError(e) && e.failure === "misconfigured");
   });
 });

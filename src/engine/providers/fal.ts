@@ -1,10 +1,25 @@
 import { createFal } from "@ai-sdk/fal";
 import { generateImage } from "ai";
 import type { ToolOutput } from "../tools/types";
-import type { EditOptions, FaceRestoreOptions, ImageToVideoOptions, TextToImageOptions, UpscaleOptions } from "./capability-options";
+import type {
+  EditOptions,
+  FaceRestoreOptions,
+  ImageToVideoOptions,
+  TextToImageOptions,
+  UpscaleOptions,
+} from "./capability-options";
 import { capabilityTable } from "./capability-table";
 import { ProviderError } from "./errors";
-import { falAiSdkFetch, falBlocked, falClient, readPricing, resultFiles, runQueued, type FalClient, type FalResult } from "./fal-api";
+import {
+  falAiSdkFetch,
+  falBlocked,
+  falClient,
+  readPricing,
+  resultFiles,
+  runQueued,
+  type FalClient,
+  type FalResult,
+} from "./fal-api";
 import {
   billedMegapixels,
   fetchOutput,
@@ -31,7 +46,13 @@ import { defaultPollTiming, type PollTiming } from "./vendor-task";
  * images' real size, rounded up to whole megapixels as fal bills.
  */
 export const falModels: ModelOffer[] = [
-  { id: "fal-ai/flux/schnell", family: "flux-schnell", capabilities: ["text-to-image"], costMicros: 3_000, unit: "image" },
+  {
+    id: "fal-ai/flux/schnell",
+    family: "flux-schnell",
+    capabilities: ["text-to-image"],
+    costMicros: 3_000,
+    unit: "image",
+  },
   { id: "fal-ai/flux/dev", family: "flux-dev", capabilities: ["text-to-image"], costMicros: 25_000, unit: "image" },
   {
     id: "fal-ai/flux-pro/kontext",
@@ -40,7 +61,13 @@ export const falModels: ModelOffer[] = [
     costMicros: 40_000,
     unit: "image",
   },
-  { id: "fal-ai/flux-pro/v1/fill", family: "flux-fill-pro", capabilities: ["inpaint", "outpaint"], costMicros: 50_000, unit: "image" },
+  {
+    id: "fal-ai/flux-pro/v1/fill",
+    family: "flux-fill-pro",
+    capabilities: ["inpaint", "outpaint"],
+    costMicros: 50_000,
+    unit: "image",
+  },
   { id: "fal-ai/esrgan", family: "real-esrgan", capabilities: ["upscale"], costMicros: 2_500, unit: "image" },
   { id: "fal-ai/codeformer", family: "codeformer", capabilities: ["face-restore"], costMicros: 2_100, unit: "image" },
   { id: "fal-ai/birefnet/v2", family: "birefnet", capabilities: ["remove-background"], costMicros: 0, unit: "second" },
@@ -54,8 +81,19 @@ export const falModels: ModelOffer[] = [
 ];
 
 /** Billed per megapixel of output: the recorded cost follows the images' real size. */
-const perMegapixel = new Set(["fal-ai/flux/schnell", "fal-ai/flux/dev", "fal-ai/flux-pro/v1/fill", "fal-ai/esrgan", "fal-ai/codeformer"]);
-const typicalSeconds: Partial<Record<Capability, number>> = { upscale: 5, "face-restore": 5, "remove-background": 3, "image-to-video": 120 };
+const perMegapixel = new Set([
+  "fal-ai/flux/schnell",
+  "fal-ai/flux/dev",
+  "fal-ai/flux-pro/v1/fill",
+  "fal-ai/esrgan",
+  "fal-ai/codeformer",
+]);
+const typicalSeconds: Partial<Record<Capability, number>> = {
+  upscale: 5,
+  "face-restore": 5,
+  "remove-background": 3,
+  "image-to-video": 120,
+};
 const typicalEditSeconds = 10;
 
 /** fal's image sizes for the ratios its presets lack (multiples of 16, about one megapixel). */
@@ -75,7 +113,12 @@ export function createFalAdapter(options: { pollTiming?: PollTiming } = {}): Pro
     ],
     models: falModels,
     create(config) {
-      const call = (context: ToolContext): Call => ({ client: falClient(config), context, timing, key: config.apiKey ?? "" });
+      const call = (context: ToolContext): Call => ({
+        client: falClient(config),
+        context,
+        timing,
+        key: config.apiKey ?? "",
+      });
       return {
         id: "fal",
         capabilities: capabilityTable(call, {
@@ -108,7 +151,9 @@ async function textToImage(call: Call, options: TextToImageOptions): Promise<Too
       prompt: withAvoid(options.prompt, options.negativePrompt),
       n: options.count ?? 1,
       maxImagesPerCall: 4,
-      ...(extraSizes[options.aspectRatio] ? { size: extraSizes[options.aspectRatio] } : { aspectRatio: options.aspectRatio }),
+      ...(extraSizes[options.aspectRatio]
+        ? { size: extraSizes[options.aspectRatio] }
+        : { aspectRatio: options.aspectRatio }),
       seed: options.seed,
       providerOptions: { fal: { enableSafetyChecker: true, outputFormat: "png" } },
       maxRetries: 0,
@@ -118,7 +163,8 @@ async function textToImage(call: Call, options: TextToImageOptions): Promise<Too
     throw sdkError("fal", error, falBlocked);
   }
   const flags = (result.providerMetadata.fal?.images ?? []) as { nsfw?: boolean }[];
-  if (flags.some((image) => image?.nsfw)) throw new ProviderError("blocked", "fal's safety checker flagged the image (has_nsfw_concepts)");
+  if (flags.some((image) => image?.nsfw))
+    throw new ProviderError("blocked", "fal's safety checker flagged the image (has_nsfw_concepts)");
   const outputs = await Promise.all(result.images.map((image) => imageOutput(Buffer.from(image.uint8Array))));
   recordMegapixels(call, model, outputs);
   return outputs;
@@ -131,7 +177,9 @@ async function edit(call: Call, input: Buffer, options: EditOptions, kind: "edit
   const numImages = Math.min(4, Math.max(1, options.count ?? 1));
   const request = { prompt, image_url: image.url, num_images: numImages, output_format: "png", safety_tolerance: "2" };
   const { output } = await queued(call, "edit-by-prompt", request, typicalEditSeconds);
-  return Promise.all(resultFiles(output, "images").map(async (file) => imageOutput((await fetchOutput(file.url, call.context)).data)));
+  return Promise.all(
+    resultFiles(output, "images").map(async (file) => imageOutput((await fetchOutput(file.url, call.context)).data)),
+  );
 }
 
 /** FLUX Fill [pro], billed per megapixel of its image. */
@@ -161,12 +209,22 @@ async function restoreFaces(call: Call, input: Buffer, options: FaceRestoreOptio
 
 async function removeBackground(call: Call, input: Buffer): Promise<ToolOutput> {
   const image = await vendorImageUrl(input);
-  const request = { image_url: image.url, model: "General Use (Light)", operating_resolution: "1024x1024", output_format: "png" };
+  const request = {
+    image_url: image.url,
+    model: "General Use (Light)",
+    operating_resolution: "1024x1024",
+    output_format: "png",
+  };
   return singleImage(call, "remove-background", request);
 }
 
 /** Models answering one `image`; billed per megapixel of it, or per compute second as fal measured. */
-async function singleImage(call: Call, capability: Capability, request: Record<string, unknown>, meta?: Record<string, unknown>) {
+async function singleImage(
+  call: Call,
+  capability: Capability,
+  request: Record<string, unknown>,
+  meta?: Record<string, unknown>,
+) {
   const { output, inferenceSeconds } = await queued(call, capability, request, typicalSeconds[capability] ?? 5);
   const result = await imageOutput((await fetchOutput(resultFiles(output, "image")[0]!.url, call.context)).data, meta);
   const model = modelFor(call.context, capability);
@@ -181,19 +239,36 @@ async function singleImage(call: Call, capability: Capability, request: Record<s
  */
 function imageToVideo(call: Call, input: Buffer, options: ImageToVideoOptions): Promise<ToolOutput> {
   return klingImageToVideo(input, options, call.context, async (frameUrl, duration) => {
-    const request = { prompt: options.prompt, image_url: frameUrl, duration: String(duration), negative_prompt: "blur, distort, and low quality" };
+    const request = {
+      prompt: options.prompt,
+      image_url: frameUrl,
+      duration: String(duration),
+      negative_prompt: "blur, distort, and low quality",
+    };
     const { output } = await queued(call, "image-to-video", request, typicalSeconds["image-to-video"]!, true);
     return resultFiles(output, "video")[0]!.url;
   });
 }
 
-function queued(call: Call, capability: Capability, input: Record<string, unknown>, expectedSeconds: number, resumable = false): Promise<FalResult> {
-  return runQueued(call.client, call.context, modelFor(call.context, capability), input, { timing: call.timing, expectedSeconds, resumable });
+function queued(
+  call: Call,
+  capability: Capability,
+  input: Record<string, unknown>,
+  expectedSeconds: number,
+  resumable = false,
+): Promise<FalResult> {
+  return runQueued(call.client, call.context, modelFor(call.context, capability), input, {
+    timing: call.timing,
+    expectedSeconds,
+    resumable,
+  });
 }
 
 function recordMegapixels(call: Call, model: string, outputs: ToolOutput[]) {
   const price = falModels.find((offer) => offer.id === model)?.costMicros ?? 0;
-  call.context.recordUsage({ costMicros: outputs.reduce((sum, output) => sum + price * billedMegapixels(output.width, output.height), 0) });
+  call.context.recordUsage({
+    costMicros: outputs.reduce((sum, output) => sum + price * billedMegapixels(output.width, output.height), 0),
+  });
 }
 
 function modelFor(context: ToolContext, capability: Capability): string {

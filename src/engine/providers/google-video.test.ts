@@ -21,8 +21,14 @@ describe("Google Veo image-to-video", () => {
   let gemini: GeminiFake;
   let openai: OpenAIFake;
   const googleOnly = () => [{ adapter: googleAdapter, config: { apiKey: gemini.apiKey, baseUrl: gemini.baseUrl } }];
-  const googleThenOpenAI = () => [...googleOnly(), { adapter: openaiAdapter, config: { apiKey: openai.apiKey, baseUrl: openai.baseUrl } }];
-  const video = (options: { durationSeconds: number; aspectRatio: string }) => ({ prompt: "the cup steams gently", ...options });
+  const googleThenOpenAI = () => [
+    ...googleOnly(),
+    { adapter: openaiAdapter, config: { apiKey: openai.apiKey, baseUrl: openai.baseUrl } },
+  ];
+  const video = (options: { durationSeconds: number; aspectRatio: string }) => ({
+    prompt: "the cup steams gently",
+    ...options,
+  });
   const submitted = (index = 0) => JSON.parse(gemini.videos.submits()[index]!.body.toString("utf8")) as Submitted;
 
   beforeAll(async () => {
@@ -58,10 +64,18 @@ describe("Google Veo image-to-video", () => {
     expect(body.instances[0]!.image.mimeType).toBe("image/jpeg");
     const frame = Buffer.from(body.instances[0]!.image.bytesBase64Encoded, "base64");
     expect(await sharp(frame).metadata()).toMatchObject({ format: "jpeg", width: 1280, height: 720 });
-    expect(body.parameters).toEqual({ aspectRatio: "16:9", durationSeconds: 4, resolution: "720p", personGeneration: "allow_adult", sampleCount: 1 });
+    expect(body.parameters).toEqual({
+      aspectRatio: "16:9",
+      durationSeconds: 4,
+      resolution: "720p",
+      personGeneration: "allow_adult",
+      sampleCount: 1,
+    });
 
     const name = `models/veo-3.1-lite-generate-preview/operations/${[...gemini.videos.operations.keys()].at(-1)}`;
-    expect(saved).toEqual([{ step: 0, provider: "google", state: { operation: name, durationSeconds: 4, aspectRatio: "16:9" } }]);
+    expect(saved).toEqual([
+      { step: 0, provider: "google", state: { operation: name, durationSeconds: 4, aspectRatio: "16:9" } },
+    ]);
     expect(gemini.videos.operationReads().map((r) => r.path)).toEqual([`/v1beta/${name}`, `/v1beta/${name}`]);
     // The Files API download carries the key; the redirect's target does not need it.
     const [download] = gemini.videos.downloads();
@@ -74,11 +88,20 @@ describe("Google Veo image-to-video", () => {
       requestedDurationSeconds: 5,
       requestedAspectRatio: "16:9",
     });
-    expect(result).toMatchObject({ provider: "google", model: "veo-3.1-lite-generate-preview", costMicros: 4 * 50_000 });
+    expect(result).toMatchObject({
+      provider: "google",
+      model: "veo-3.1-lite-generate-preview",
+      costMicros: 4 * 50_000,
+    });
   });
 
   it("maps 10 s to Veo's 8 and portrait to 9:16", async () => {
-    const result = await runCapability({ adapters: googleOnly(), capability: "image-to-video", image: coffee, stepOptions: video({ durationSeconds: 10, aspectRatio: "9:16" }) });
+    const result = await runCapability({
+      adapters: googleOnly(),
+      capability: "image-to-video",
+      image: coffee,
+      stepOptions: video({ durationSeconds: 10, aspectRatio: "9:16" }),
+    });
     expect(submitted().parameters).toMatchObject({ aspectRatio: "9:16", durationSeconds: 8 });
     expect(result.outputs[0]).toMatchObject({ width: 720, height: 1280 });
     expect(result.costMicros).toBe(8 * 50_000);
@@ -111,7 +134,12 @@ describe("Google Veo image-to-video", () => {
     });
     expect(gemini.videos.submits()).toHaveLength(1);
     expect(gemini.videos.operationReads().every((r) => r.path === `/v1beta/${name}`)).toBe(true);
-    expect(result.outputs[0]).toMatchObject({ mime: "video/mp4", width: 720, height: 1280, meta: expect.objectContaining({ durationSeconds: 8 }) });
+    expect(result.outputs[0]).toMatchObject({
+      mime: "video/mp4",
+      width: 720,
+      height: 1280,
+      meta: expect.objectContaining({ durationSeconds: 8 }),
+    });
     expect(result.costMicros).toBe(8 * 50_000);
   });
 
@@ -137,15 +165,23 @@ describe("Google Veo image-to-video", () => {
 
   it("clears a failed operation so the retry submits anew, and tolerates a passing 503 while polling", async () => {
     gemini.videos.scenario = { outcome: "failed", polls: 1 };
-    const failure = await runCapability({ adapters: googleOnly(), capability: "image-to-video", image: coffee, stepOptions: video({ durationSeconds: 5, aspectRatio: "16:9" }) }).catch(
-      (error: unknown) => error,
-    );
+    const failure = await runCapability({
+      adapters: googleOnly(),
+      capability: "image-to-video",
+      image: coffee,
+      stepOptions: video({ durationSeconds: 5, aspectRatio: "16:9" }),
+    }).catch((error: unknown) => error);
     expect(isProviderError(failure) && failure.failure).toBe("retriable");
     expect(gemini.videos.submits()).toHaveLength(2);
 
     gemini.requests.length = 0;
     gemini.videos.scenario = { pollFailures: 2 };
-    const result = await runCapability({ adapters: googleOnly(), capability: "image-to-video", image: coffee, stepOptions: video({ durationSeconds: 5, aspectRatio: "16:9" }) });
+    const result = await runCapability({
+      adapters: googleOnly(),
+      capability: "image-to-video",
+      image: coffee,
+      stepOptions: video({ durationSeconds: 5, aspectRatio: "16:9" }),
+    });
     expect(gemini.videos.submits()).toHaveLength(1);
     expect(result.calls.map((c) => c.outcome)).toEqual(["succeeded"]);
   });

@@ -6,7 +6,15 @@ import { failedOperationError, googleHttpError } from "./google-errors";
 import { videoOutput } from "./output";
 import type { ModelOffer, ToolContext } from "./types";
 import { pollTask } from "./vendor-task";
-import { firstFrame, mp4FrameSize, nearestDuration, nearestFormat, resumeSavedTask, videoPollTiming, type VideoFormat } from "./vendor-video";
+import {
+  firstFrame,
+  mp4FrameSize,
+  nearestDuration,
+  nearestFormat,
+  resumeSavedTask,
+  videoPollTiming,
+  type VideoFormat,
+} from "./vendor-video";
 
 /**
  * Veo through the Gemini API (ai.google.dev/gemini-api/docs/video, REST), called directly rather
@@ -61,7 +69,12 @@ type Api = { baseUrl: string; apiKey: string; signal: AbortSignal };
  * Animates the photo into a clip. The operation name is saved as soon as Google answers, so a
  * retried attempt polls the same operation instead of paying for a second video.
  */
-export async function veoImageToVideo(api: Api, context: ToolContext, input: Buffer, options: ImageToVideoOptions): Promise<ToolOutput> {
+export async function veoImageToVideo(
+  api: Api,
+  context: ToolContext,
+  input: Buffer,
+  options: ImageToVideoOptions,
+): Promise<ToolOutput> {
   const format = nearestFormat(options.aspectRatio, formats);
   const seconds = nearestDuration(options.durationSeconds ?? 5, durations);
   // What the operation was asked for: a resumed one keeps what the earlier attempt sent.
@@ -119,11 +132,24 @@ async function videoUriOf(context: ToolContext, name: string, operation: Operati
   throw new ProviderError("malformed", `Veo operation ${name} finished without a video`);
 }
 
-async function submit(api: Api, model: string, prompt: string, seconds: number, format: VideoFormat, frame: Buffer): Promise<Operation> {
+async function submit(
+  api: Api,
+  model: string,
+  prompt: string,
+  seconds: number,
+  format: VideoFormat,
+  frame: Buffer,
+): Promise<Operation> {
   const body = {
     instances: [{ prompt, image: { bytesBase64Encoded: frame.toString("base64"), mimeType: "image/jpeg" } }],
     // Image-to-video takes "allow_adult" only (Veo 3.1's person generation settings).
-    parameters: { aspectRatio: format.aspectRatio, durationSeconds: seconds, resolution: "720p", personGeneration: "allow_adult", sampleCount: 1 },
+    parameters: {
+      aspectRatio: format.aspectRatio,
+      durationSeconds: seconds,
+      resolution: "720p",
+      personGeneration: "allow_adult",
+      sampleCount: 1,
+    },
   };
   const operation = await call(api, "POST", `/models/${encodeURIComponent(model)}:predictLongRunning`, body);
   if (!operation.name) throw new ProviderError("malformed", "Google answered without an operation name");
@@ -136,9 +162,17 @@ function getOperation(api: Api, name: string): Promise<Operation> {
 }
 
 async function call(api: Api, method: string, path: string, body?: unknown): Promise<Operation> {
-  const response = await sendJson("Google", method, `${api.baseUrl}${path}`, { "x-goog-api-key": api.apiKey }, body, api.signal);
+  const response = await sendJson(
+    "Google",
+    method,
+    `${api.baseUrl}${path}`,
+    { "x-goog-api-key": api.apiKey },
+    body,
+    api.signal,
+  );
   const parsed = await jsonAnswer("Google", response, googleHttpError);
-  if (!parsed || typeof parsed !== "object") throw new ProviderError("malformed", "Google answered something that is not an operation");
+  if (!parsed || typeof parsed !== "object")
+    throw new ProviderError("malformed", "Google answered something that is not an operation");
   return parsed as Operation;
 }
 
@@ -153,6 +187,7 @@ function withKey(uri: string, api: Api): string {
   } catch {
     throw new ProviderError("malformed", "Veo's video URI is not a URL");
   }
-  if (url.origin === googleApiOrigin || url.origin === new URL(api.baseUrl).origin) url.searchParams.set("key", api.apiKey);
+  if (url.origin === googleApiOrigin || url.origin === new URL(api.baseUrl).origin)
+    url.searchParams.set("key", api.apiKey);
   return url.toString();
 }

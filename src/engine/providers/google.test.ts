@@ -68,7 +68,12 @@ describe("Google Gemini adapter", () => {
 
   it("reads an image that comes back inside a text part as a markdown data URL", async () => {
     gemini.behave("image-in-text");
-    const result = await runCapability({ adapters: googleOnly(), capability: "edit-by-prompt", image: coffee, stepOptions: { prompt: "invert it" } });
+    const result = await runCapability({
+      adapters: googleOnly(),
+      capability: "edit-by-prompt",
+      image: coffee,
+      stepOptions: { prompt: "invert it" },
+    });
     expect(result.outputs[0]).toMatchObject({ mime: "image/png", width: 600, height: 400 });
     // The fake inverts the input image: the answer really is the image from the text part.
     const [r, g, b] = await rgbAt(coffee, 300, 200);
@@ -83,19 +88,31 @@ describe("Google Gemini adapter", () => {
       assets: { "asset-ref": horse },
       stepOptions: { prompt: "add the horse on the saucer", referenceAssetIds: ["asset-ref"] },
     });
-    await runCapability({ adapters: googleOnly(), capability: "style", image: coffee, stepOptions: { prompt: "As pop art.", strength: 0.9 } });
+    await runCapability({
+      adapters: googleOnly(),
+      capability: "style",
+      image: coffee,
+      stepOptions: { prompt: "As pop art.", strength: 0.9 },
+    });
     const [editRequest, styleRequest] = gemini.generateRequests();
     expect(editRequest!.images.map((i) => i.mimeType)).toEqual(["image/png", "image/png"]);
     expect(editRequest!.images[0]!.data.equals(coffee)).toBe(true);
     expect(editRequest!.images[1]!.data.equals(horse)).toBe(true);
     expect(editRequest!.text).toContain("add the horse on the saucer");
     expect(editRequest!.aspectRatio).toBeUndefined(); // an edit keeps the photo's shape
-    expect(styleRequest!.text).toBe("As pop art.\nYou may reinterpret shapes and details freely; keep the subject recognisable.");
+    expect(styleRequest!.text).toBe(
+      "As pop art.\nYou may reinterpret shapes and details freely; keep the subject recognisable.",
+    );
   });
 
   it("replaces the background with the catalog's instruction and the photo", async () => {
     const prompt = "Replace only the background with: a meadow at sunset. Keep the subject exactly as it is.";
-    const result = await runCapability({ adapters: googleOnly(), capability: "background-by-prompt", image: horse, stepOptions: { prompt } });
+    const result = await runCapability({
+      adapters: googleOnly(),
+      capability: "background-by-prompt",
+      image: horse,
+      stepOptions: { prompt },
+    });
     const [sent] = gemini.generateRequests();
     expect(sent!.text).toBe(prompt);
     expect(sent!.images[0]!.data.equals(horse)).toBe(true);
@@ -123,7 +140,9 @@ describe("Google Gemini adapter", () => {
     // Larger than Gemini answers (it makes at most 1024 px a side): the answer is scaled back.
     const photo = await sharp(coffee).resize(1600, 1000, { fit: "fill" }).png().toBuffer();
     const mask = await sharp({ create: { width: 1600, height: 1000, channels: 3, background: "#000" } })
-      .composite([{ input: { create: { width: 200, height: 200, channels: 3, background: "#fff" } }, left: 400, top: 400 }])
+      .composite([
+        { input: { create: { width: 200, height: 200, channels: 3, background: "#fff" } }, left: 400, top: 400 },
+      ])
       .png()
       .toBuffer();
     const prompt = "Remove the object in the masked area completely and fill it with the background around it.";
@@ -161,7 +180,8 @@ describe("Google Gemini adapter", () => {
       for (let x = 0; x < 1600; x++) {
         if (inside(x, y)) continue;
         const at = (y * 1600 + x) * 3;
-        if (out[at] !== original[at] || out[at + 1] !== original[at + 1] || out[at + 2] !== original[at + 2]) changedOutside++;
+        if (out[at] !== original[at] || out[at + 1] !== original[at + 1] || out[at + 2] !== original[at + 2])
+          changedOutside++;
       }
     }
     expect(changedOutside).toBe(0);
@@ -173,40 +193,53 @@ describe("Google Gemini adapter", () => {
   it("restores faces by instruction, with a sentence for a low fidelity, at the photo's own size", async () => {
     const photo = await sharp(coffee).resize(1600, 1000, { fit: "fill" }).png().toBuffer();
     const prompt = "Restore this photo: make every face sharp and natural again.";
-    const result = await runCapability({ adapters: googleOnly(), capability: "face-restore", image: photo, stepOptions: { prompt, fidelity: 0.2 } });
+    const result = await runCapability({
+      adapters: googleOnly(),
+      capability: "face-restore",
+      image: photo,
+      stepOptions: { prompt, fidelity: 0.2 },
+    });
     const [sent] = gemini.generateRequests();
-    expect(sent!.text).toBe(`${prompt}\nWhere a face is badly damaged or blurred, reconstruct its missing detail convincingly while keeping the person recognisable.`);
+    expect(sent!.text).toBe(
+      `${prompt}\nWhere a face is badly damaged or blurred, reconstruct its missing detail convincingly while keeping the person recognisable.`,
+    );
     expect(sent!.images[0]!.data.equals(photo)).toBe(true);
     expect(result.outputs[0]).toMatchObject({ mime: "image/png", width: 1600, height: 1000 });
     expect(result.costMicros).toBe(39_000);
   });
 
-  it.each(["prompt-blocked", "image-safety", "refusal"] as const)("turns %s into content_blocked without trying OpenAI", async (behavior) => {
-    gemini.behave(behavior);
-    const failure = await runCapability({
-      adapters: googleThenOpenAI(),
-      capability: "text-to-image",
-      stepOptions: { prompt: "something not allowed", aspectRatio: "1:1", count: 1 },
-    }).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(AppError);
-    expect((failure as AppError).code).toBe("content_blocked");
-    expect(gemini.generateRequests()).toHaveLength(1);
-    expect(openai.requests).toHaveLength(0);
-  });
+  it.each(["prompt-blocked", "image-safety", "refusal"] as const)(
+    "turns %s into content_blocked without trying OpenAI",
+    async (behavior) => {
+      gemini.behave(behavior);
+      const failure = await runCapability({
+        adapters: googleThenOpenAI(),
+        capability: "text-to-image",
+        stepOptions: { prompt: "something not allowed", aspectRatio: "1:1", count: 1 },
+      }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(AppError);
+      expect((failure as AppError).code).toBe("content_blocked");
+      expect(gemini.generateRequests()).toHaveLength(1);
+      expect(openai.requests).toHaveLength(0);
+    },
+  );
 
-  it.each(["text-only", "not-an-image"] as const)("falls back to OpenAI when the answer has no usable image (%s)", async (behavior) => {
-    gemini.behave(behavior);
-    const result = await runCapability({
-      adapters: googleThenOpenAI(),
-      capability: "text-to-image",
-      stepOptions: { prompt: "a fox", aspectRatio: "1:1", count: 1 },
-    });
-    expect(gemini.generateRequests()).toHaveLength(1);
-    expect(result.calls.map((c) => [c.provider, c.failure, c.costMicros])).toEqual([
-      ["google", "malformed", 0],
-      ["openai", null, 42_000],
-    ]);
-  });
+  it.each(["text-only", "not-an-image"] as const)(
+    "falls back to OpenAI when the answer has no usable image (%s)",
+    async (behavior) => {
+      gemini.behave(behavior);
+      const result = await runCapability({
+        adapters: googleThenOpenAI(),
+        capability: "text-to-image",
+        stepOptions: { prompt: "a fox", aspectRatio: "1:1", count: 1 },
+      });
+      expect(gemini.generateRequests()).toHaveLength(1);
+      expect(result.calls.map((c) => [c.provider, c.failure, c.costMicros])).toEqual([
+        ["google", "malformed", 0],
+        ["openai", null, 42_000],
+      ]);
+    },
+  );
 
   it("retries a 5xx and a 429, then falls back; a bad key (400 API_KEY_INVALID) falls back at once", async () => {
     gemini.queue("server-error", "rate-limited");
@@ -224,7 +257,10 @@ describe("Google Gemini adapter", () => {
 
     gemini.requests.length = 0;
     const refused = await runCapability({
-      adapters: [{ adapter: googleAdapter, config: { apiKey: "AIza-wrong", baseUrl: gemini.baseUrl } }, googleThenOpenAI()[1]!],
+      adapters: [
+        { adapter: googleAdapter, config: { apiKey: "AIza-wrong", baseUrl: gemini.baseUrl } },
+        googleThenOpenAI()[1]!,
+      ],
       capability: "text-to-image",
       stepOptions: { prompt: "a fox", aspectRatio: "1:1", count: 1 },
     });
@@ -252,7 +288,9 @@ describe("Google Gemini adapter", () => {
   });
 
   it("tests the connection by listing models; a bad key is a configuration problem", async () => {
-    await expect(googleAdapter.testConnection({ apiKey: gemini.apiKey, baseUrl: gemini.baseUrl }, AbortSignal.timeout(5_000))).resolves.toBeUndefined();
+    await expect(
+      googleAdapter.testConnection({ apiKey: gemini.apiKey, baseUrl: gemini.baseUrl }, AbortSignal.timeout(5_000)),
+    ).resolves.toBeUndefined();
     expect(gemini.requests.at(-1)).toMatchObject({ method: "GET", path: "/v1beta/models?pageSize=1" });
     const failure = await googleAdapter
       .testConnection({ apiKey: "AIza-wrong", baseUrl: gemini.baseUrl }, AbortSignal.timeout(5_000))
@@ -262,14 +300,27 @@ describe("Google Gemini adapter", () => {
 });
 
 describe("imageOfAnswer", () => {
-  const png = sharp({ create: { width: 4, height: 4, channels: 3, background: "#123456" } }).png().toBuffer();
-  const answer = (fields: Partial<Parameters<typeof imageOfAnswer>[0]>) => ({ files: [], text: "", rawFinishReason: "STOP", ...fields });
+  const png = sharp({ create: { width: 4, height: 4, channels: 3, background: "#123456" } })
+    .png()
+    .toBuffer();
+  const answer = (fields: Partial<Parameters<typeof imageOfAnswer>[0]>) => ({
+    files: [],
+    text: "",
+    rawFinishReason: "STOP",
+    ...fields,
+  });
 
   it("takes a file part first, then a data URL or bare base64 in the text", async () => {
     const bytes = await png;
     expect(imageOfAnswer(answer({ files: [{ mediaType: "image/png", uint8Array: bytes }] })).equals(bytes)).toBe(true);
-    expect(imageOfAnswer(answer({ text: `Done! data:image/png;base64,${bytes.toString("base64")}` })).equals(bytes)).toBe(true);
-    const bare = (await sharp({ create: { width: 64, height: 64, channels: 3, background: "#654321" } }).png({ compressionLevel: 0 }).toBuffer()).toString("base64");
+    expect(
+      imageOfAnswer(answer({ text: `Done! data:image/png;base64,${bytes.toString("base64")}` })).equals(bytes),
+    ).toBe(true);
+    const bare = (
+      await sharp({ create: { width: 64, height: 64, channels: 3, background: "#654321" } })
+        .png({ compressionLevel: 0 })
+        .toBuffer()
+    ).toString("base64");
     expect(imageOfAnswer(answer({ text: bare })).toString("base64")).toBe(bare);
   });
 
@@ -284,7 +335,9 @@ describe("imageOfAnswer", () => {
     };
     expect(failureOf({ rawFinishReason: "PROHIBITED_CONTENT" })).toBe("blocked");
     expect(failureOf({ providerMetadata: { google: { promptFeedback: { blockReason: "SAFETY" } } } })).toBe("blocked");
-    expect(failureOf({ providerMetadata: { google: { promptFeedback: { blockReason: "BLOCK_REASON_UNSPECIFIED" } } } })).toBe("malformed");
+    expect(
+      failureOf({ providerMetadata: { google: { promptFeedback: { blockReason: "BLOCK_REASON_UNSPECIFIED" } } } }),
+    ).toBe("malformed");
     expect(failureOf({ text: "I cannot generate images of that person." })).toBe("blocked");
     expect(failureOf({ text: "Here is a lovely picture of a cat." })).toBe("malformed");
     expect(failureOf({ rawFinishReason: "NO_IMAGE" })).toBe("malformed");

@@ -33,7 +33,15 @@ import type { Capability } from "./capabilities";
 import type { ModelOffer, ProviderAdapter, ProviderConfig, ToolContext } from "./types";
 
 const defaultBaseUrl = "https://generativelanguage.googleapis.com/v1beta";
-const servedCapabilities: Capability[] = ["text-to-image", "edit-by-prompt", "style", "background-by-prompt", "outpaint", "inpaint", "face-restore"];
+const servedCapabilities: Capability[] = [
+  "text-to-image",
+  "edit-by-prompt",
+  "style",
+  "background-by-prompt",
+  "outpaint",
+  "inpaint",
+  "face-restore",
+];
 
 /**
  * $30 per million output tokens, 1290 tokens per image up to 1024x1024: $0.039 an image
@@ -42,7 +50,13 @@ const servedCapabilities: Capability[] = ["text-to-image", "edit-by-prompt", "st
  */
 export const googleModels: ModelOffer[] = [
   // The family is the catalog's model name: a later Gemini Flash Image can take this place.
-  { id: "gemini-2.5-flash-image", family: "gemini-flash-image", capabilities: servedCapabilities, costMicros: 39_000, unit: "image" },
+  {
+    id: "gemini-2.5-flash-image",
+    family: "gemini-flash-image",
+    capabilities: servedCapabilities,
+    costMicros: 39_000,
+    unit: "image",
+  },
   veoOffer,
 ];
 
@@ -79,13 +93,17 @@ export const googleAdapter: ProviderAdapter = {
   async testConnection(config, signal) {
     let response: Response;
     try {
-      response = await fetch(`${baseUrlOf(config)}/models?pageSize=1`, { headers: { "x-goog-api-key": requireKey(config) }, signal });
+      response = await fetch(`${baseUrlOf(config)}/models?pageSize=1`, {
+        headers: { "x-goog-api-key": requireKey(config) },
+        signal,
+      });
     } catch (error) {
       throw toProviderError(error);
     }
     const body = await response.text();
     if (response.ok) return;
-    if (invalidKey.test(body)) throw new ProviderError("misconfigured", "Google rejected the API key", { status: response.status });
+    if (invalidKey.test(body))
+      throw new ProviderError("misconfigured", "Google rejected the API key", { status: response.status });
     throw providerErrorFromStatus(response.status, `Google answered ${response.status} to GET /models`);
   },
 };
@@ -104,7 +122,8 @@ async function edit(call: Call, input: Buffer, options: EditOptions, kind: "edit
   const image = await prepareVendorImage(input);
   const references = await referenceImages(options, call.context);
   const prompt = editInstruction(options, kind);
-  const text = references.length > 0 ? `${prompt}\nThe first image is the one to edit; the others are references.` : prompt;
+  const text =
+    references.length > 0 ? `${prompt}\nThe first image is the one to edit; the others are references.` : prompt;
   return generateMany(call, options.count ?? 1, () => ({ text, images: [image, ...references] }));
 }
 
@@ -122,13 +141,20 @@ async function outpaint(call: Call, input: Buffer, options: OutpaintOptions): Pr
   const border = { top, right: canvas.width - left - width, bottom: canvas.height - top - height, left };
   const sides = (["top", "right", "bottom", "left"] as const)
     .filter((side) => border[side] > 0)
-    .map((side) => `${side} ${Math.round((border[side] / (side === "top" || side === "bottom" ? canvas.height : canvas.width)) * 100)}%`);
+    .map(
+      (side) =>
+        `${side} ${Math.round((border[side] / (side === "top" || side === "bottom" ? canvas.height : canvas.width)) * 100)}%`,
+    );
   const text =
     "This photo was placed on a larger canvas. The blurred border around it " +
     `(${sides.join(", ")} of the canvas) is only a placeholder: repaint that border so the scene continues naturally and sharply ` +
     "beyond the original edges, with matching perspective, light and detail. Keep the original part unchanged and the canvas size the same. " +
     options.prompt;
-  const filled = await generateOne(call, { text, images: [padded], aspectRatio: closestRatio(canvas.width, canvas.height, aspectRatios) });
+  const filled = await generateOne(call, {
+    text,
+    images: [padded],
+    aspectRatio: closestRatio(canvas.width, canvas.height, aspectRatios),
+  });
   return imageOutput(await restoreOriginal(filled, canvas, original.data));
 }
 
@@ -141,7 +167,8 @@ async function inpaint(call: Call, input: Buffer, options: InpaintOptions): Prom
   const mask = await call.context.loadAsset(options.maskAssetId);
   const marked = await markMaskedArea(image, mask);
   const change =
-    options.prompt.trim() || "Remove what is there and fill the area so it blends seamlessly with its surroundings, as if it had never been there.";
+    options.prompt.trim() ||
+    "Remove what is there and fill the area so it blends seamlessly with its surroundings, as if it had never been there.";
   const text =
     "The area marked in translucent magenta with a magenta outline is the only part of this photo to change. " +
     `In that area: ${change}\n` +
@@ -158,7 +185,10 @@ async function inpaint(call: Call, input: Buffer, options: InpaintOptions): Prom
 /** Gemini restores by instruction; the result comes back at the photo's own size. */
 async function restoreFaces(call: Call, input: Buffer, options: FaceRestoreOptions): Promise<ToolOutput> {
   const image = await prepareVendorImage(input);
-  const restored = await generateOne(call, { text: restoreInstruction(options.prompt, options.fidelity), images: [image] });
+  const restored = await generateOne(call, {
+    text: restoreInstruction(options.prompt, options.fidelity),
+    images: [image],
+  });
   return imageOutput(await toOriginalSize(restored, input));
 }
 
@@ -194,7 +224,11 @@ async function generateOne(call: Call, request: Request): Promise<Buffer> {
           role: "user",
           content: [
             { type: "text", text: request.text },
-            ...(request.images ?? []).map((image) => ({ type: "file" as const, data: image.data, mediaType: image.mime })),
+            ...(request.images ?? []).map((image) => ({
+              type: "file" as const,
+              data: image.data,
+              mediaType: image.mime,
+            })),
           ],
         },
       ],
@@ -211,8 +245,16 @@ async function generateOne(call: Call, request: Request): Promise<Buffer> {
 }
 
 /** Finish reasons and prompt block reasons that mean Google's safety filters stopped the answer. */
-const blockedFinishReasons = new Set(["SAFETY", "PROHIBITED_CONTENT", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "BLOCKLIST", "SPII"]);
-const refusal = /\b(can(?:no|')t|cannot|unable to|won't|not able to)\b[^.]*\b(create|generate|make|produce|edit|fulfil|help)|\b(safety|content) (policy|policies|guidelines)\b/i;
+const blockedFinishReasons = new Set([
+  "SAFETY",
+  "PROHIBITED_CONTENT",
+  "IMAGE_SAFETY",
+  "IMAGE_PROHIBITED_CONTENT",
+  "BLOCKLIST",
+  "SPII",
+]);
+const refusal =
+  /\b(can(?:no|')t|cannot|unable to|won't|not able to)\b[^.]*\b(create|generate|make|produce|edit|fulfil|help)|\b(safety|content) (policy|policies|guidelines)\b/i;
 
 type Answer = {
   files: { mediaType: string; uint8Array: Uint8Array }[];
@@ -227,9 +269,11 @@ type Answer = {
  * block; no image otherwise is an answer we cannot use.
  */
 export function imageOfAnswer(answer: Answer): Buffer {
-  const feedback = answer.providerMetadata?.google?.promptFeedback as { blockReason?: string | null } | null | undefined;
+  const feedback = answer.providerMetadata?.google?.promptFeedback as
+    { blockReason?: string | null } | null | undefined;
   const blockReason = feedback?.blockReason;
-  if (blockReason && !blockReason.endsWith("UNSPECIFIED")) throw new ProviderError("blocked", `Gemini blocked the prompt (${blockReason})`);
+  if (blockReason && !blockReason.endsWith("UNSPECIFIED"))
+    throw new ProviderError("blocked", `Gemini blocked the prompt (${blockReason})`);
   if (answer.rawFinishReason && blockedFinishReasons.has(answer.rawFinishReason)) {
     throw new ProviderError("blocked", `Gemini stopped for safety (${answer.rawFinishReason})`);
   }
@@ -238,7 +282,10 @@ export function imageOfAnswer(answer: Answer): Buffer {
   const inText = imageInText(answer.text);
   if (inText) return inText;
   if (refusal.test(answer.text)) throw new ProviderError("blocked", `Gemini declined: ${answer.text.slice(0, 300)}`);
-  throw new ProviderError("malformed", `Gemini answered without an image (${answer.rawFinishReason ?? "no finish reason"})`);
+  throw new ProviderError(
+    "malformed",
+    `Gemini answered without an image (${answer.rawFinishReason ?? "no finish reason"})`,
+  );
 }
 
 function imageInText(text: string): Buffer | undefined {
@@ -246,7 +293,9 @@ function imageInText(text: string): Buffer | undefined {
   if (dataUrl) return decodeDataUrl(dataUrl)?.data;
   const bare = text.trim();
   // A part that is nothing but a long base64 run: decoding it is cheap, imageOutput checks it.
-  return bare.length > 200 && /^[A-Za-z0-9+/=\s]+$/.test(bare) ? Buffer.from(bare.replace(/\s/g, ""), "base64") : undefined;
+  return bare.length > 200 && /^[A-Za-z0-9+/=\s]+$/.test(bare)
+    ? Buffer.from(bare.replace(/\s/g, ""), "base64")
+    : undefined;
 }
 
 function requireKey(config: ProviderConfig): string {

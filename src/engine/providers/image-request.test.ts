@@ -2,7 +2,13 @@ import { readFileSync } from "node:fs";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { isProviderError } from "./errors";
-import { checkVendorImage, closestRatio, cropToAspectRatio, prepareVendorImage, styleInstruction } from "./image-request";
+import {
+  checkVendorImage,
+  closestRatio,
+  cropToAspectRatio,
+  prepareVendorImage,
+  styleInstruction,
+} from "./image-request";
 
 const coffee = readFileSync("tests/fixtures/images/coffee.png");
 
@@ -14,12 +20,18 @@ describe("prepareVendorImage", () => {
   });
 
   it("shrinks a large photo to 2048 px as JPEG, and a transparent AVIF to PNG", async () => {
-    const large = await sharp({ create: { width: 4000, height: 1000, channels: 3, background: "#808080" } }).png().toBuffer();
+    const large = await sharp({ create: { width: 4000, height: 1000, channels: 3, background: "#808080" } })
+      .png()
+      .toBuffer();
     const shrunk = await prepareVendorImage(large);
     expect(shrunk).toMatchObject({ mime: "image/jpeg", width: 2048, height: 512 });
     expect(await sharp(shrunk.data).metadata()).toMatchObject({ format: "jpeg", width: 2048, height: 512 });
 
-    const avif = await sharp({ create: { width: 64, height: 48, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0.5 } } }).avif().toBuffer();
+    const avif = await sharp({
+      create: { width: 64, height: 48, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0.5 } },
+    })
+      .avif()
+      .toBuffer();
     const converted = await prepareVendorImage(avif);
     expect(converted).toMatchObject({ mime: "image/png", width: 64, height: 48 });
     expect(await sharp(converted.data).metadata()).toMatchObject({ format: "png", hasAlpha: true });
@@ -44,7 +56,9 @@ describe("ratios and crops", () => {
   });
 
   it("center-crops to the asked ratio and leaves a matching image alone", async () => {
-    const wide = await sharp({ create: { width: 1536, height: 1024, channels: 3, background: "#000" } }).png().toBuffer();
+    const wide = await sharp({ create: { width: 1536, height: 1024, channels: 3, background: "#000" } })
+      .png()
+      .toBuffer();
     expect(await sharp(await cropToAspectRatio(wide, "16:9")).metadata()).toMatchObject({ width: 1536, height: 864 });
     expect(await cropToAspectRatio(wide, "3:2")).toBe(wide);
   });

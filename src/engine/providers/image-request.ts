@@ -24,12 +24,19 @@ export async function prepareVendorImage(image: Buffer): Promise<VendorImage> {
   const encoded = meta.hasAlpha
     ? await resized.png().toBuffer({ resolveWithObject: true })
     : await resized.jpeg({ quality: 92 }).toBuffer({ resolveWithObject: true });
-  return { data: encoded.data, mime: meta.hasAlpha ? "image/png" : "image/jpeg", width: encoded.info.width, height: encoded.info.height };
+  return {
+    data: encoded.data,
+    mime: meta.hasAlpha ? "image/png" : "image/jpeg",
+    width: encoded.info.width,
+    height: encoded.info.height,
+  };
 }
 
 /** An edit's reference images (a product to place, ...), prepared like the image itself. */
 export function referenceImages(options: EditOptions, context: ToolContext): Promise<VendorImage[]> {
-  return Promise.all((options.referenceAssetIds ?? []).map(async (id) => prepareVendorImage(await context.loadAsset(id))));
+  return Promise.all(
+    (options.referenceAssetIds ?? []).map(async (id) => prepareVendorImage(await context.loadAsset(id))),
+  );
 }
 
 /**
@@ -67,8 +74,14 @@ export async function cropToAspectRatio(image: Buffer, aspectRatio: string): Pro
   const { width, height } = await sharp(image).metadata();
   const wanted = ratioOf(aspectRatio);
   if (Math.abs(width / height / wanted - 1) < 0.01) return image;
-  const size = width / height > wanted ? { width: Math.round(height * wanted), height } : { width, height: Math.round(width / wanted) };
-  return sharp(image).resize({ ...size, fit: "cover", position: "centre" }).png().toBuffer();
+  const size =
+    width / height > wanted
+      ? { width: Math.round(height * wanted), height }
+      : { width, height: Math.round(width / wanted) };
+  return sharp(image)
+    .resize({ ...size, fit: "cover", position: "centre" })
+    .png()
+    .toBuffer();
 }
 
 /** Image vendors have no negative prompt: the words to avoid go into the prompt. */
@@ -81,14 +94,19 @@ export function withAvoid(prompt: string, negativePrompt: string | undefined): s
  * when `strength` (0..1) asks to stay very close to the original or to move far from it.
  */
 export function styleInstruction(prompt: string, strength?: number): string {
-  if (strength !== undefined && strength < 0.4) return `${prompt}\nStay very close to the original: keep its composition, shapes and details.`;
-  if (strength !== undefined && strength > 0.85) return `${prompt}\nYou may reinterpret shapes and details freely; keep the subject recognisable.`;
+  if (strength !== undefined && strength < 0.4)
+    return `${prompt}\nStay very close to the original: keep its composition, shapes and details.`;
+  if (strength !== undefined && strength > 0.85)
+    return `${prompt}\nYou may reinterpret shapes and details freely; keep the subject recognisable.`;
   return prompt;
 }
 
 /** An edit's prompt for vendors without a strength or negative prompt: both said in words. */
 export function editInstruction(options: EditOptions, kind: "edit" | "style"): string {
-  return withAvoid(kind === "style" ? styleInstruction(options.prompt, options.strength) : options.prompt, options.negativePrompt);
+  return withAvoid(
+    kind === "style" ? styleInstruction(options.prompt, options.strength) : options.prompt,
+    options.negativePrompt,
+  );
 }
 
 /** CodeFormer's fidelity (0..1, 0.7 when the catalog gives none): high keeps the original faces. */

@@ -14,7 +14,9 @@ async function raw(image: Buffer) {
 
 /** Black with a white square at (left, top). */
 async function squareMask(width: number, height: number, left: number, top: number, size: number, background = "#000") {
-  const white = await sharp({ create: { width: size, height: size, channels: 3, background: "#fff" } }).png().toBuffer();
+  const white = await sharp({ create: { width: size, height: size, channels: 3, background: "#fff" } })
+    .png()
+    .toBuffer();
   return sharp({ create: { width, height, channels: 4, background } })
     .composite([{ input: white, left, top }])
     .png()
@@ -24,7 +26,12 @@ async function squareMask(width: number, height: number, left: number, top: numb
 describe("binaryMask", () => {
   it("thresholds grey at the middle, scales to the image and reads a transparent background as keep", async () => {
     const grey = await sharp({ create: { width: 4, height: 1, channels: 3, background: "#000" } })
-      .composite([{ input: Buffer.from([100, 100, 100, 127, 127, 127, 128, 128, 128, 250, 250, 250]), raw: { width: 4, height: 1, channels: 3 } }])
+      .composite([
+        {
+          input: Buffer.from([100, 100, 100, 127, 127, 127, 128, 128, 128, 250, 250, 250]),
+          raw: { width: 4, height: 1, channels: 3 },
+        },
+      ])
       .png()
       .toBuffer();
     expect([...(await binaryMask(grey, 4, 1))]).toEqual([0, 0, 255, 255]);
@@ -44,7 +51,9 @@ describe("markMaskedArea", () => {
     expect(await sharp(marked).metadata()).toMatchObject({ format: "png", width: 600, height: 400 });
     const out = await raw(marked);
     const original = await raw(coffee);
-    const at = (data: Buffer, channels: number, x: number, y: number) => [...data.subarray((y * 600 + x) * channels, (y * 600 + x) * channels + 3)];
+    const at = (data: Buffer, channels: number, x: number, y: number) => [
+      ...data.subarray((y * 600 + x) * channels, (y * 600 + x) * channels + 3),
+    ];
     // Inside: 45% magenta over the photo, so the model still sees what is there.
     const [r0, g0, b0] = at(original.data, original.info.channels, 250, 150);
     const [r, g, b] = at(out.data, out.info.channels, 250, 150);
@@ -62,7 +71,9 @@ describe("markMaskedArea", () => {
 
 describe("blendMasked", () => {
   async function flat(width: number, height: number, colour: string) {
-    return sharp({ create: { width, height, channels: 3, background: colour } }).png().toBuffer();
+    return sharp({ create: { width, height, channels: 3, background: colour } })
+      .png()
+      .toBuffer();
   }
 
   it("takes the vendor's pixels inside the mask only: every pixel outside keeps its exact value", async () => {
@@ -88,16 +99,22 @@ describe("blendMasked", () => {
   });
 
   it("keeps transparency and grey photos, and the photo's own size", async () => {
-    const rgba = await raw(await blendMasked(horse, await flat(1024, 840, "#ff0000"), await squareMask(400, 328, 0, 0, 100)));
+    const rgba = await raw(
+      await blendMasked(horse, await flat(1024, 840, "#ff0000"), await squareMask(400, 328, 0, 0, 100)),
+    );
     expect(rgba.info).toMatchObject({ width: 400, height: 328, channels: 4 });
     const horseRaw = await raw(horse);
     const far = (300 * 400 + 350) * 4;
     expect([...rgba.data.subarray(far, far + 4)]).toEqual([...horseRaw.data.subarray(far, far + 4)]);
     expect([...rgba.data.subarray((50 * 400 + 50) * 4, (50 * 400 + 50) * 4 + 4)]).toEqual([255, 0, 0, 255]);
 
-    const grey = await raw(await blendMasked(camera, await flat(1024, 1024, "#ffffff"), await squareMask(512, 512, 0, 0, 64)));
+    const grey = await raw(
+      await blendMasked(camera, await flat(1024, 1024, "#ffffff"), await squareMask(512, 512, 0, 0, 64)),
+    );
     expect(grey.info).toMatchObject({ width: 512, height: 512 });
     const cameraRaw = await raw(camera);
-    expect(grey.data[(400 * 512 + 400) * grey.info.channels]).toBe(cameraRaw.data[(400 * 512 + 400) * cameraRaw.info.channels]);
+    expect(grey.data[(400 * 512 + 400) * grey.info.channels]).toBe(
+      cameraRaw.data[(400 * 512 + 400) * cameraRaw.info.channels],
+    );
   });
 });

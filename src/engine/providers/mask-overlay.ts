@@ -86,9 +86,15 @@ export async function blendMasked(original: Buffer, generated: Buffer, mask: Buf
     .toBuffer({ resolveWithObject: true });
   const { width, height, channels } = info;
   const inside = await binaryMask(mask, width, height);
-  const soft = await sharp(inside, { raw: { width, height, channels: 1 } }).blur(featherSigma).extractChannel(0).raw().toBuffer();
+  const soft = await sharp(inside, { raw: { width, height, channels: 1 } })
+    .blur(featherSigma)
+    .extractChannel(0)
+    .raw()
+    .toBuffer();
   const resized = sharp(generated).autoOrient().toColourspace("srgb").resize(width, height, { fit: "fill" });
-  const patch = await (channels === 4 ? resized.ensureAlpha(1) : resized.removeAlpha()).raw({ depth: "uchar" }).toBuffer();
+  const patch = await (channels === 4 ? resized.ensureAlpha(1) : resized.removeAlpha())
+    .raw({ depth: "uchar" })
+    .toBuffer();
   const out = Buffer.from(base);
   for (let i = 0; i < inside.length; i++) {
     const weight = inside[i] ? soft[i]! : 0;

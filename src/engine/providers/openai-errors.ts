@@ -14,16 +14,26 @@ const accountProblem = /insufficient_quota|billing_hard_limit_reached|invalid_ap
 
 export function openaiError(thrown: unknown): ProviderError {
   const error = RetryError.isInstance(thrown) && thrown.lastError ? thrown.lastError : thrown;
-  if (NoImageGeneratedError.isInstance(error)) return new ProviderError("malformed", "OpenAI answered without an image", { cause: error });
+  if (NoImageGeneratedError.isInstance(error))
+    return new ProviderError("malformed", "OpenAI answered without an image", { cause: error });
   if (!APICallError.isInstance(error)) return toProviderError(error);
   const status = error.statusCode;
   const text = `${error.message} ${error.responseBody ?? ""}`;
   // A 200 whose body the SDK could not read (no b64_json, not JSON): the answer is unusable.
-  if (status !== undefined && status < 300) return new ProviderError("malformed", `OpenAI's answer could not be read: ${error.message}`, { status, cause: error });
-  if (status === 400 && safetyRefusal.test(text)) return new ProviderError("blocked", error.message, { status, cause: error });
+  if (status !== undefined && status < 300)
+    return new ProviderError("malformed", `OpenAI's answer could not be read: ${error.message}`, {
+      status,
+      cause: error,
+    });
+  if (status === 400 && safetyRefusal.test(text))
+    return new ProviderError("blocked", error.message, { status, cause: error });
   if (accountProblem.test(text)) return new ProviderError("misconfigured", error.message, { status, cause: error });
   if (status === undefined) return toProviderError(error);
-  const { failure, retryAfterSeconds } = providerErrorFromStatus(status, error.message, error.responseHeaders?.["retry-after"]);
+  const { failure, retryAfterSeconds } = providerErrorFromStatus(
+    status,
+    error.message,
+    error.responseHeaders?.["retry-after"],
+  );
   return new ProviderError(failure, error.message, { status, retryAfterSeconds, cause: error });
 }
 
@@ -44,7 +54,10 @@ export function openaiHttpError(response: Response, body: string): ProviderError
 }
 
 /** A Sora video that ended `failed`: moderation is the user's error, anything else the vendor's. */
-export function failedVideoError(id: string, error: { code?: string | null; message?: string | null } | null | undefined): ProviderError {
+export function failedVideoError(
+  id: string,
+  error: { code?: string | null; message?: string | null } | null | undefined,
+): ProviderError {
   const message = `OpenAI video ${id} failed${error?.message ? `: ${error.message}` : ""}${error?.code ? ` (${error.code})` : ""}`;
   if (safetyRefusal.test(`${error?.code ?? ""} ${error?.message ?? ""}`)) return new ProviderError("blocked", message);
   return new ProviderError("retriable", message);

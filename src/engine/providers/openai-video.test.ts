@@ -13,15 +13,25 @@ import { openaiAdapter } from "./openai";
 const coffee = readFileSync("tests/fixtures/images/coffee.png"); // 600x400
 
 async function formOf(body: Buffer, contentType: string) {
-  return new Request("http://x/", { method: "POST", headers: { "content-type": contentType }, body: new Uint8Array(body) }).formData();
+  return new Request("http://x/", {
+    method: "POST",
+    headers: { "content-type": contentType },
+    body: new Uint8Array(body),
+  }).formData();
 }
 
 describe("OpenAI Sora image-to-video", () => {
   let openai: OpenAIFake;
   let gemini: GeminiFake;
   const openaiOnly = () => [{ adapter: openaiAdapter, config: { apiKey: openai.apiKey, baseUrl: openai.baseUrl } }];
-  const openaiThenGoogle = () => [...openaiOnly(), { adapter: googleAdapter, config: { apiKey: gemini.apiKey, baseUrl: gemini.baseUrl } }];
-  const video = (options: { durationSeconds: number; aspectRatio: string }) => ({ prompt: "the cup steams gently", ...options });
+  const openaiThenGoogle = () => [
+    ...openaiOnly(),
+    { adapter: googleAdapter, config: { apiKey: gemini.apiKey, baseUrl: gemini.baseUrl } },
+  ];
+  const video = (options: { durationSeconds: number; aspectRatio: string }) => ({
+    prompt: "the cup steams gently",
+    ...options,
+  });
 
   beforeAll(async () => {
     [openai, gemini] = await Promise.all([startOpenAIFake(), startGeminiFake()]);
@@ -59,7 +69,10 @@ describe("OpenAI Sora image-to-video", () => {
     });
     const reference = form.get("input_reference") as File;
     expect(reference.type).toBe("image/jpeg");
-    expect(await sharp(Buffer.from(await reference.arrayBuffer())).metadata()).toMatchObject({ width: 720, height: 1280 });
+    expect(await sharp(Buffer.from(await reference.arrayBuffer())).metadata()).toMatchObject({
+      width: 720,
+      height: 1280,
+    });
 
     const id = [...openai.videos.videos.keys()][0]!;
     expect(saved).toEqual([{ step: 0, provider: "openai", state: { videoId: id } }]);
@@ -78,10 +91,22 @@ describe("OpenAI Sora image-to-video", () => {
   });
 
   it("maps 10 s to Sora's 8 and a square to landscape", async () => {
-    const result = await runCapability({ adapters: openaiOnly(), capability: "image-to-video", image: coffee, stepOptions: video({ durationSeconds: 10, aspectRatio: "1:1" }) });
-    const form = await formOf(openai.videos.creates()[0]!.body, String(openai.videos.creates()[0]!.headers["content-type"]));
+    const result = await runCapability({
+      adapters: openaiOnly(),
+      capability: "image-to-video",
+      image: coffee,
+      stepOptions: video({ durationSeconds: 10, aspectRatio: "1:1" }),
+    });
+    const form = await formOf(
+      openai.videos.creates()[0]!.body,
+      String(openai.videos.creates()[0]!.headers["content-type"]),
+    );
     expect([form.get("seconds"), form.get("size")]).toEqual(["8", "1280x720"]);
-    expect(result.outputs[0]).toMatchObject({ width: 1280, height: 720, meta: expect.objectContaining({ durationSeconds: 8, aspectRatio: "16:9" }) });
+    expect(result.outputs[0]).toMatchObject({
+      width: 1280,
+      height: 720,
+      meta: expect.objectContaining({ durationSeconds: 8, aspectRatio: "16:9" }),
+    });
     expect(result.costMicros).toBe(8 * 100_000);
   });
 
@@ -146,24 +171,33 @@ describe("OpenAI Sora image-to-video", () => {
 
   it("tolerates a passing 5xx while polling a paid video", async () => {
     openai.videos.scenario = { pollFailures: 2 };
-    const result = await runCapability({ adapters: openaiOnly(), capability: "image-to-video", image: coffee, stepOptions: video({ durationSeconds: 5, aspectRatio: "9:16" }) });
+    const result = await runCapability({
+      adapters: openaiOnly(),
+      capability: "image-to-video",
+      image: coffee,
+      stepOptions: video({ durationSeconds: 5, aspectRatio: "9:16" }),
+    });
     expect(openai.videos.creates()).toHaveLength(1);
     expect(result.calls.map((c) => c.outcome)).toEqual(["succeeded"]);
   });
 
-  it.each(["moderation at the end", "moderation on create"] as const)("turns %s into content_blocked, without trying Veo", async (kind) => {
-    openai.videos.scenario = kind === "moderation on create" ? { create: "moderation-blocked" } : { outcome: "moderation", polls: 1 };
-    const failure = await runCapability({
-      adapters: openaiThenGoogle(),
-      capability: "image-to-video",
-      image: coffee,
-      stepOptions: video({ durationSeconds: 5, aspectRatio: "9:16" }),
-    }).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(AppError);
-    expect((failure as AppError).code).toBe("content_blocked");
-    expect(openai.videos.creates()).toHaveLength(1);
-    expect(gemini.videos.submits()).toHaveLength(0);
-  });
+  it.each(["moderation at the end", "moderation on create"] as const)(
+    "turns %s into content_blocked, without trying Veo",
+    async (kind) => {
+      openai.videos.scenario =
+        kind === "moderation on create" ? { create: "moderation-blocked" } : { outcome: "moderation", polls: 1 };
+      const failure = await runCapability({
+        adapters: openaiThenGoogle(),
+        capability: "image-to-video",
+        image: coffee,
+        stepOptions: video({ durationSeconds: 5, aspectRatio: "9:16" }),
+      }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(AppError);
+      expect((failure as AppError).code).toBe("content_blocked");
+      expect(openai.videos.creates()).toHaveLength(1);
+      expect(gemini.videos.submits()).toHaveLength(0);
+    },
+  );
 
   it("falls back to Veo when OpenAI answers 5xx to the submission", async () => {
     openai.videos.scenario = { create: "server-error" };
@@ -178,6 +212,10 @@ describe("OpenAI Sora image-to-video", () => {
       ["openai", "retriable"],
       ["google", null],
     ]);
-    expect(result).toMatchObject({ provider: "google", model: "veo-3.1-lite-generate-preview", costMicros: 4 * 50_000 });
+    expect(result).toMatchObject({
+      provider: "google",
+      model: "veo-3.1-lite-generate-preview",
+      costMicros: 4 * 50_000,
+    });
   });
 });

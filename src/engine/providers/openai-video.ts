@@ -7,7 +7,15 @@ import { failedVideoError, openaiHttpError } from "./openai-errors";
 import { videoOutput } from "./output";
 import type { ModelOffer, ToolContext } from "./types";
 import { pollTask } from "./vendor-task";
-import { firstFrame, mp4FrameSize, nearestDuration, nearestFormat, resumeSavedTask, videoPollTiming, type VideoFormat } from "./vendor-video";
+import {
+  firstFrame,
+  mp4FrameSize,
+  nearestDuration,
+  nearestFormat,
+  resumeSavedTask,
+  videoPollTiming,
+  type VideoFormat,
+} from "./vendor-video";
 
 /**
  * Sora through OpenAI's Videos API (platform.openai.com/docs/api-reference/videos), called directly:
@@ -21,7 +29,13 @@ import { firstFrame, mp4FrameSize, nearestDuration, nearestFormat, resumeSavedTa
  */
 
 /** $0.10 per second of video for sora-2 at 720p (platform.openai.com/docs/pricing, Videos). */
-export const soraOffer: ModelOffer = { id: "sora-2", family: "sora-2", capabilities: ["image-to-video"], costMicros: 100_000, unit: "second" };
+export const soraOffer: ModelOffer = {
+  id: "sora-2",
+  family: "sora-2",
+  capabilities: ["image-to-video"],
+  costMicros: 100_000,
+  unit: "second",
+};
 
 const formats: VideoFormat[] = [
   { aspectRatio: "16:9", width: 1280, height: 720 },
@@ -48,7 +62,12 @@ type Api = { baseUrl: string; apiKey: string; signal: AbortSignal };
  * Animates the photo into a clip. The video id is saved as soon as OpenAI answers, so a retried
  * attempt (after a crash or a timeout) polls the same video instead of paying for a second one.
  */
-export async function soraImageToVideo(api: Api, context: ToolContext, input: Buffer, options: ImageToVideoOptions): Promise<ToolOutput> {
+export async function soraImageToVideo(
+  api: Api,
+  context: ToolContext,
+  input: Buffer,
+  options: ImageToVideoOptions,
+): Promise<ToolOutput> {
   const format = nearestFormat(options.aspectRatio, formats);
   const seconds = nearestDuration(options.durationSeconds ?? 5, durations);
   let video = await resumeSavedTask(
@@ -58,7 +77,14 @@ export async function soraImageToVideo(api: Api, context: ToolContext, input: Bu
     (saved, id) => (saved.status === "failed" ? failedVideoError(id, saved.error) : undefined),
   );
   if (!video) {
-    video = await createVideo(api, context.model?.id ?? soraOffer.id, options.prompt, seconds, format, await firstFrame(input, format));
+    video = await createVideo(
+      api,
+      context.model?.id ?? soraOffer.id,
+      options.prompt,
+      seconds,
+      format,
+      await firstFrame(input, format),
+    );
     await context.task.save({ videoId: video.id });
   }
   const id = video.id;
@@ -88,7 +114,14 @@ export async function soraImageToVideo(api: Api, context: ToolContext, input: Bu
   });
 }
 
-async function createVideo(api: Api, model: string, prompt: string, seconds: number, format: VideoFormat, frame: Buffer): Promise<SoraVideo> {
+async function createVideo(
+  api: Api,
+  model: string,
+  prompt: string,
+  seconds: number,
+  format: VideoFormat,
+  frame: Buffer,
+): Promise<SoraVideo> {
   const form = new FormData();
   form.set("model", model);
   form.set("prompt", prompt);
@@ -109,7 +142,9 @@ async function downloadContent(api: Api, id: string): Promise<Buffer> {
     return await readLimited(response, maxVideoBytes);
   } catch (error) {
     if (isProviderError(error) || api.signal.aborted) throw error;
-    throw new ProviderError("retriable", `OpenAI's video download broke off: ${(error as Error).message}`, { cause: error });
+    throw new ProviderError("retriable", `OpenAI's video download broke off: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 

@@ -21,7 +21,9 @@ async function rgbAt(image: Buffer, x: number, y: number): Promise<number[]> {
 
 /** Black with a white square: the square is what the user wants changed. */
 async function squareMask(width: number, height: number, square: { left: number; top: number; size: number }) {
-  const white = await sharp({ create: { width: square.size, height: square.size, channels: 3, background: "#fff" } }).png().toBuffer();
+  const white = await sharp({ create: { width: square.size, height: square.size, channels: 3, background: "#fff" } })
+    .png()
+    .toBuffer();
   return sharp({ create: { width, height, channels: 3, background: "#000" } })
     .composite([{ input: white, left: square.left, top: square.top }])
     .png()
@@ -58,13 +60,21 @@ describe("OpenAI adapter", () => {
       stepOptions: { prompt: "a lighthouse at dawn", negativePrompt: "people", aspectRatio: "16:9", count: 2 },
     });
     const [sent] = await openai.imageRequests();
-    expect(sent).toMatchObject({ endpoint: "generations", model: "gpt-image-1", n: 2, size: "1536x1024", quality: "medium" });
+    expect(sent).toMatchObject({
+      endpoint: "generations",
+      model: "gpt-image-1",
+      n: 2,
+      size: "1536x1024",
+      quality: "medium",
+    });
     expect(sent!.authorization).toBe(`Bearer ${openai.apiKey}`);
     expect(sent!.prompt).toBe("a lighthouse at dawn\nAvoid: people");
     expect(result.outputs).toHaveLength(2);
     for (const output of result.outputs) expect(output).toMatchObject({ mime: "image/png", width: 1536, height: 864 });
     expect(result).toMatchObject({ provider: "openai", model: "gpt-image-1", costMicros: 2 * 42_000 });
-    expect(result.calls).toEqual([expect.objectContaining({ provider: "openai", outcome: "succeeded", costMicros: 84_000 })]);
+    expect(result.calls).toEqual([
+      expect.objectContaining({ provider: "openai", outcome: "succeeded", costMicros: 84_000 }),
+    ]);
   });
 
   it("sends the mini model when the catalog asks for its family, at its own price", async () => {
@@ -89,7 +99,13 @@ describe("OpenAI adapter", () => {
       stepOptions: { prompt: "put the cup next to the cat", referenceAssetIds: ["asset-ref"], count: 1 },
     });
     const [sent] = await openai.imageRequests();
-    expect(sent).toMatchObject({ endpoint: "edits", model: "gpt-image-1", prompt: "put the cup next to the cat", size: "1536x1024", n: 1 });
+    expect(sent).toMatchObject({
+      endpoint: "edits",
+      model: "gpt-image-1",
+      prompt: "put the cup next to the cat",
+      size: "1536x1024",
+      n: 1,
+    });
     expect(sent!.imageField).toBe("image[]");
     expect(sent!.images).toHaveLength(2);
     expect(sent!.images[0]!.equals(chelsea)).toBe(true);
@@ -100,15 +116,27 @@ describe("OpenAI adapter", () => {
   });
 
   it("restyles and replaces a background by sending the image with the catalog's prompt", async () => {
-    await runCapability({ adapters: openaiOnly(), capability: "style", image: coffee, stepOptions: { prompt: "As a watercolour.", strength: 0.2 } });
+    await runCapability({
+      adapters: openaiOnly(),
+      capability: "style",
+      image: coffee,
+      stepOptions: { prompt: "As a watercolour.", strength: 0.2 },
+    });
     const background = "Replace only the background with: a sunny beach. Keep the subject exactly as it is.";
-    await runCapability({ adapters: openaiOnly(), capability: "background-by-prompt", image: coffee, stepOptions: { prompt: background } });
+    await runCapability({
+      adapters: openaiOnly(),
+      capability: "background-by-prompt",
+      image: coffee,
+      stepOptions: { prompt: background },
+    });
     const [style, replaced] = await openai.imageRequests();
     expect(style).toMatchObject({ endpoint: "edits", imageField: "image", size: "1536x1024" });
     expect(style!.images[0]!.equals(coffee)).toBe(true);
     // A low strength, which gpt-image has no setting for, is said in words.
     // multipart/form-data carries line breaks in fields as CRLF (the HTML form encoding rules).
-    expect(style!.prompt).toBe("As a watercolour.\r\nStay very close to the original: keep its composition, shapes and details.");
+    expect(style!.prompt).toBe(
+      "As a watercolour.\r\nStay very close to the original: keep its composition, shapes and details.",
+    );
     expect(replaced).toMatchObject({ endpoint: "edits", prompt: background, n: 1 });
   });
 
@@ -142,11 +170,18 @@ describe("OpenAI adapter", () => {
 
   it("restores faces by instruction, with a sentence for a high fidelity, at the photo's own size", async () => {
     const prompt = "Restore this photo: make every face sharp and natural again.";
-    const result = await runCapability({ adapters: openaiOnly(), capability: "face-restore", image: chelsea, stepOptions: { prompt, fidelity: 0.9 } });
+    const result = await runCapability({
+      adapters: openaiOnly(),
+      capability: "face-restore",
+      image: chelsea,
+      stepOptions: { prompt, fidelity: 0.9 },
+    });
     const [sent] = await openai.imageRequests();
     expect(sent).toMatchObject({ endpoint: "edits", model: "gpt-image-1", size: "1536x1024", quality: "medium", n: 1 });
     expect(sent!.images[0]!.equals(chelsea)).toBe(true);
-    expect(sent!.prompt).toBe(`${prompt}\r\nStay strictly faithful to the original faces: only remove damage, blur and noise; do not invent facial detail.`);
+    expect(sent!.prompt).toBe(
+      `${prompt}\r\nStay strictly faithful to the original faces: only remove damage, blur and noise; do not invent facial detail.`,
+    );
     // gpt-image answered 1536x1024; a restoration keeps the photo's size.
     expect(result.outputs[0]).toMatchObject({ mime: "image/png", width: 451, height: 300 });
     expect(result).toMatchObject({ provider: "openai", costMicros: 42_000 });
@@ -228,20 +263,23 @@ describe("OpenAI adapter", () => {
     expect(gemini.requests).toHaveLength(0);
   });
 
-  it.each(["no-image", "not-an-image"] as const)("falls back at once when the answer is unusable (%s)", async (behavior) => {
-    openai.behave(behavior);
-    const result = await runCapability({
-      adapters: openaiThenGoogle(),
-      capability: "text-to-image",
-      stepOptions: { prompt: "a fox", aspectRatio: "1:1", count: 1 },
-    });
-    expect(openai.requests).toHaveLength(1);
-    expect(result.calls.map((c) => [c.provider, c.failure])).toEqual([
-      ["openai", "malformed"],
-      ["google", null],
-    ]);
-    expect(result.costMicros).toBe(39_000);
-  });
+  it.each(["no-image", "not-an-image"] as const)(
+    "falls back at once when the answer is unusable (%s)",
+    async (behavior) => {
+      openai.behave(behavior);
+      const result = await runCapability({
+        adapters: openaiThenGoogle(),
+        capability: "text-to-image",
+        stepOptions: { prompt: "a fox", aspectRatio: "1:1", count: 1 },
+      });
+      expect(openai.requests).toHaveLength(1);
+      expect(result.calls.map((c) => [c.provider, c.failure])).toEqual([
+        ["openai", "malformed"],
+        ["google", null],
+      ]);
+      expect(result.costMicros).toBe(39_000);
+    },
+  );
 
   it("falls back when OpenAI is too slow, and when the key is refused", async () => {
     openai.behave("slow");
@@ -260,7 +298,10 @@ describe("OpenAI adapter", () => {
 
     openai.requests.length = 0;
     const refused = await runCapability({
-      adapters: [{ adapter: openaiAdapter, config: { apiKey: "sk-wrong", baseUrl: openai.baseUrl } }, openaiThenGoogle()[1]!],
+      adapters: [
+        { adapter: openaiAdapter, config: { apiKey: "sk-wrong", baseUrl: openai.baseUrl } },
+        openaiThenGoogle()[1]!,
+      ],
       capability: "text-to-image",
       stepOptions: { prompt: "a fox", aspectRatio: "1:1", count: 1 },
     });
@@ -292,7 +333,9 @@ describe("OpenAI adapter", () => {
   });
 
   it("tests the connection by listing models with the key", async () => {
-    await expect(openaiAdapter.testConnection({ apiKey: openai.apiKey, baseUrl: openai.baseUrl }, AbortSignal.timeout(5_000))).resolves.toBeUndefined();
+    await expect(
+      openaiAdapter.testConnection({ apiKey: openai.apiKey, baseUrl: openai.baseUrl }, AbortSignal.timeout(5_000)),
+    ).resolves.toBeUndefined();
     expect(openai.requests.at(-1)).toMatchObject({ method: "GET", path: "/v1/models" });
     const failure = await openaiAdapter
       .testConnection({ apiKey: "sk-wrong", baseUrl: `${openai.baseUrl}/` }, AbortSignal.timeout(5_000))

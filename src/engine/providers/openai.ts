@@ -52,7 +52,13 @@ const servedCapabilities: Capability[] = [
  */
 export const openaiModels: ModelOffer[] = [
   { id: "gpt-image-1", family: "gpt-image-1", capabilities: servedCapabilities, costMicros: 42_000, unit: "image" },
-  { id: "gpt-image-1-mini", family: "gpt-image-1-mini", capabilities: servedCapabilities, costMicros: 11_000, unit: "image" },
+  {
+    id: "gpt-image-1-mini",
+    family: "gpt-image-1-mini",
+    capabilities: servedCapabilities,
+    costMicros: 11_000,
+    unit: "image",
+  },
   soraOffer,
 ];
 
@@ -89,12 +95,16 @@ export const openaiAdapter: ProviderAdapter = {
   async testConnection(config, signal) {
     let response: Response;
     try {
-      response = await fetch(`${baseUrlOf(config)}/models`, { headers: { authorization: `Bearer ${requireKey(config)}` }, signal });
+      response = await fetch(`${baseUrlOf(config)}/models`, {
+        headers: { authorization: `Bearer ${requireKey(config)}` },
+        signal,
+      });
     } catch (error) {
       throw toProviderError(error);
     }
     await response.body?.cancel();
-    if (!response.ok) throw providerErrorFromStatus(response.status, `OpenAI answered ${response.status} to GET /models`);
+    if (!response.ok)
+      throw providerErrorFromStatus(response.status, `OpenAI answered ${response.status} to GET /models`);
   },
 };
 
@@ -108,7 +118,12 @@ async function edit(call: Call, input: Buffer, options: EditOptions, kind: "edit
   const image = await prepareVendorImage(input);
   const references = await referenceImages(options, call.context);
   const text = editInstruction(options, kind);
-  const images = await generate(call, { images: [image.data, ...references.map((r) => r.data)], text }, options.count ?? 1, sizeFor(image));
+  const images = await generate(
+    call,
+    { images: [image.data, ...references.map((r) => r.data)], text },
+    options.count ?? 1,
+    sizeFor(image),
+  );
   return Promise.all(images.map((data) => imageOutput(data)));
 }
 
@@ -150,7 +165,8 @@ async function inpaint(call: Call, input: Buffer, options: InpaintOptions): Prom
 
 async function outpaint(call: Call, input: Buffer, options: OutpaintOptions): Promise<ToolOutput> {
   const { original, canvas, padded } = await vendorOutpaintCanvas(input, options.expand);
-  const text = `Extend this picture into the marked border so the scene continues naturally beyond its edges. ${options.prompt}`.trim();
+  const text =
+    `Extend this picture into the marked border so the scene continues naturally beyond its edges. ${options.prompt}`.trim();
   const [result] = await generate(
     call,
     { images: [padded.data], text, mask: await toOpenAIMask(canvas.mask, padded.width, padded.height) },
@@ -166,8 +182,18 @@ async function outpaint(call: Call, input: Buffer, options: OutpaintOptions): Pr
  * partly transparent pixels as "keep".
  */
 export async function toOpenAIMask(mask: Buffer, width: number, height: number): Promise<Buffer> {
-  const keep = await sharp(mask).resize(width, height, { fit: "fill" }).greyscale().threshold(128).negate().toColourspace("b-w").png().toBuffer();
-  return sharp({ create: { width, height, channels: 3, background: "#000000" } }).joinChannel(keep).png().toBuffer();
+  const keep = await sharp(mask)
+    .resize(width, height, { fit: "fill" })
+    .greyscale()
+    .threshold(128)
+    .negate()
+    .toColourspace("b-w")
+    .png()
+    .toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: "#000000" } })
+    .joinChannel(keep)
+    .png()
+    .toBuffer();
 }
 
 async function generate(call: Call, prompt: ImagePrompt, count: number, size: Size): Promise<Buffer[]> {

@@ -21,7 +21,11 @@ describe("padForOutpaint", () => {
 
     expect(padded).toMatchObject({ width: width + 50, height: height + 10 });
     expect(padded.original).toEqual({ left: 20, top: 10, width, height });
-    expect(await sharp(padded.image).metadata()).toMatchObject({ format: "png", width: width + 50, height: height + 10 });
+    expect(await sharp(padded.image).metadata()).toMatchObject({
+      format: "png",
+      width: width + 50,
+      height: height + 10,
+    });
 
     const mask = await sharp(padded.mask).metadata();
     expect(mask).toMatchObject({ format: "png", width: width + 50, height: height + 10, channels: 1 });
@@ -40,7 +44,9 @@ describe("padForOutpaint", () => {
   });
 
   it("keeps the original pixels in place and fills the border with its edge colours, not black", async () => {
-    const red = await sharp({ create: { width: 40, height: 30, channels: 3, background: "#d02010" } }).png().toBuffer();
+    const red = await sharp({ create: { width: 40, height: 30, channels: 3, background: "#d02010" } })
+      .png()
+      .toBuffer();
     const padded = await padForOutpaint(red, { top: 16 / 30, right: 0.4, bottom: 16 / 30, left: 0.4 }); // 16 px each
     expect(await pixel(padded.image, 16 + 20, 16 + 15)).toEqual([0xd0, 0x20, 0x10]);
     const corner = await pixel(padded.image, 0, 0);
@@ -50,7 +56,9 @@ describe("padForOutpaint", () => {
 
   it("refuses to shrink or to grow a side past three times the image, as a validation error", async () => {
     for (const top of [-0.1, 3.5, Number.NaN]) {
-      const failure = await padForOutpaint(coffee, { top, right: 0, bottom: 0, left: 0 }).catch((error: unknown) => error);
+      const failure = await padForOutpaint(coffee, { top, right: 0, bottom: 0, left: 0 }).catch(
+        (error: unknown) => error,
+      );
       expect(failure).toBeInstanceOf(AppError);
       expect((failure as AppError).code).toBe("validation_failed");
     }
@@ -59,9 +67,13 @@ describe("padForOutpaint", () => {
 
 describe("restoreOriginal", () => {
   it("scales a vendor's answer to the canvas and pastes the original back over its place", async () => {
-    const red = await sharp({ create: { width: 40, height: 30, channels: 3, background: "#d02010" } }).png().toBuffer();
+    const red = await sharp({ create: { width: 40, height: 30, channels: 3, background: "#d02010" } })
+      .png()
+      .toBuffer();
     const padded = await padForOutpaint(red, { top: 0, right: 1.5, bottom: 1 / 3, left: 0 }); // +60 px, +10 px
-    const vendor = await sharp({ create: { width: 512, height: 256, channels: 3, background: "#0000ff" } }).png().toBuffer();
+    const vendor = await sharp({ create: { width: 512, height: 256, channels: 3, background: "#0000ff" } })
+      .png()
+      .toBuffer();
     const restored = await restoreOriginal(vendor, padded, red);
     expect(await sharp(restored).metadata()).toMatchObject({ width: 100, height: 40 });
     expect(await pixel(restored, 5, 5)).toEqual([0xd0, 0x20, 0x10]);

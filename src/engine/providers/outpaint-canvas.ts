@@ -28,7 +28,9 @@ const maxGrowth = 3;
 export async function padForOutpaint(image: Buffer, expand: Expand): Promise<PaddedCanvas> {
   for (const side of [expand.top, expand.right, expand.bottom, expand.left]) {
     if (!Number.isFinite(side) || side < 0 || side > maxGrowth) {
-      throw new AppError("validation_failed", { message: `each side grows by 0 to ${maxGrowth} times the image's size` });
+      throw new AppError("validation_failed", {
+        message: `each side grows by 0 to ${maxGrowth} times the image's size`,
+      });
     }
   }
   const upright = await sharp(image).autoOrient().png().toBuffer({ resolveWithObject: true });
@@ -44,7 +46,12 @@ export async function padForOutpaint(image: Buffer, expand: Expand): Promise<Pad
     .blur(blurSigma(Math.max(top, right, bottom, left)))
     .toBuffer();
   const padded = await pasteOver(stretched, upright.data, { left, top }, channels === 4);
-  return { image: padded, mask: await borderMask(canvas, { left, top, width, height }), ...canvas, original: { left, top, width, height } };
+  return {
+    image: padded,
+    mask: await borderMask(canvas, { left, top, width, height }),
+    ...canvas,
+    original: { left, top, width, height },
+  };
 }
 
 /**
@@ -58,18 +65,32 @@ export async function restoreOriginal(filled: Buffer, canvas: PaddedCanvas, orig
 }
 
 /** Composites always add an alpha channel; an opaque photo stays without one. */
-async function pasteOver(base: Buffer, top: Buffer, at: { left: number; top: number }, keepAlpha: boolean): Promise<Buffer> {
-  const composed = await sharp(base).composite([{ input: top, left: at.left, top: at.top }]).png().toBuffer();
+async function pasteOver(
+  base: Buffer,
+  top: Buffer,
+  at: { left: number; top: number },
+  keepAlpha: boolean,
+): Promise<Buffer> {
+  const composed = await sharp(base)
+    .composite([{ input: top, left: at.left, top: at.top }])
+    .png()
+    .toBuffer();
   return keepAlpha ? composed : sharp(composed).removeAlpha().png().toBuffer();
 }
 
 /** One grey channel, built byte by byte so every pixel is exactly 0 or 255 (no edge smoothing). */
-async function borderMask(canvas: { width: number; height: number }, original: PaddedCanvas["original"]): Promise<Buffer> {
+async function borderMask(
+  canvas: { width: number; height: number },
+  original: PaddedCanvas["original"],
+): Promise<Buffer> {
   const pixels = Buffer.alloc(canvas.width * canvas.height, 255);
   for (let y = original.top; y < original.top + original.height; y++) {
     pixels.fill(0, y * canvas.width + original.left, y * canvas.width + original.left + original.width);
   }
-  return sharp(pixels, { raw: { width: canvas.width, height: canvas.height, channels: 1 } }).toColourspace("b-w").png().toBuffer();
+  return sharp(pixels, { raw: { width: canvas.width, height: canvas.height, channels: 1 } })
+    .toColourspace("b-w")
+    .png()
+    .toBuffer();
 }
 
 /** Enough blur to hide the stretched streaks, not so much that colours from both sides mix. */

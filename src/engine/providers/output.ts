@@ -29,7 +29,11 @@ export function decodeDataUrl(url: string): { data: Buffer; mime: string } | und
 }
 
 /** MP4 and WebM by their first bytes: vendors' videos are checked like their images. */
-export function videoOutput(data: Buffer, size: { width: number; height: number }, meta?: Record<string, unknown>): ToolOutput {
+export function videoOutput(
+  data: Buffer,
+  size: { width: number; height: number },
+  meta?: Record<string, unknown>,
+): ToolOutput {
   const isMp4 = data.length > 12 && data.subarray(4, 8).toString("latin1") === "ftyp";
   const isWebm = data.length > 4 && data.readUInt32BE(0) === 0x1a45dfa3;
   if (!isMp4 && !isWebm) throw new ProviderError("malformed", "the provider's answer is not a video");

@@ -47,9 +47,21 @@ export function apiBaseOf(baseUrl: string | undefined): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, "") || "/v1"}`;
 }
 
-async function call(client: ReplicateClient, method: string, path: string, options: { body?: unknown; signal?: AbortSignal } = {}): Promise<unknown> {
+async function call(
+  client: ReplicateClient,
+  method: string,
+  path: string,
+  options: { body?: unknown; signal?: AbortSignal } = {},
+): Promise<unknown> {
   const headers = { authorization: `Bearer ${client.token}` };
-  const response = await sendJson("Replicate", method, `${client.baseUrl}${path}`, headers, options.body, options.signal);
+  const response = await sendJson(
+    "Replicate",
+    method,
+    `${client.baseUrl}${path}`,
+    headers,
+    options.body,
+    options.signal,
+  );
   return jsonAnswer("Replicate", response, (answer, body) => httpError("Replicate", answer, body, replicateBlocked));
 }
 
@@ -120,7 +132,8 @@ export async function settlePrediction(
 }
 
 export function predictionFailure(prediction: Prediction): ProviderError {
-  const reason = typeof prediction.error === "string" ? prediction.error : prediction.error ? JSON.stringify(prediction.error) : "";
+  const reason =
+    typeof prediction.error === "string" ? prediction.error : prediction.error ? JSON.stringify(prediction.error) : "";
   const message = `Replicate prediction ${prediction.id} ${prediction.status}${reason ? `: ${reason}` : ""}`;
   if (replicateBlocked.test(reason)) return new ProviderError("blocked", message);
   if (prediction.status !== "failed" || transientFailure.test(reason)) return new ProviderError("retriable", message);
@@ -167,8 +180,14 @@ async function resumeSaved(client: ReplicateClient, context: ToolContext): Promi
 
 export function outputUrls(prediction: Prediction): string[] {
   const output = prediction.output;
-  const urls = typeof output === "string" ? [output] : Array.isArray(output) ? output.filter((u): u is string => typeof u === "string") : [];
-  if (urls.length === 0) throw new ProviderError("malformed", `Replicate prediction ${prediction.id} succeeded without an output`);
+  const urls =
+    typeof output === "string"
+      ? [output]
+      : Array.isArray(output)
+        ? output.filter((u): u is string => typeof u === "string")
+        : [];
+  if (urls.length === 0)
+    throw new ProviderError("malformed", `Replicate prediction ${prediction.id} succeeded without an output`);
   return urls;
 }
 

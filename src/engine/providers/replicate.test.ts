@@ -46,7 +46,12 @@ describe("Replicate adapter", () => {
     expect(create!.path).toBe("/v1/models/black-forest-labs/flux-schnell/predictions");
     expect(create!.headers.prefer).toBe("wait=5");
     expect(create!.headers.authorization).toBe(`Bearer ${replicate.token}`);
-    expect(bodyOf(create!).input).toMatchObject({ prompt: "a lighthouse at dawn\nAvoid: people", aspect_ratio: "16:9", num_outputs: 2, seed: 7 });
+    expect(bodyOf(create!).input).toMatchObject({
+      prompt: "a lighthouse at dawn\nAvoid: people",
+      aspect_ratio: "16:9",
+      num_outputs: 2,
+      seed: 7,
+    });
     expect(replicate.creates()).toHaveLength(1);
     expect(replicate.gets()).toHaveLength(4);
     expect(result.outputs).toHaveLength(2);
@@ -54,7 +59,11 @@ describe("Replicate adapter", () => {
     // The fake's logs say 25%, 50%, 75%: the pipeline shows them as 24, 48 and 71 of 95.
     expect(result.progress).toEqual(expect.arrayContaining([24, 48, 71]));
     expect([...result.progress].sort((a, b) => a - b)).toEqual(result.progress);
-    expect(result).toMatchObject({ provider: "replicate", model: "black-forest-labs/flux-schnell", costMicros: 2 * 3_000 });
+    expect(result).toMatchObject({
+      provider: "replicate",
+      model: "black-forest-labs/flux-schnell",
+      costMicros: 2 * 3_000,
+    });
   });
 
   it("answers within the sync wait without polling, and runs flux-dev at its own price", async () => {
@@ -71,15 +80,23 @@ describe("Replicate adapter", () => {
 
   it("turns an NSFW failure into content_blocked: final, no retry, costs nothing", async () => {
     replicate.scenario = { polls: 1, outcome: "nsfw" };
-    const run = runCapability({ adapters: only(), capability: "text-to-image", family: "flux-schnell", stepOptions: { prompt: "x", aspectRatio: "1:1", count: 1 } });
+    const run = runCapability({
+      adapters: only(),
+      capability: "text-to-image",
+      family: "flux-schnell",
+      stepOptions: { prompt: "x", aspectRatio: "1:1", count: 1 },
+    });
     await expect(run).rejects.toSatisfy((error) => error instanceof AppError && error.code === "content_blocked");
     expect(replicate.creates()).toHaveLength(1);
   });
 
   it("maps HTTP answers: 401 misconfigured (no retry), 422 rejected, 429 and 5xx retried", async () => {
-    const run = () => runCapability({ adapters: only(), capability: "upscale", image: coffee, stepOptions: { scale: 2 } });
+    const run = () =>
+      runCapability({ adapters: only(), capability: "upscale", image: coffee, stepOptions: { scale: 2 } });
     replicate.scenario = { createStatus: 401 };
-    await expect(run()).rejects.toSatisfy((e) => isProviderError(e) && e.failure === "misconfigured" && e.status === 401);
+    await expect(run()).rejects.toSatisfy(
+      (e) => isProviderError(e) && e.failure === "misconfigured" && e.status === 401,
+    );
     expect(replicate.creates()).toHaveLength(1);
 
     replicate.requests.length = 0;
@@ -89,30 +106,50 @@ describe("Replicate adapter", () => {
     for (const status of [429, 503]) {
       replicate.requests.length = 0;
       replicate.scenario = { createStatus: status };
-      await expect(run()).rejects.toSatisfy((e) => isProviderError(e) && e.failure === "retriable" && e.status === status);
+      await expect(run()).rejects.toSatisfy(
+        (e) => isProviderError(e) && e.failure === "retriable" && e.status === status,
+      );
       expect(replicate.creates()).toHaveLength(2); // the pipeline's two attempts, none inside the adapter
     }
   });
 
   it("upscales with the pinned real-esrgan version, sends the image as a data URL, bills the measured GPU seconds", async () => {
     replicate.scenario = { polls: 1, predictTime: 4 };
-    const result = await runCapability({ adapters: only(), capability: "upscale", image: coffee, stepOptions: { scale: 4 } });
+    const result = await runCapability({
+      adapters: only(),
+      capability: "upscale",
+      image: coffee,
+      stepOptions: { scale: 4 },
+    });
     const create = replicate.creates()[0]!;
     expect(create.path).toBe("/v1/predictions");
     const body = bodyOf(create);
     expect(body.version).toBe("f121d640bd286e1fdc67f9799164c1d5be36ff74576ee11c803ae5b665dd46aa");
     expect(body.input).toMatchObject({ scale: 4 });
-    expect(Buffer.from(String(body.input.image).replace(/^data:image\/png;base64,/, ""), "base64").equals(coffee)).toBe(true);
+    expect(Buffer.from(String(body.input.image).replace(/^data:image\/png;base64,/, ""), "base64").equals(coffee)).toBe(
+      true,
+    );
     expect(result.outputs[0]!.meta).toMatchObject({ method: "ai", scale: 4 });
     expect(result.costMicros).toBe(4 * 225);
   });
 
   it("restores faces and removes backgrounds with their models' inputs", async () => {
-    await runCapability({ adapters: only(), capability: "face-restore", image: coffee, stepOptions: { fidelity: 0.4 } });
+    await runCapability({
+      adapters: only(),
+      capability: "face-restore",
+      image: coffee,
+      stepOptions: { fidelity: 0.4 },
+    });
     await runCapability({ adapters: only(), capability: "remove-background", image: coffee, stepOptions: {} });
     const [restore, cutout] = replicate.creates().map(bodyOf);
-    expect(restore).toMatchObject({ version: expect.stringMatching(/^cc4956dd/), input: { codeformer_fidelity: 0.4, upscale: 1 } });
-    expect(cutout).toMatchObject({ version: expect.stringMatching(/^a029dff3/), input: { format: "png", background_type: "rgba" } });
+    expect(restore).toMatchObject({
+      version: expect.stringMatching(/^cc4956dd/),
+      input: { codeformer_fidelity: 0.4, upscale: 1 },
+    });
+    expect(cutout).toMatchObject({
+      version: expect.stringMatching(/^a029dff3/),
+      input: { format: "png", background_type: "rgba" },
+    });
   });
 
   it("edits with FLUX Kontext, one prediction per image asked for", async () => {
@@ -123,7 +160,9 @@ describe("Replicate adapter", () => {
       stepOptions: { prompt: "make the cup red", negativePrompt: "text", count: 2 },
     });
     const creates = replicate.creates();
-    expect(creates.map((r) => r.path)).toEqual(Array(2).fill("/v1/models/black-forest-labs/flux-kontext-pro/predictions"));
+    expect(creates.map((r) => r.path)).toEqual(
+      Array(2).fill("/v1/models/black-forest-labs/flux-kontext-pro/predictions"),
+    );
     expect(bodyOf(creates[0]!).input).toMatchObject({
       prompt: "make the cup red\nAvoid: text",
       input_image: expect.stringMatching(/^data:image\/png;base64,/),
@@ -133,7 +172,9 @@ describe("Replicate adapter", () => {
   });
 
   it("inpaints with FLUX Fill: the mask goes along at the image's size, the result comes back at the photo's size", async () => {
-    const mask = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#000" } }).png().toBuffer();
+    const mask = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#000" } })
+      .png()
+      .toBuffer();
     const result = await runCapability({
       adapters: only(),
       capability: "inpaint",
@@ -161,7 +202,10 @@ describe("Replicate adapter", () => {
     expect(await sharp(canvas).metadata()).toMatchObject({ width: 900, height: 400 });
     expect(result.outputs[0]).toMatchObject({ width: 900, height: 400 });
     // The fake paints every pixel blue; the photo itself must come through untouched.
-    const { data } = await sharp(result.outputs[0]!.data).extract({ left: 150, top: 0, width: 600, height: 400 }).raw().toBuffer({ resolveWithObject: true });
+    const { data } = await sharp(result.outputs[0]!.data)
+      .extract({ left: 150, top: 0, width: 600, height: 400 })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     const original = await sharp(coffee).raw().toBuffer();
     expect(data.equals(original)).toBe(true);
   });
@@ -188,7 +232,9 @@ describe("Replicate adapter", () => {
     const create = bodyOf(replicate.creates()[0]!);
     expect(replicate.creates()[0]!.path).toBe("/v1/models/kwaivgi/kling-v2.1/predictions");
     expect(create.input).toMatchObject({ prompt: "the cup steams", duration: 5, mode: "standard" });
-    expect(await sharp(Buffer.from(String(create.input.start_image).split(",")[1]!, "base64")).metadata()).toMatchObject({ width: 720, height: 1280 });
+    expect(
+      await sharp(Buffer.from(String(create.input.start_image).split(",")[1]!, "base64")).metadata(),
+    ).toMatchObject({ width: 720, height: 1280 });
 
     const retried = await runCapability({
       adapters: only(),
@@ -206,7 +252,12 @@ describe("Replicate adapter", () => {
   it("replaces a saved prediction that failed instead of resuming it", async () => {
     replicate.scenario = { outcome: "failed", error: "CUDA out of memory" };
     await expect(
-      runCapability({ adapters: only(), capability: "image-to-video", image: coffee, stepOptions: { prompt: "p", durationSeconds: 5, aspectRatio: "1:1" } }),
+      runCapability({
+        adapters: only(),
+        capability: "image-to-video",
+        image: coffee,
+        stepOptions: { prompt: "p", durationSeconds: 5, aspectRatio: "1:1" },
+      }),
     ).rejects.toSatisfy((e) => isProviderError(e) && e.failure === "retriable");
     const dead = [...replicate.predictions.values()].at(-1)!.id;
     replicate.requests.length = 0;
@@ -225,7 +276,13 @@ describe("Replicate adapter", () => {
   it("cancels the prediction at Replicate when the step is aborted", async () => {
     replicate.scenario = { polls: 1000 };
     await expect(
-      runCapability({ adapters: only(), capability: "upscale", image: coffee, stepOptions: { scale: 2 }, timeoutSeconds: 0.3 }),
+      runCapability({
+        adapters: only(),
+        capability: "upscale",
+        image: coffee,
+        stepOptions: { scale: 2 },
+        timeoutSeconds: 0.3,
+      }),
     ).rejects.toSatisfy((e) => isProviderError(e) && e.failure === "retriable" && /timed out/.test(e.message));
     await expect.poll(() => replicate.cancels().length).toBeGreaterThanOrEqual(1);
     const canceled = [...replicate.predictions.values()].filter((p) => p.canceled);
@@ -233,16 +290,29 @@ describe("Replicate adapter", () => {
   });
 
   it("refuses result URLs on private addresses without fetching them", async () => {
-    for (const url of [`${privateTarget.url}/secret.png`, "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/image.png"]) {
+    for (const url of [
+      `${privateTarget.url}/secret.png`,
+      "http://169.254.169.254/latest/meta-data/",
+      "http://10.0.0.1/image.png",
+    ]) {
       replicate.scenario = { output: { url } };
-      await expect(runCapability({ adapters: only(), capability: "upscale", image: coffee, stepOptions: { scale: 2 } })).rejects.toSatisfy(
+      await expect(
+        runCapability({ adapters: only(), capability: "upscale", image: coffee, stepOptions: { scale: 2 } }),
+      ).rejects.toSatisfy(
         (e) => isProviderError(e) && e.failure === "malformed" && /non-public address/.test(e.message),
       );
     }
     // The AI SDK's own download of FLUX outputs goes through the same check.
     replicate.scenario = { output: { url: `${privateTarget.url}/secret.png` } };
-    const text = runCapability({ adapters: only(), capability: "text-to-image", family: "flux-schnell", stepOptions: { prompt: "x", aspectRatio: "1:1", count: 1 } });
-    await expect(text).rejects.toSatisfy((e) => isProviderError(e) && e.failure === "malformed" && /non-public address/.test(e.message));
+    const text = runCapability({
+      adapters: only(),
+      capability: "text-to-image",
+      family: "flux-schnell",
+      stepOptions: { prompt: "x", aspectRatio: "1:1", count: 1 },
+    });
+    await expect(text).rejects.toSatisfy(
+      (e) => isProviderError(e) && e.failure === "malformed" && /non-public address/.test(e.message),
+    );
     expect(privateTarget.requests).toHaveLength(0);
   });
 
@@ -261,16 +331,18 @@ describe("Replicate adapter", () => {
       ["missing", /without an output/],
     ] as const) {
       replicate.scenario = { output };
-      await expect(run()).rejects.toSatisfy((e) => isProviderError(e) && e.failure === "malformed" && message.test(e.message));
+      await expect(run()).rejects.toSatisfy(
+        (e) => isProviderError(e) && e.failure === "malformed" && message.test(e.message),
+      );
     }
   });
 
   it("tests the connection with GET /v1/account", async () => {
     await expect(replicateAdapter.testConnection(config(), AbortSignal.timeout(5_000))).resolves.toBeUndefined();
     expect(replicate.requests.at(-1)).toMatchObject({ method: "GET", path: "/v1/account" });
-    await expect(replicateAdapter.testConnection({ ...config(), apiToken: "wrong" }, AbortSignal.timeout(5_000))).rejects.toSatisfy(
-      (e) => isProviderError(e) && e.failure === "misconfigured",
-    );
+    await expect(
+      replicateAdapter.testConnection({ ...config(), apiToken: "wrong" }, AbortSignal.timeout(5_000)),
+    ).rejects.toSatisfy((e) => isProviderError(e) && e.failure === "misconfigured");
   });
 
   it("accepts the base URL with or without the API version", () => {

@@ -46,8 +46,20 @@ const t4PerSecond = 225;
  * Community models run on a T4 and are billed by GPU time (metrics.predict_time).
  */
 export const replicateModels: ModelOffer[] = [
-  { id: "black-forest-labs/flux-schnell", family: "flux-schnell", capabilities: ["text-to-image"], costMicros: 3_000, unit: "image" },
-  { id: "black-forest-labs/flux-dev", family: "flux-dev", capabilities: ["text-to-image"], costMicros: 25_000, unit: "image" },
+  {
+    id: "black-forest-labs/flux-schnell",
+    family: "flux-schnell",
+    capabilities: ["text-to-image"],
+    costMicros: 3_000,
+    unit: "image",
+  },
+  {
+    id: "black-forest-labs/flux-dev",
+    family: "flux-dev",
+    capabilities: ["text-to-image"],
+    costMicros: 25_000,
+    unit: "image",
+  },
   {
     id: "black-forest-labs/flux-kontext-pro",
     family: "flux-kontext-pro",
@@ -55,7 +67,13 @@ export const replicateModels: ModelOffer[] = [
     costMicros: 40_000,
     unit: "image",
   },
-  { id: "black-forest-labs/flux-fill-pro", family: "flux-fill-pro", capabilities: ["inpaint", "outpaint"], costMicros: 50_000, unit: "image" },
+  {
+    id: "black-forest-labs/flux-fill-pro",
+    family: "flux-fill-pro",
+    capabilities: ["inpaint", "outpaint"],
+    costMicros: 50_000,
+    unit: "image",
+  },
   {
     id: "nightmareai/real-esrgan:f121d640bd286e1fdc67f9799164c1d5be36ff74576ee11c803ae5b665dd46aa",
     family: "real-esrgan",
@@ -77,11 +95,23 @@ export const replicateModels: ModelOffer[] = [
     costMicros: t4PerSecond,
     unit: "second",
   },
-  { id: "kwaivgi/kling-v2.1", family: "kling-v2.1", capabilities: ["image-to-video"], costMicros: 50_000, unit: "second" },
+  {
+    id: "kwaivgi/kling-v2.1",
+    family: "kling-v2.1",
+    capabilities: ["image-to-video"],
+    costMicros: 50_000,
+    unit: "second",
+  },
 ];
 
 /** What each model usually takes, in seconds: the progress bar's pace, and the billed time when metrics are missing. */
-const typicalSeconds: Record<string, number> = { "text-to-image": 4, upscale: 6, "face-restore": 5, "remove-background": 3, "image-to-video": 150 };
+const typicalSeconds: Record<string, number> = {
+  "text-to-image": 4,
+  upscale: 6,
+  "face-restore": 5,
+  "remove-background": 3,
+  "image-to-video": 150,
+};
 const typicalEditSeconds = 10;
 
 type Call = { client: ReplicateClient; context: ToolContext; timing: PollTiming; baseUrl: string; token: string };
@@ -132,7 +162,11 @@ export const replicateAdapter = createReplicateAdapter();
  */
 async function textToImage(call: Call, options: TextToImageOptions): Promise<ToolOutput[]> {
   const settle = { timing: call.timing, expectedSeconds: typicalSeconds["text-to-image"]! };
-  const replicate = createReplicate({ apiToken: call.token, baseURL: call.baseUrl, fetch: aiSdkFetch(call.client, call.context, settle) });
+  const replicate = createReplicate({
+    apiToken: call.token,
+    baseURL: call.baseUrl,
+    fetch: aiSdkFetch(call.client, call.context, settle),
+  });
   try {
     const result = await generateImage({
       model: replicate.image(modelFor(call.context, "text-to-image")),
@@ -171,7 +205,13 @@ async function replaceBackground(call: Call, input: Buffer, options: BackgroundB
 }
 
 function kontext(call: Call, imageUrl: string, prompt: string, report: (logs?: string) => Promise<void>) {
-  const input = { prompt, input_image: imageUrl, aspect_ratio: "match_input_image", output_format: "png", safety_tolerance: 2 };
+  const input = {
+    prompt,
+    input_image: imageUrl,
+    aspect_ratio: "match_input_image",
+    output_format: "png",
+    safety_tolerance: 2,
+  };
   return runPrediction(call.client, call.context, modelFor(call.context, "edit-by-prompt"), input, {
     timing: call.timing,
     expectedSeconds: typicalEditSeconds,
@@ -184,7 +224,10 @@ function fluxFill(call: Call): MaskFill {
   return async (image, mask, prompt) => {
     const input = { prompt, image, mask, output_format: "png", safety_tolerance: 2 };
     const options = { timing: call.timing, expectedSeconds: typicalEditSeconds };
-    return fetchFirst(call, await runPrediction(call.client, call.context, modelFor(call.context, "inpaint"), input, options));
+    return fetchFirst(
+      call,
+      await runPrediction(call.client, call.context, modelFor(call.context, "inpaint"), input, options),
+    );
   };
 }
 
@@ -199,13 +242,22 @@ async function restoreFaces(call: Call, input: Buffer, options: FaceRestoreOptio
   const image = await vendorImageUrl(input);
   const fidelity = fidelityOf(options);
   // upscale 1 keeps the photo's size: this step restores, ai-upscale enlarges.
-  const request = { image: image.url, codeformer_fidelity: fidelity, upscale: 1, face_upsample: true, background_enhance: true };
+  const request = {
+    image: image.url,
+    codeformer_fidelity: fidelity,
+    upscale: 1,
+    face_upsample: true,
+    background_enhance: true,
+  };
   return firstImage(call, await timeBilled(call, "face-restore", request));
 }
 
 async function removeBackground(call: Call, input: Buffer): Promise<ToolOutput> {
   const image = await vendorImageUrl(input);
-  return firstImage(call, await timeBilled(call, "remove-background", { image: image.url, format: "png", background_type: "rgba" }));
+  return firstImage(
+    call,
+    await timeBilled(call, "remove-background", { image: image.url, format: "png", background_type: "rgba" }),
+  );
 }
 
 /** Models billed by GPU time: the cost is what Replicate measured (typical time when it says nothing). */
@@ -227,7 +279,9 @@ function imageToVideo(call: Call, input: Buffer, options: ImageToVideoOptions): 
   return klingImageToVideo(input, options, call.context, async (frameUrl, duration) => {
     const request = { prompt: options.prompt, start_image: frameUrl, duration, mode: "standard" };
     const settle = { timing: call.timing, expectedSeconds: typicalSeconds["image-to-video"]!, resumable: true };
-    return outputUrls(await runPrediction(call.client, call.context, modelFor(call.context, "image-to-video"), request, settle))[0]!;
+    return outputUrls(
+      await runPrediction(call.client, call.context, modelFor(call.context, "image-to-video"), request, settle),
+    )[0]!;
   });
 }
 

@@ -145,14 +145,17 @@ describe("fetchRemote", () => {
     expect(trusted.requests.filter((r) => r.path === "/loop").length).toBe(3);
   });
 
-  it.each(["file:///etc/passwd", "ftp://example.com/a.png", "data:image/png;base64,AAAA", "javascript:alert(1)", "gopher://x/"])(
-    "refuses the scheme of %s",
-    async (url) => {
-      const error = await failureOf(fetchRemote(url, limits));
-      expect(error).toMatchObject({ failure: "malformed" });
-      expect(error.message).toMatch(/scheme/);
-    },
-  );
+  it.each([
+    "file:///etc/passwd",
+    "ftp://example.com/a.png",
+    "data:image/png;base64,AAAA",
+    "javascript:alert(1)",
+    "gopher://x/",
+  ])("refuses the scheme of %s", async (url) => {
+    const error = await failureOf(fetchRemote(url, limits));
+    expect(error).toMatchObject({ failure: "malformed" });
+    expect(error.message).toMatch(/scheme/);
+  });
 
   it("refuses URLs carrying credentials, even on a trusted origin", async () => {
     const before = trusted.requests.length;
@@ -195,7 +198,10 @@ describe("fetchRemote", () => {
   it("passes the caller's cancellation through instead of calling it a vendor failure", async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const error = await fetchRemote(`${trusted.url}/slow-headers`, { ...trustedOptions(), signal: controller.signal }).catch((e: unknown) => e);
+    const error = await fetchRemote(`${trusted.url}/slow-headers`, {
+      ...trustedOptions(),
+      signal: controller.signal,
+    }).catch((e: unknown) => e);
     expect(error).not.toBeInstanceOf(ProviderError);
     expect(controller.signal.aborted).toBe(true);
   });

@@ -57,7 +57,11 @@ export async function fetchRemote(url: string, options: SafeFetchOptions): Promi
   for (let hop = 0; hop <= (options.maxRedirects ?? 3); hop++) {
     const trusted: boolean = chainTrusted && (options.trustedOrigins?.includes(current.origin) ?? false);
     chainTrusted = trusted;
-    if (!trusted && ipaddr.isValid(current.hostname.replace(/^\[|\]$/g, "")) && !isPublicAddress(current.hostname.replace(/^\[|\]$/g, ""))) {
+    if (
+      !trusted &&
+      ipaddr.isValid(current.hostname.replace(/^\[|\]$/g, "")) &&
+      !isPublicAddress(current.hostname.replace(/^\[|\]$/g, ""))
+    ) {
       throw new ProviderError("malformed", `result URL points to a non-public address: ${current.host}`);
     }
     const response = await request(current, trusted ? trustedAgent : publicAgent, signal, timeout);
@@ -68,9 +72,13 @@ export async function fetchRemote(url: string, options: SafeFetchOptions): Promi
     }
     if (!response.ok) {
       await response.body?.cancel();
-      throw new ProviderError(response.status >= 500 ? "retriable" : "malformed", `result URL answered ${response.status}`, {
-        status: response.status,
-      });
+      throw new ProviderError(
+        response.status >= 500 ? "retriable" : "malformed",
+        `result URL answered ${response.status}`,
+        {
+          status: response.status,
+        },
+      );
     }
     const declared = Number(response.headers.get("content-length") ?? NaN);
     if (declared > options.maxBytes) {
@@ -102,7 +110,8 @@ async function request(url: URL, dispatcher: Dispatcher, signal: AbortSignal, ti
     return await fetch(url, { redirect: "manual", dispatcher, signal });
   } catch (error) {
     const code = (error as { cause?: { code?: string } }).cause?.code;
-    if (code === "ENOTPUBLIC") throw new ProviderError("malformed", `result URL points to a non-public address: ${url.host}`);
+    if (code === "ENOTPUBLIC")
+      throw new ProviderError("malformed", `result URL points to a non-public address: ${url.host}`);
     if (timeout.aborted) throw new ProviderError("retriable", "result URL timed out", { cause: error });
     if (signal.aborted) throw error;
     throw new ProviderError("retriable", `result URL failed: ${(error as Error).message}`, { cause: error });
@@ -110,7 +119,12 @@ async function request(url: URL, dispatcher: Dispatcher, signal: AbortSignal, ti
 }
 
 /** A body that stalls past the time limit is a slow vendor (retriable), like slow headers. */
-async function readBody(response: Awaited<ReturnType<typeof fetch>>, maxBytes: number, signal: AbortSignal, timeout: AbortSignal) {
+async function readBody(
+  response: Awaited<ReturnType<typeof fetch>>,
+  maxBytes: number,
+  signal: AbortSignal,
+  timeout: AbortSignal,
+) {
   try {
     return await readLimited(response, maxBytes);
   } catch (error) {
@@ -122,7 +136,10 @@ async function readBody(response: Awaited<ReturnType<typeof fetch>>, maxBytes: n
 }
 
 /** Reads a body up to `maxBytes`; more is a malformed answer. Also for adapters reading their vendor's bodies. */
-export async function readLimited(response: Response | Awaited<ReturnType<typeof fetch>>, maxBytes: number): Promise<Buffer> {
+export async function readLimited(
+  response: Response | Awaited<ReturnType<typeof fetch>>,
+  maxBytes: number,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   if (!response.body) return Buffer.alloc(0);

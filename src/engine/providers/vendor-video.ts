@@ -19,7 +19,11 @@ export const videoPollTiming: PollTiming = { firstMs: 500, maxMs: 10_000 };
 /** The vendor's format nearest the aspect asked for (a tie goes to the first listed). */
 export function nearestFormat(wanted: ImageToVideoOptions["aspectRatio"], formats: VideoFormat[]): VideoFormat {
   const [w, h] = (wanted ?? "16:9").split(":").map(Number) as [number, number];
-  const ratio = closestRatio(w, h, formats.map((f) => f.aspectRatio));
+  const ratio = closestRatio(
+    w,
+    h,
+    formats.map((f) => f.aspectRatio),
+  );
   return formats.find((f) => f.aspectRatio === ratio)!;
 }
 
@@ -30,7 +34,12 @@ export function nearestDuration(wanted: number, allowed: readonly number[]): num
 
 /** The first frame: the photo cropped to the video's frame, which vendors require or else pad. */
 export async function firstFrame(image: Buffer, size: { width: number; height: number }): Promise<Buffer> {
-  return sharp(image).autoOrient().resize({ ...size, fit: "cover", position: "attention" }).flatten({ background: "#ffffff" }).jpeg({ quality: 92 }).toBuffer();
+  return sharp(image)
+    .autoOrient()
+    .resize({ ...size, fit: "cover", position: "attention" })
+    .flatten({ background: "#ffffff" })
+    .jpeg({ quality: 92 })
+    .toBuffer();
 }
 
 /**
@@ -70,7 +79,7 @@ export async function resumeSavedTask<T>(
 export function mp4FrameSize(data: Buffer): { width: number; height: number } | undefined {
   const moov = childBox(data, 0, data.length, "moov");
   if (!moov) return undefined;
-  for (let at = moov.start; at + 8 <= moov.end; ) {
+  for (let at = moov.start; at + 8 <= moov.end;) {
     const box = boxAt(data, at, moov.end);
     if (!box) return undefined;
     if (box.type === "trak") {
@@ -90,7 +99,7 @@ export function mp4FrameSize(data: Buffer): { width: number; height: number } | 
 type Box = { type: string; start: number; end: number };
 
 function childBox(data: Buffer, from: number, to: number, type: string): Box | undefined {
-  for (let at = from; at + 8 <= to; ) {
+  for (let at = from; at + 8 <= to;) {
     const box = boxAt(data, at, to);
     if (!box) return undefined;
     if (box.type === type) return box;

@@ -23,7 +23,14 @@ const backup: ProviderAdapter = {
   capabilities: ["edit-by-prompt"],
   create: () => ({
     id: "backup",
-    capabilities: { "edit-by-prompt": async () => imageOutput(await sharp({ create: { width: 5, height: 5, channels: 3, background: "blue" } }).png().toBuffer()) },
+    capabilities: {
+      "edit-by-prompt": async () =>
+        imageOutput(
+          await sharp({ create: { width: 5, height: 5, channels: 3, background: "blue" } })
+            .png()
+            .toBuffer(),
+        ),
+    },
   }),
   testConnection: async () => undefined,
 };
@@ -41,15 +48,26 @@ async function start(answer: WebhookAnswer, fakeSecret: string | undefined = sec
   return fake;
 }
 
-const webhook = (f: WebhookFake, configSecret: string | undefined = secret) => ({ adapter, config: { url: f.webhookUrl, secret: configSecret } });
+const webhook = (f: WebhookFake, configSecret: string | undefined = secret) => ({
+  adapter,
+  config: { url: f.webhookUrl, secret: configSecret },
+});
 
 const edit = (f: WebhookFake, extra: Partial<Parameters<typeof runCapability>[0]> = {}) =>
-  runCapability({ adapters: [webhook(f)], capability: "edit-by-prompt", image: coffee, stepOptions: { prompt: "make it blue" }, ...extra });
+  runCapability({
+    adapters: [webhook(f)],
+    capability: "edit-by-prompt",
+    image: coffee,
+    stepOptions: { prompt: "make it blue" },
+    ...extra,
+  });
 
 describe("webhook adapter", () => {
   it("posts the signed contract payload and takes an image body as the result", async () => {
     const f = await start({ kind: "image" });
-    const mask = await sharp({ create: { width: 600, height: 400, channels: 3, background: "white" } }).png().toBuffer();
+    const mask = await sharp({ create: { width: 600, height: 400, channels: 3, background: "white" } })
+      .png()
+      .toBuffer();
     const result = await runCapability({
       adapters: [webhook(f)],
       capability: "inpaint",
@@ -73,7 +91,11 @@ describe("webhook adapter", () => {
 
   it("sends a text-to-image job without an image", async () => {
     const f = await start({ kind: "image" });
-    await runCapability({ adapters: [webhook(f)], capability: "text-to-image", stepOptions: { prompt: "a fox", aspectRatio: "1:1", count: 1 } });
+    await runCapability({
+      adapters: [webhook(f)],
+      capability: "text-to-image",
+      stepOptions: { prompt: "a fox", aspectRatio: "1:1", count: 1 },
+    });
     expect(f.payloads[0]).toMatchObject({ capability: "text-to-image", image: null, assets: {} });
   });
 
@@ -88,7 +110,11 @@ describe("webhook adapter", () => {
 
   it("takes every entry of images, data URLs and URLs alike", async () => {
     const f = await start({ kind: "images", count: 3 });
-    const result = await runCapability({ adapters: [webhook(f)], capability: "text-to-image", stepOptions: { prompt: "x", aspectRatio: "1:1", count: 3 } });
+    const result = await runCapability({
+      adapters: [webhook(f)],
+      capability: "text-to-image",
+      stepOptions: { prompt: "x", aspectRatio: "1:1", count: 3 },
+    });
     expect(result.outputs).toHaveLength(3);
     expect(f.count("GET", "/files/")).toBe(2);
   });
@@ -124,7 +150,10 @@ describe("webhook adapter", () => {
     expect(f.tasks.get(taskId!)!.polls).toBe(4);
     expect(f.badSignatures).toBe(0);
     const jobRef = f.payloads[0]!.jobRef;
-    expect(saved.map((s) => s.state)).toEqual([{ jobRef }, { jobRef, taskId, pollUrl: `${f.url}/webhook/pixelwerk/tasks/${taskId}` }]);
+    expect(saved.map((s) => s.state)).toEqual([
+      { jobRef },
+      { jobRef, taskId, pollUrl: `${f.url}/webhook/pixelwerk/tasks/${taskId}` },
+    ]);
     // The fake's progress (1/4, 2/4, 3/4 of the step) reached the job (whose steps span 0..95 %).
     expect(result.progress).toEqual(expect.arrayContaining([24, 48, 71]));
   });
@@ -159,8 +188,16 @@ describe("webhook adapter", () => {
   });
 
   it("refuses a pollUrl on another origin", async () => {
-    const f = await start({ kind: "task", pollsUntilDone: 0, final: { kind: "image" }, pollUrl: () => "http://169.254.169.254/latest" });
-    await expect(edit(f)).rejects.toMatchObject({ failure: "malformed", message: expect.stringMatching(/pollUrl must be on/) });
+    const f = await start({
+      kind: "task",
+      pollsUntilDone: 0,
+      final: { kind: "image" },
+      pollUrl: () => "http://169.254.169.254/latest",
+    });
+    await expect(edit(f)).rejects.toMatchObject({
+      failure: "malformed",
+      message: expect.stringMatching(/pollUrl must be on/),
+    });
   });
 
   it("is refused with a wrong secret (401) and falls back to the next provider at once", async () => {
@@ -186,7 +223,11 @@ describe("webhook adapter", () => {
   });
 
   it("turns a blocked answer into content_blocked that costs nothing", async () => {
-    const f = await start({ kind: "task", pollsUntilDone: 1, final: { kind: "failed", error: "nsfw content", blocked: true } });
+    const f = await start({
+      kind: "task",
+      pollsUntilDone: 1,
+      final: { kind: "failed", error: "nsfw content", blocked: true },
+    });
     const error = await edit(f).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: "content_blocked", message: "nsfw content" });
@@ -195,10 +236,16 @@ describe("webhook adapter", () => {
 
   it("retries a failed workflow and a 5xx, then gives up with the webhook's message", async () => {
     const f = await start({ kind: "failed", error: "upstream timeout", status: 503 });
-    await expect(edit(f)).rejects.toMatchObject({ failure: "retriable", message: expect.stringMatching(/503: upstream timeout/) });
+    await expect(edit(f)).rejects.toMatchObject({
+      failure: "retriable",
+      message: expect.stringMatching(/503: upstream timeout/),
+    });
     expect(f.count("POST", "/webhook")).toBe(2);
     f.answer = { kind: "failed", error: "the model crashed" };
-    await expect(edit(f)).rejects.toMatchObject({ failure: "retriable", message: expect.stringMatching(/the model crashed/) });
+    await expect(edit(f)).rejects.toMatchObject({
+      failure: "retriable",
+      message: expect.stringMatching(/the model crashed/),
+    });
     expect(f.count("POST", "/webhook")).toBe(4);
   });
 
@@ -209,12 +256,18 @@ describe("webhook adapter", () => {
 
   it("tests the connection with a signed ping", async () => {
     const f = await start({ kind: "image" });
-    await expect(adapter.testConnection({ url: f.webhookUrl, secret }, AbortSignal.timeout(5000))).resolves.toBeUndefined();
+    await expect(
+      adapter.testConnection({ url: f.webhookUrl, secret }, AbortSignal.timeout(5000)),
+    ).resolves.toBeUndefined();
     expect(f.payloads.at(-1)).toEqual({ capability: "ping" });
-    await expect(adapter.testConnection({ url: f.webhookUrl, secret: "wrong" }, AbortSignal.timeout(5000))).rejects.toMatchObject({
+    await expect(
+      adapter.testConnection({ url: f.webhookUrl, secret: "wrong" }, AbortSignal.timeout(5000)),
+    ).rejects.toMatchObject({
       failure: "misconfigured",
     });
-    await expect(adapter.testConnection({ url: `${f.url}/webhook/unknown`, secret }, AbortSignal.timeout(5000))).rejects.toMatchObject({
+    await expect(
+      adapter.testConnection({ url: `${f.url}/webhook/unknown`, secret }, AbortSignal.timeout(5000)),
+    ).rejects.toMatchObject({
       failure: "misconfigured",
       status: 404,
     });

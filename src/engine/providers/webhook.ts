@@ -44,7 +44,8 @@ class WorkflowFailed extends ProviderError {}
 const pendingStatuses = new Set(["pending", "queued", "processing", "running", "starting", "in_progress"]);
 
 type TaskState = { jobRef: string; taskId?: string; pollUrl?: string };
-type Answer = { outputs: ToolOutput[] } | { task: { taskId: string; pollUrl: string } } | { pending: number | undefined };
+type Answer =
+  { outputs: ToolOutput[] } | { task: { taskId: string; pollUrl: string } } | { pending: number | undefined };
 
 export function createWebhookAdapter(timing: WebhookTiming = defaultTiming): ProviderAdapter {
   return {
@@ -58,12 +59,15 @@ export function createWebhookAdapter(timing: WebhookTiming = defaultTiming): Pro
     capabilities: [...generativeCapabilities],
     create: (config) => ({
       id: "webhook",
-      capabilities: Object.fromEntries(generativeCapabilities.map((capability) => [capability, webhookRunner(config, capability, timing)])),
+      capabilities: Object.fromEntries(
+        generativeCapabilities.map((capability) => [capability, webhookRunner(config, capability, timing)]),
+      ),
     }),
     async testConnection(config, signal) {
       const response = await send(config, "POST", webhookUrl(config), JSON.stringify({ capability: "ping" }), signal);
       await response.body?.cancel();
-      if (!response.ok) throw providerErrorFromStatus(response.status, `the webhook answered ${response.status} to a ping`);
+      if (!response.ok)
+        throw providerErrorFromStatus(response.status, `the webhook answered ${response.status} to a ping`);
     },
   };
 }
@@ -79,7 +83,10 @@ function webhookRunner(config: ProviderConfig, capability: string, timing: Webho
   return async (input, options, context) => {
     const saved = context.task.saved as Partial<TaskState> | undefined;
     const jobRef = typeof saved?.jobRef === "string" ? saved.jobRef : randomUUID();
-    let task = typeof saved?.taskId === "string" && typeof saved.pollUrl === "string" ? { taskId: saved.taskId, pollUrl: saved.pollUrl } : undefined;
+    let task =
+      typeof saved?.taskId === "string" && typeof saved.pollUrl === "string"
+        ? { taskId: saved.taskId, pollUrl: saved.pollUrl }
+        : undefined;
     if (!task) {
       if (!saved?.jobRef) await context.task.save({ jobRef });
       const body = JSON.stringify({
@@ -90,7 +97,13 @@ function webhookRunner(config: ProviderConfig, capability: string, timing: Webho
         model: context.model?.family ?? context.model?.id ?? context.family,
         jobRef,
       });
-      const answer = await interpret(await send(config, "POST", webhookUrl(config), body, context.signal), config, capability, input, context);
+      const answer = await interpret(
+        await send(config, "POST", webhookUrl(config), body, context.signal),
+        config,
+        capability,
+        input,
+        context,
+      );
       if (!("task" in answer)) {
         if ("outputs" in answer) return answer.outputs;
         throw new ProviderError("malformed", "the webhook answered a status without a task to poll");
@@ -123,9 +136,16 @@ async function poll(
     delay = Math.min(timing.maxPollMs, Math.round(delay * 1.5));
     let answer: Answer;
     try {
-      answer = await interpret(await send(config, "GET", task.pollUrl, "", context.signal), config, capability, input, context);
+      answer = await interpret(
+        await send(config, "GET", task.pollUrl, "", context.signal),
+        config,
+        capability,
+        input,
+        context,
+      );
     } catch (error) {
-      const transient = error instanceof ProviderError && error.failure === "retriable" && !(error instanceof WorkflowFailed);
+      const transient =
+        error instanceof ProviderError && error.failure === "retriable" && !(error instanceof WorkflowFailed);
       if (!transient || ++failures > maxPollFailures) throw error;
       continue;
     }
@@ -136,7 +156,13 @@ async function poll(
   }
 }
 
-async function send(config: ProviderConfig, method: "GET" | "POST", url: string, body: string, signal: AbortSignal): Promise<Response> {
+async function send(
+  config: ProviderConfig,
+  method: "GET" | "POST",
+  url: string,
+  body: string,
+  signal: AbortSignal,
+): Promise<Response> {
   const headers: Record<string, string> = { accept: "image/*, video/*, application/json" };
   if (method === "POST") headers["content-type"] = "application/json";
   if (config.secret) {
@@ -145,7 +171,13 @@ async function send(config: ProviderConfig, method: "GET" | "POST", url: string,
     headers["x-pixelwerk-signature"] = webhookSignature(config.secret, timestamp, body);
   }
   try {
-    return await fetch(url, { method, headers, body: method === "POST" ? body : undefined, signal, redirect: "manual" });
+    return await fetch(url, {
+      method,
+      headers,
+      body: method === "POST" ? body : undefined,
+      signal,
+      redirect: "manual",
+    });
   } catch (error) {
     if (signal.aborted) throw error;
     throw toProviderError(error);
@@ -163,25 +195,38 @@ async function interpret(
   const type = (response.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (response.status >= 300 && response.status < 400) {
     await response.body?.cancel();
-    throw new ProviderError("misconfigured", `the webhook redirects (${response.status}): configure its final URL`, { status: response.status });
+    throw new ProviderError("misconfigured", `the webhook redirects (${response.status}): configure its final URL`, {
+      status: response.status,
+    });
   }
   const data = await readAnswer(response, context.signal);
   const json = type.includes("json") ? parseJson(data) : undefined;
   if (json?.blocked === true) throw new ProviderError("blocked", messageOf(json) ?? "the webhook blocked the request");
   if (!response.ok) {
     const detail = messageOf(json) ?? data.toString("utf8", 0, 200);
-    throw providerErrorFromStatus(response.status, `the webhook answered ${response.status}: ${detail}`.trim(), response.headers.get("retry-after"));
+    throw providerErrorFromStatus(
+      response.status,
+      `the webhook answered ${response.status}: ${detail}`.trim(),
+      response.headers.get("retry-after"),
+    );
   }
-  if (type.startsWith("image/") || type.startsWith("video/")) return { outputs: [await mediaOutput({ data, mime: type }, capability, input)] };
-  if (!json) throw new ProviderError("malformed", `the webhook answered ${type || "no content type"}, not an image, a video or JSON`);
+  if (type.startsWith("image/") || type.startsWith("video/"))
+    return { outputs: [await mediaOutput({ data, mime: type }, capability, input)] };
+  if (!json)
+    throw new ProviderError(
+      "malformed",
+      `the webhook answered ${type || "no content type"}, not an image, a video or JSON`,
+    );
 
   const status = typeof json.status === "string" ? json.status.toLowerCase() : undefined;
-  if (status === "failed" || status === "error") throw new WorkflowFailed("retriable", `the webhook's workflow failed: ${messageOf(json) ?? "no reason given"}`);
+  if (status === "failed" || status === "error")
+    throw new WorkflowFailed("retriable", `the webhook's workflow failed: ${messageOf(json) ?? "no reason given"}`);
   const urls = resultUrlsOf(json);
   if (urls.length > 0) {
     const outputs: ToolOutput[] = [];
     for (const url of urls) outputs.push(await mediaOutput(await fetchMedia(url, config, context), capability, input));
-    if (typeof json.costMicros === "number" && json.costMicros >= 0) context.recordUsage({ costMicros: json.costMicros });
+    if (typeof json.costMicros === "number" && json.costMicros >= 0)
+      context.recordUsage({ costMicros: json.costMicros });
     return { outputs };
   }
   if (typeof json.taskId === "string" && typeof json.pollUrl === "string") {
@@ -211,7 +256,11 @@ function resultUrlsOf(json: Record<string, unknown>): string[] {
 }
 
 /** Data URLs are decoded here; anything else goes through the pipeline's SSRF-safe fetch only. */
-async function fetchMedia(url: string, config: ProviderConfig, context: ToolContext): Promise<{ data: Buffer; mime: string }> {
+async function fetchMedia(
+  url: string,
+  config: ProviderConfig,
+  context: ToolContext,
+): Promise<{ data: Buffer; mime: string }> {
   const inline = decodeDataUrl(url);
   if (inline) return inline;
   let absolute: string;
@@ -232,11 +281,16 @@ function pollUrlOf(pollUrl: string, config: ProviderConfig): string {
   } catch {
     throw new ProviderError("malformed", "the webhook's pollUrl is not a URL");
   }
-  if (url.origin !== base.origin) throw new ProviderError("malformed", `the webhook's pollUrl must be on ${base.origin}`);
+  if (url.origin !== base.origin)
+    throw new ProviderError("malformed", `the webhook's pollUrl must be on ${base.origin}`);
   return url.toString();
 }
 
-async function mediaOutput(file: { data: Buffer; mime: string }, capability: string, input: Buffer | undefined): Promise<ToolOutput> {
+async function mediaOutput(
+  file: { data: Buffer; mime: string },
+  capability: string,
+  input: Buffer | undefined,
+): Promise<ToolOutput> {
   if (!file.mime.startsWith("video/") && capability !== "image-to-video") return imageOutput(file.data);
   // A video keeps the frame of its source image; the output checks it really is MP4 or WebM.
   const size = input ? await sharp(input).metadata() : { width: 0, height: 0 };
@@ -247,7 +301,8 @@ async function mediaOutput(file: { data: Buffer; mime: string }, capability: str
 async function assetsOf(options: Record<string, unknown>, context: ToolContext): Promise<Record<string, string>> {
   const ids = Object.entries(options).flatMap(([key, value]) => {
     if (/AssetId$/.test(key) && typeof value === "string") return [value];
-    if (/AssetIds$/.test(key) && Array.isArray(value)) return value.filter((id): id is string => typeof id === "string");
+    if (/AssetIds$/.test(key) && Array.isArray(value))
+      return value.filter((id): id is string => typeof id === "string");
     return [];
   });
   const assets: Record<string, string> = {};
@@ -255,7 +310,13 @@ async function assetsOf(options: Record<string, unknown>, context: ToolContext):
   return assets;
 }
 
-const mimeOfFormat: Record<string, string> = { png: "image/png", jpeg: "image/jpeg", webp: "image/webp", heif: "image/avif", gif: "image/gif" };
+const mimeOfFormat: Record<string, string> = {
+  png: "image/png",
+  jpeg: "image/jpeg",
+  webp: "image/webp",
+  heif: "image/avif",
+  gif: "image/gif",
+};
 
 async function sniffedDataUrl(image: Buffer): Promise<string> {
   const format = (await sharp(image).metadata()).format ?? "";
@@ -269,7 +330,9 @@ function webhookUrl(config: ProviderConfig): string {
 function parseJson(data: Buffer): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(data.toString("utf8"));
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -279,7 +342,7 @@ function messageOf(json: Record<string, unknown> | undefined): string | undefine
   const error = json?.error ?? json?.message;
   if (typeof error === "string") return error.slice(0, 300);
   if (error && typeof error === "object" && typeof (error as { message?: unknown }).message === "string") {
-    return ((error as { message: string }).message).slice(0, 300);
+    return (error as { message: string }).message.slice(0, 300);
   }
   return undefined;
 }

@@ -6,7 +6,11 @@ import type { Core } from "@/features/core";
 import { listAdminJobs, summarizeCosts } from "./server/job-costs";
 import { listOutboxMessages } from "./server/outbox";
 
-const micros = (description: string) => z.number().int().openapi({ description: `${description}, in millionths of a US dollar` });
+const micros = (description: string) =>
+  z
+    .number()
+    .int()
+    .openapi({ description: `${description}, in millionths of a US dollar` });
 
 const AdminJobSchema = z
   .object({
@@ -51,7 +55,9 @@ const CostSummarySchema = z
   })
   .openapi("CostSummary");
 
-const forbidden = { 403: { description: "forbidden: not an admin", content: { "application/json": { schema: ErrorSchema } } } };
+const forbidden = {
+  403: { description: "forbidden: not an admin", content: { "application/json": { schema: ErrorSchema } } },
+};
 
 export function registerAdminRoutes(api: ApiApp, _rt: Core) {
   api.openapi(
@@ -63,7 +69,11 @@ export function registerAdminRoutes(api: ApiApp, _rt: Core) {
       responses: {
         200: {
           description: "Newest first",
-          content: { "application/json": { schema: z.object({ jobs: z.array(AdminJobSchema), nextCursor: z.string().nullable() }) } },
+          content: {
+            "application/json": {
+              schema: z.object({ jobs: z.array(AdminJobSchema), nextCursor: z.string().nullable() }),
+            },
+          },
         },
         ...forbidden,
         ...errorResponses,
@@ -78,7 +88,11 @@ export function registerAdminRoutes(api: ApiApp, _rt: Core) {
       path: "/admin/costs",
       summary: "Admins: totals per generator and per provider over the last days",
       request: { query: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }) },
-      responses: { 200: { description: "Totals", content: { "application/json": { schema: CostSummarySchema } } }, ...forbidden, ...errorResponses },
+      responses: {
+        200: { description: "Totals", content: { "application/json": { schema: CostSummarySchema } } },
+        ...forbidden,
+        ...errorResponses,
+      },
     }),
     async (c) => c.json(await summarizeCosts({ ctx: requireCtx(c), input: c.req.valid("query") }), 200),
   );
@@ -94,7 +108,15 @@ export function registerAdminRoutes(api: ApiApp, _rt: Core) {
           content: {
             "application/json": {
               schema: z.object({
-                messages: z.array(z.object({ id: z.uuid(), to: z.string(), subject: z.string(), text: z.string(), createdAt: z.string() })),
+                messages: z.array(
+                  z.object({
+                    id: z.uuid(),
+                    to: z.string(),
+                    subject: z.string(),
+                    text: z.string(),
+                    createdAt: z.string(),
+                  }),
+                ),
               }),
             },
           },

@@ -19,7 +19,10 @@ const json = (schema: z.ZodType) => ({ "application/json": { schema } });
 export function registerAssetRoutes(api: ApiApp, rt: Core) {
   const maxMegabytes = Math.round(rt.env.UPLOAD_MAX_BYTES / 1024 / 1024);
   const view = (row: Parameters<typeof toAssetView>[0]) => toAssetView(row, rt.env);
-  const uploadSlots = createUploadSlots({ perAccount: rt.env.UPLOAD_CONCURRENCY_PER_ACCOUNT, total: rt.env.UPLOAD_CONCURRENCY_TOTAL });
+  const uploadSlots = createUploadSlots({
+    perAccount: rt.env.UPLOAD_CONCURRENCY_PER_ACCOUNT,
+    total: rt.env.UPLOAD_CONCURRENCY_TOTAL,
+  });
   // On disk under the data folder, not os.tmpdir(), which is often a RAM-backed tmpfs.
   const uploadDir = path.join(rt.env.dataDir, "tmp", "uploads");
   void sweepStaleUploads(uploadDir);
@@ -39,7 +42,11 @@ export function registerAssetRoutes(api: ApiApp, rt: Core) {
             // A plain schema, not Zod: the route streams the body itself instead of letting a
             // validator parse (and buffer) the whole form.
             "multipart/form-data": {
-              schema: { type: "object", properties: { file: { type: "string", format: "binary" } }, required: ["file"] },
+              schema: {
+                type: "object",
+                properties: { file: { type: "string", format: "binary" } },
+                required: ["file"],
+              },
             },
           },
         },
@@ -103,7 +110,10 @@ export function registerAssetRoutes(api: ApiApp, rt: Core) {
       summary: "List the account's assets, newest first",
       request: { query: PageQuery.extend({ kind: z.enum(assetKinds).optional() }) },
       responses: {
-        200: { description: "A page", content: json(z.object({ assets: z.array(AssetSchema), nextCursor: z.string().nullable() })) },
+        200: {
+          description: "A page",
+          content: json(z.object({ assets: z.array(AssetSchema), nextCursor: z.string().nullable() })),
+        },
         ...errorResponses,
       },
     }),
@@ -119,7 +129,10 @@ export function registerAssetRoutes(api: ApiApp, rt: Core) {
       path: "/assets/{id}",
       summary: "One asset",
       request: { params: IdParam },
-      responses: { 200: { description: "The asset", content: json(z.object({ asset: AssetSchema })) }, ...errorResponses },
+      responses: {
+        200: { description: "The asset", content: json(z.object({ asset: AssetSchema })) },
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const asset = await getAsset({ ctx: requireCtx(c), input: c.req.valid("param") });
@@ -137,7 +150,11 @@ export function registerAssetRoutes(api: ApiApp, rt: Core) {
         params: IdParam,
         query: z.object({ expires: z.string(), signature: z.string(), download: z.enum(["0", "1"]).optional() }),
       },
-      responses: { 200: { description: "The file" }, 403: { description: "Bad or expired signature" }, ...errorResponses },
+      responses: {
+        200: { description: "The file" },
+        403: { description: "Bad or expired signature" },
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -172,6 +189,9 @@ function downloadName(asset: { id: string; name: string | null; mime: string }):
  */
 function contentDisposition(filename: string): string {
   const fallback = filename.replace(/[^\x20-\x7e]/g, "_");
-  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }

@@ -8,7 +8,13 @@ import { getMe } from "./server/me";
 
 const MeSchema = z
   .object({
-    user: z.object({ id: z.string(), name: z.string(), email: z.string(), role: z.enum(["user", "admin"]), emailVerified: z.boolean() }),
+    user: z.object({
+      id: z.string(),
+      name: z.string(),
+      email: z.string(),
+      role: z.enum(["user", "admin"]),
+      emailVerified: z.boolean(),
+    }),
     account: z.object({ id: z.uuid(), balance: z.number().int(), held: z.number().int() }),
   })
   .openapi("Me");
@@ -19,7 +25,10 @@ export function registerAuthRoutes(api: ApiApp, rt: Core) {
       method: "get",
       path: "/me",
       summary: "The signed-in user and their account (balance, held)",
-      responses: { 200: { description: "Me", content: { "application/json": { schema: MeSchema } } }, ...errorResponses },
+      responses: {
+        200: { description: "Me", content: { "application/json": { schema: MeSchema } } },
+        ...errorResponses,
+      },
     }),
     async (c) => c.json(await getMe({ ctx: requireCtx(c) }), 200),
   );
@@ -30,7 +39,12 @@ export function registerAuthRoutes(api: ApiApp, rt: Core) {
       path: "/auth-providers",
       summary: "Social sign-in providers configured on this server",
       security: [],
-      responses: { 200: { description: "Providers", content: { "application/json": { schema: z.object({ providers: z.array(z.string()) }) } } } },
+      responses: {
+        200: {
+          description: "Providers",
+          content: { "application/json": { schema: z.object({ providers: z.array(z.string()) }) } },
+        },
+      },
     }),
     (c) => c.json({ providers: enabledSocialProviders(rt.env) }, 200),
   );

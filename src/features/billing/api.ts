@@ -11,9 +11,15 @@ import { getBillingOverview, listPrices } from "./server/billing-overview";
 import { checkoutInput, createCheckoutSession, createPortalSession } from "./server/checkout";
 import { handleStripeWebhook } from "./server/handle-webhook";
 
-const Limits = z.object({ maxSide: z.number().int(), concurrentJobs: z.number().int(), retentionDays: z.number().int() });
+const Limits = z.object({
+  maxSide: z.number().int(),
+  concurrentJobs: z.number().int(),
+  retentionDays: z.number().int(),
+});
 const PriceList = {
-  payments: z.object({ enabled: z.boolean().openapi({ description: "False without Stripe keys: buying is off, admins grant credits" }) }),
+  payments: z.object({
+    enabled: z.boolean().openapi({ description: "False without Stripe keys: buying is off, admins grant credits" }),
+  }),
   currency: z.string(),
   plans: z.array(
     z.object({
@@ -51,7 +57,9 @@ export function registerBillingRoutes(api: ApiApp, rt: Core) {
       path: "/billing/prices",
       summary: "Plans and credit packs with their prices (no sign-in needed)",
       security: [],
-      responses: { 200: { description: "The price list", content: { "application/json": { schema: PriceListSchema } } } },
+      responses: {
+        200: { description: "The price list", content: { "application/json": { schema: PriceListSchema } } },
+      },
     }),
     (c) => c.json(listPrices(rt.env), 200),
   );
@@ -61,7 +69,10 @@ export function registerBillingRoutes(api: ApiApp, rt: Core) {
       method: "get",
       path: "/billing",
       summary: "Your plan, its renewal, balance and debt, and what can be bought",
-      responses: { 200: { description: "Billing overview", content: { "application/json": { schema: BillingSchema } } }, ...errorResponses },
+      responses: {
+        200: { description: "Billing overview", content: { "application/json": { schema: BillingSchema } } },
+        ...errorResponses,
+      },
     }),
     async (c) => c.json(await getBillingOverview({ ctx: requireCtx(c) }), 200),
   );
@@ -74,7 +85,11 @@ export function registerBillingRoutes(api: ApiApp, rt: Core) {
       request: { body: { required: true, content: { "application/json": { schema: checkoutInput } } } },
       responses: {
         200: { description: "Send the browser to `url`", content: UrlBody },
-        ...Errors({ 409: "subscription_exists: change plans in the portal", 502: "payments_unavailable", 503: "payments_disabled or billing_not_synced" }),
+        ...Errors({
+          409: "subscription_exists: change plans in the portal",
+          502: "payments_unavailable",
+          503: "payments_disabled or billing_not_synced",
+        }),
         ...errorResponses,
       },
     }),
@@ -86,7 +101,11 @@ export function registerBillingRoutes(api: ApiApp, rt: Core) {
       method: "post",
       path: "/billing/portal",
       summary: "Open Stripe's Customer Portal: cards, invoices, plan changes, cancelling",
-      responses: { 200: { description: "Send the browser to `url`", content: UrlBody }, ...Errors({ 503: "payments_disabled" }), ...errorResponses },
+      responses: {
+        200: { description: "Send the browser to `url`", content: UrlBody },
+        ...Errors({ 503: "payments_disabled" }),
+        ...errorResponses,
+      },
     }),
     async (c) => c.json(await createPortalSession({ ctx: requireCtx(c) }), 200),
   );
@@ -103,7 +122,14 @@ export function registerBillingRoutes(api: ApiApp, rt: Core) {
             "application/json": {
               schema: z.object({
                 adjustments: z.array(
-                  z.object({ id: z.uuid(), email: z.string(), amount: z.number().int(), memo: z.string(), balanceAfter: z.number().int(), createdAt: z.string() }),
+                  z.object({
+                    id: z.uuid(),
+                    email: z.string(),
+                    amount: z.number().int(),
+                    memo: z.string(),
+                    balanceAfter: z.number().int(),
+                    createdAt: z.string(),
+                  }),
                 ),
               }),
             },
@@ -130,7 +156,12 @@ export function registerBillingRoutes(api: ApiApp, rt: Core) {
           description: "The account after the grant",
           content: {
             "application/json": {
-              schema: z.object({ accountId: z.uuid(), email: z.string(), balance: z.number().int(), debt: z.number().int() }),
+              schema: z.object({
+                accountId: z.uuid(),
+                email: z.string(),
+                balance: z.number().int(),
+                debt: z.number().int(),
+              }),
             },
           },
         },

@@ -57,7 +57,10 @@ export function registerCreditRoutes(api: ApiApp, _rt: Core) {
     async (c) => {
       const page = await listLedgerEntries({ ctx: requireCtx(c), input: c.req.valid("query") });
       const { id, balance, held } = page.account;
-      return c.json({ entries: page.entries.map(view), nextCursor: page.nextCursor, account: { id, balance, held } }, 200);
+      return c.json(
+        { entries: page.entries.map(view), nextCursor: page.nextCursor, account: { id, balance, held } },
+        200,
+      );
     },
   );
 
@@ -67,8 +70,15 @@ export function registerCreditRoutes(api: ApiApp, _rt: Core) {
       path: "/ledger/{id}",
       summary: "One ledger entry",
       request: { params: IdParam },
-      responses: { 200: { description: "The entry", content: { "application/json": { schema: z.object({ entry: EntrySchema }) } } }, ...errorResponses },
+      responses: {
+        200: {
+          description: "The entry",
+          content: { "application/json": { schema: z.object({ entry: EntrySchema }) } },
+        },
+        ...errorResponses,
+      },
     }),
-    async (c) => c.json({ entry: view(await getLedgerEntry({ ctx: requireCtx(c), input: c.req.valid("param") })) }, 200),
+    async (c) =>
+      c.json({ entry: view(await getLedgerEntry({ ctx: requireCtx(c), input: c.req.valid("param") })) }, 200),
   );
 }

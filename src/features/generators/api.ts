@@ -24,10 +24,17 @@ const GeneratorSchema = z
           "How inputs change the price: `byInput` prices per value of one input (a model), `whenSet` applies when an " +
           "input is given, `timesInput` multiplies by a count input. Otherwise `base`.",
       }),
-    mode: z.enum(["sync", "async"]).openapi({ description: "`sync`: quick enough to wait for with `POST /jobs?wait=N`" }),
+    mode: z
+      .enum(["sync", "async"])
+      .openapi({ description: "`sync`: quick enough to wait for with `POST /jobs?wait=N`" }),
     available: z.boolean().openapi({ description: "False when no AI provider for it is configured on this server" }),
-    requires: z.array(z.string()).openapi({ description: "Environment variables of which any one would make it available" }),
-    models: z.record(z.string(), z.boolean()).optional().openapi({ description: "For a model choice: which models can run here" }),
+    requires: z
+      .array(z.string())
+      .openapi({ description: "Environment variables of which any one would make it available" }),
+    models: z
+      .record(z.string(), z.boolean())
+      .optional()
+      .openapi({ description: "For a model choice: which models can run here" }),
     inputSchema: z.record(z.string(), z.unknown()).openapi({
       description:
         "JSON Schema of `inputs`. Each property has a `title` in the request's language (and a `description` " +
@@ -43,7 +50,12 @@ export function registerGeneratorRoutes(api: ApiApp, rt: Core) {
       path: "/generators",
       summary: "Every generator with its price and the JSON Schema of its inputs",
       security: [],
-      responses: { 200: { description: "Generators", content: { "application/json": { schema: z.object({ generators: z.array(GeneratorSchema) }) } } } },
+      responses: {
+        200: {
+          description: "Generators",
+          content: { "application/json": { schema: z.object({ generators: z.array(GeneratorSchema) }) } },
+        },
+      },
     }),
     async (c) => {
       const directory = await loadProviderDirectory({ ctx: systemCtx(rt.services, "list-generators") });

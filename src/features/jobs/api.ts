@@ -19,9 +19,19 @@ const JobSchema = z
     price: z.number().int(),
     inputs: z.record(z.string(), z.unknown()),
     outputs: z.array(
-      z.object({ assetId: z.uuid(), url: z.string(), mime: z.string(), width: z.number().nullable(), height: z.number().nullable(), bytes: z.number() }),
+      z.object({
+        assetId: z.uuid(),
+        url: z.string(),
+        mime: z.string(),
+        width: z.number().nullable(),
+        height: z.number().nullable(),
+        bytes: z.number(),
+      }),
     ),
-    result: z.record(z.string(), z.unknown()).nullable().openapi({ description: "Facts the tools report, e.g. which focus a crop used" }),
+    result: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .openapi({ description: "Facts the tools report, e.g. which focus a crop used" }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
     attempts: z.number().int(),
     provider: z.string().nullable().openapi({ description: "Who made the result: `local` or an AI provider's id" }),
@@ -72,7 +82,13 @@ export function registerJobRoutes(api: ApiApp, _core: Core) {
       path: "/jobs",
       summary: "The account's recent jobs, newest first",
       request: { query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }) },
-      responses: { 200: { description: "Jobs", content: { "application/json": { schema: z.object({ jobs: z.array(JobSchema) }) } } }, ...errorResponses },
+      responses: {
+        200: {
+          description: "Jobs",
+          content: { "application/json": { schema: z.object({ jobs: z.array(JobSchema) }) } },
+        },
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const ctx = requireCtx(c);

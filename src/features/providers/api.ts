@@ -7,7 +7,9 @@ import { getPromptBlocklist, setPromptBlocklist } from "./server/blocklist-setti
 import { getProviderOrder, setProviderOrder } from "./server/provider-order";
 import { listProviderSettings, testProviderConnection, updateProviderSettings } from "./server/provider-settings";
 
-const forbidden = { 403: { description: "forbidden: not an admin", content: { "application/json": { schema: ErrorSchema } } } };
+const forbidden = {
+  403: { description: "forbidden: not an admin", content: { "application/json": { schema: ErrorSchema } } },
+};
 
 const ProviderSchema = z
   .object({
@@ -23,8 +25,13 @@ const ProviderSchema = z
         secret: z.boolean(),
         required: z.boolean(),
         url: z.boolean().openapi({ description: "Must be an http(s) URL" }),
-        source: z.enum(["env", "admin", "unset"]).openapi({ description: "An admin's value wins over the environment's" }),
-        value: z.string().nullable().openapi({ description: "Secrets only as a hint of their last 4 characters, e.g. ••••abcd" }),
+        source: z
+          .enum(["env", "admin", "unset"])
+          .openapi({ description: "An admin's value wins over the environment's" }),
+        value: z
+          .string()
+          .nullable()
+          .openapi({ description: "Secrets only as a hint of their last 4 characters, e.g. ••••abcd" }),
       }),
     ),
     capabilities: z.array(z.string()),
@@ -41,7 +48,13 @@ const ProviderSchema = z
   })
   .openapi("AdminProvider");
 
-const ProviderIdParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" } }) });
+const ProviderIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
 
 const UpdateProviderBody = z.object({
   enabled: z.boolean().optional(),
@@ -68,9 +81,9 @@ const OrderSchema = z
 
 const OrderAnswer = z.object({
   order: OrderSchema,
-  capabilities: z.array(
-    z.object({ capability: z.string(), providers: z.array(z.object({ id: z.string(), name: z.string() })) }),
-  ).openapi({ description: "Each orderable capability with every provider serving it, in the order jobs try them" }),
+  capabilities: z
+    .array(z.object({ capability: z.string(), providers: z.array(z.object({ id: z.string(), name: z.string() })) }))
+    .openapi({ description: "Each orderable capability with every provider serving it, in the order jobs try them" }),
 });
 
 const BlocklistAnswer = z.object({
@@ -87,7 +100,11 @@ export function registerProviderRoutes(api: ApiApp, _core: Core) {
       method: "get",
       path: "/admin/providers",
       summary: "Admins: every AI provider with its settings (secrets as hints), models and costs",
-      responses: { 200: { description: "Providers", content: json(z.object({ providers: z.array(ProviderSchema) })) }, ...forbidden, ...errorResponses },
+      responses: {
+        200: { description: "Providers", content: json(z.object({ providers: z.array(ProviderSchema) })) },
+        ...forbidden,
+        ...errorResponses,
+      },
     }),
     async (c) => c.json({ providers: await listProviderSettings({ ctx: requireCtx(c) }) }, 200),
   );
@@ -98,7 +115,11 @@ export function registerProviderRoutes(api: ApiApp, _core: Core) {
       path: "/admin/providers/{id}",
       summary: "Admins: switch a provider on or off, set or clear its settings (sealed with the app secret)",
       request: { params: ProviderIdParam, body: { required: true, content: json(UpdateProviderBody) } },
-      responses: { 200: { description: "The provider now", content: json(z.object({ provider: ProviderSchema })) }, ...forbidden, ...errorResponses },
+      responses: {
+        200: { description: "The provider now", content: json(z.object({ provider: ProviderSchema })) },
+        ...forbidden,
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const provider = await updateProviderSettings({
@@ -115,7 +136,11 @@ export function registerProviderRoutes(api: ApiApp, _core: Core) {
       path: "/admin/providers/{id}/test",
       summary: "Admins: make a cheap authenticated call to the provider with its current settings (15 s limit)",
       request: { params: ProviderIdParam },
-      responses: { 200: { description: "How the call went", content: json(ConnectionSchema) }, ...forbidden, ...errorResponses },
+      responses: {
+        200: { description: "How the call went", content: json(ConnectionSchema) },
+        ...forbidden,
+        ...errorResponses,
+      },
     }),
     async (c) => c.json(await testProviderConnection({ ctx: requireCtx(c), input: c.req.valid("param") }), 200),
   );

@@ -23,7 +23,13 @@ export type ProviderView = {
   configuredBy: "builtin" | "env" | "admin" | null;
   settings: ProviderSettingView[];
   capabilities: string[];
-  models: { id: string; family: string | null; capabilities: string[]; costMicros: number; unit: "image" | "second" | "call" }[];
+  models: {
+    id: string;
+    family: string | null;
+    capabilities: string[];
+    costMicros: number;
+    unit: "image" | "second" | "call";
+  }[];
   envVars: string[];
 };
 

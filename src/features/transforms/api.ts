@@ -24,7 +24,9 @@ const pendingRetrySeconds = 2;
  */
 export function createImageRoutes(rt: Core): Hono<ApiEnv> {
   // The face model loads on first use and stays for the process.
-  const locateFaces = createFaceLocator((error) => rt.logger.warn({ err: error }, "face detection unavailable; fo-face uses attention"));
+  const locateFaces = createFaceLocator((error) =>
+    rt.logger.warn({ err: error }, "face detection unavailable; fo-face uses attention"),
+  );
   const images = new Hono<ApiEnv>();
 
   images.get("/:id", (c) => serveImage(c, rt, locateFaces, c.req.param("id"), undefined));
@@ -42,7 +44,13 @@ export function createImageRoutes(rt: Core): Hono<ApiEnv> {
   return images;
 }
 
-async function serveImage(c: Context<ApiEnv>, rt: Core, locateFaces: FaceLocator, assetId: string, pathTr: string | undefined) {
+async function serveImage(
+  c: Context<ApiEnv>,
+  rt: Core,
+  locateFaces: FaceLocator,
+  assetId: string,
+  pathTr: string | undefined,
+) {
   if (!isAssetId(assetId)) throw notFound();
   const queryTr = c.req.query("tr");
   if (pathTr !== undefined && queryTr !== undefined) throw invalidParam("tr");
@@ -60,14 +68,19 @@ async function serveImage(c: Context<ApiEnv>, rt: Core, locateFaces: FaceLocator
 
   if (transformation.steps.length === 0) {
     const headers = imageHeaders(access, `"${asset.sha256}"`, asset.mime, false);
-    if (matchesEtag(c.req.header("if-none-match"), `"${asset.sha256}"`)) return new Response(null, { status: 304, headers });
+    if (matchesEtag(c.req.header("if-none-match"), `"${asset.sha256}"`))
+      return new Response(null, { status: 304, headers });
     return streamStored(rt, asset.storageKey, headers);
   }
 
   // Videos (ad-video outputs) are served as they are; there is nothing to transform in them here.
   if (!asset.mime.startsWith("image/")) throw new AppError("unsupported_file_type");
 
-  const { format, negotiated } = chooseFormat({ transformation, assetMime: asset.mime, accept: c.req.header("accept") });
+  const { format, negotiated } = chooseFormat({
+    transformation,
+    assetMime: asset.mime,
+    accept: c.req.header("accept"),
+  });
   const { key, hash } = derivedKey({ assetId, canonical: transformation.canonical, format, purpose: "final" });
   const etag = `"${hash}"`;
   const headers = imageHeaders(access, etag, mimeOfFormat[format], negotiated);
@@ -84,7 +97,12 @@ async function serveImage(c: Context<ApiEnv>, rt: Core, locateFaces: FaceLocator
   if (result.kind === "pending") {
     const { job } = result;
     return c.json(
-      { status: "processing", step: result.step, job: { id: job.id, status: job.status, progress: job.progress }, retryAfter: pendingRetrySeconds },
+      {
+        status: "processing",
+        step: result.step,
+        job: { id: job.id, status: job.status, progress: job.progress },
+        retryAfter: pendingRetrySeconds,
+      },
       202,
       { "Retry-After": String(pendingRetrySeconds), "Cache-Control": "no-store" },
     );
@@ -108,7 +126,10 @@ function imageHeaders(access: ImageAccess, etag: string, mime: string, negotiate
   const headers = new Headers({
     "Content-Type": mime,
     ETag: etag,
-    "Cache-Control": access.mode === "signed" ? `public, max-age=${Math.min(oneYear, remaining)}, immutable` : "private, max-age=86400",
+    "Cache-Control":
+      access.mode === "signed"
+        ? `public, max-age=${Math.min(oneYear, remaining)}, immutable`
+        : "private, max-age=86400",
     "X-Content-Type-Options": "nosniff",
   });
   if (negotiated) headers.set("Vary", "Accept");

@@ -5,11 +5,10 @@ import { errorResponses, ErrorSchema, IdParam } from "@/server/http/schemas";
 import { createSignedImageUrl, defaultSignedImageTtl } from "./server/create-signed-image-url";
 
 const SignBody = z.object({
-  tr: z
-    .string()
-    .max(2000)
-    .optional()
-    .openapi({ description: "ImageKit-style steps, e.g. `w-400,h-300,fo-auto:f-auto` (with or without `tr:`)", example: "w-400,h-300:f-auto" }),
+  tr: z.string().max(2000).optional().openapi({
+    description: "ImageKit-style steps, e.g. `w-400,h-300,fo-auto:f-auto` (with or without `tr:`)",
+    example: "w-400,h-300:f-auto",
+  }),
   expiresIn: z
     .number()
     .int()
@@ -21,7 +20,9 @@ const SignBody = z.object({
 
 const SignedUrl = z
   .object({
-    url: z.string().openapi({ description: "Absolute /i/ URL with `expires` and `signature`; works without a session" }),
+    url: z
+      .string()
+      .openapi({ description: "Absolute /i/ URL with `expires` and `signature`; works without a session" }),
     expiresAt: z.string(),
   })
   .openapi("SignedImageUrl");
@@ -40,7 +41,10 @@ export function registerImageSignRoute(api: ApiApp) {
       responses: {
         200: { description: "The URL", content: { "application/json": { schema: SignedUrl } } },
         ...errorResponses,
-        400: { description: "invalid_transformation (names the parameter) or invalid input", content: { "application/json": { schema: ErrorSchema } } },
+        400: {
+          description: "invalid_transformation (names the parameter) or invalid input",
+          content: { "application/json": { schema: ErrorSchema } },
+        },
       },
     }),
     async (c) => {

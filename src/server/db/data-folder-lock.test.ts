@@ -18,7 +18,11 @@ function openInAnotherProcess(dir: string): Promise<{ code: number | null; outpu
     await handle.close();
     console.log("opened");`;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--import", "./scripts/register-server-only.mjs", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "--import", "./scripts/register-server-only.mjs", "--input-type=module", "-e", script],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));

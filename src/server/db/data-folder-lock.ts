@@ -47,7 +47,9 @@ export function lockDataFolder(dbDir: string): () => void {
 function readOwner(file: string): LockOwner | undefined {
   try {
     const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<LockOwner>;
-    return typeof parsed.pid === "number" && typeof parsed.host === "string" ? { pid: parsed.pid, host: parsed.host } : undefined;
+    return typeof parsed.pid === "number" && typeof parsed.host === "string"
+      ? { pid: parsed.pid, host: parsed.host }
+      : undefined;
   } catch {
     // Half-written or unreadable: its writer died between create and write.
     return undefined;

@@ -21,7 +21,10 @@ export function createBaseApp(deps: { env: Env; db: Db; logger: typeof logger })
 
   app.use("*", async (c, next) => {
     c.set("requestId", c.req.header("x-request-id")?.slice(0, 64) || randomUUID());
-    c.set("locale", negotiateLocale(readCookie(c.req.header("cookie"), "NEXT_LOCALE"), c.req.header("accept-language")));
+    c.set(
+      "locale",
+      negotiateLocale(readCookie(c.req.header("cookie"), "NEXT_LOCALE"), c.req.header("accept-language")),
+    );
     c.set("ctx", undefined);
     await next();
     c.header("X-Request-Id", c.get("requestId"));

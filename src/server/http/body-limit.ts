@@ -23,7 +23,8 @@ type BodyRule = {
 
 /** The body limit of one request, from its method and path: one table for every route. */
 export function bodyRuleFor(env: Pick<Env, "UPLOAD_MAX_BYTES">, method: string, path: string): BodyRule {
-  if (method === "POST" && path === "/api/v1/assets") return { maxBytes: env.UPLOAD_MAX_BYTES + MULTIPART_OVERHEAD, streamed: true };
+  if (method === "POST" && path === "/api/v1/assets")
+    return { maxBytes: env.UPLOAD_MAX_BYTES + MULTIPART_OVERHEAD, streamed: true };
   if (path === "/api/webhooks/stripe") return { maxBytes: STRIPE_WEBHOOK_BODY_LIMIT };
   return { maxBytes: DEFAULT_BODY_LIMIT };
 }

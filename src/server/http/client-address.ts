@@ -11,7 +11,11 @@ type NodeBindings = { incoming?: { socket?: { remoteAddress?: string } } };
  */
 export function clientAddress(c: Context, trustProxy: boolean): string | undefined {
   if (trustProxy) {
-    const hops = c.req.header("x-forwarded-for")?.split(",").map((hop) => hop.trim()).filter(Boolean);
+    const hops = c.req
+      .header("x-forwarded-for")
+      ?.split(",")
+      .map((hop) => hop.trim())
+      .filter(Boolean);
     const last = hops?.at(-1);
     if (last) return addressKey(last);
   }

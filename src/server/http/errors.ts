@@ -21,7 +21,10 @@ export function errorResponse(
   if (!appError) {
     options.log("unexpected error", { requestId: options.requestId, err: error });
     const body: ErrorBody = {
-      error: { code: "internal_error", message: translate(options.locale, "errors.internal_error", { requestId: options.requestId }) },
+      error: {
+        code: "internal_error",
+        message: translate(options.locale, "errors.internal_error", { requestId: options.requestId }),
+      },
     };
     return c.json(body, 500);
   }

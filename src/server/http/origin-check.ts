@@ -14,14 +14,22 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export function checkRequestOrigin(publicOrigins: readonly string[], appUrl: string): MiddlewareHandler<ApiEnv> {
   const allowed = new Set(publicOrigins);
   return async (c, next) => {
-    if (!SAFE_METHODS.has(c.req.method) && c.req.header("cookie") && !isSameSite(c.req.header("origin"), c.req.header("sec-fetch-site"), allowed)) {
+    if (
+      !SAFE_METHODS.has(c.req.method) &&
+      c.req.header("cookie") &&
+      !isSameSite(c.req.header("origin"), c.req.header("sec-fetch-site"), allowed)
+    ) {
       throw new AppError("origin_not_allowed", { params: { appUrl } });
     }
     await next();
   };
 }
 
-export function isSameSite(origin: string | undefined, fetchSite: string | undefined, allowed: ReadonlySet<string>): boolean {
+export function isSameSite(
+  origin: string | undefined,
+  fetchSite: string | undefined,
+  allowed: ReadonlySet<string>,
+): boolean {
   if (origin) return allowed.has(origin);
   // No Origin: only a user typing into the address bar ("none") or our own page may have sent it.
   return fetchSite === undefined || fetchSite === "same-origin" || fetchSite === "none";

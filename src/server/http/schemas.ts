@@ -17,7 +17,10 @@ export const ErrorSchema = z
 export const errorResponses = {
   400: { description: "Invalid input", content: { "application/json": { schema: ErrorSchema } } },
   401: { description: "Not signed in", content: { "application/json": { schema: ErrorSchema } } },
-  404: { description: "Not found (also for other accounts' ids)", content: { "application/json": { schema: ErrorSchema } } },
+  404: {
+    description: "Not found (also for other accounts' ids)",
+    content: { "application/json": { schema: ErrorSchema } },
+  },
 } as const;
 
 export const IdParam = z.object({

@@ -35,7 +35,9 @@ describe("security headers", () => {
     expect(page.get("content-security-policy")).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}'(;|$)/);
     expect((await headersFrom(false, "/api/health")).get("content-security-policy")).toBeNull();
     expect(pageContentSecurityPolicy("n", { dev: true })).toContain("'unsafe-eval'");
-    const scripts = pageContentSecurityPolicy("n", { dev: false }).split("; ").find((d) => d.startsWith("script-src"));
+    const scripts = pageContentSecurityPolicy("n", { dev: false })
+      .split("; ")
+      .find((d) => d.startsWith("script-src"));
     expect(scripts).toBe("script-src 'self' 'nonce-n'");
   });
 

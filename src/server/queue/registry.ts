@@ -64,11 +64,7 @@ export interface QueueRunner extends QueueSender {
 
 class InvalidPayloadError extends Error {}
 
-export function createQueueRunner(
-  boss: PgBoss,
-  env: Env,
-  log: (msg: string, extra: object) => void,
-): QueueRunner {
+export function createQueueRunner(boss: PgBoss, env: Env, log: (msg: string, extra: object) => void): QueueRunner {
   return {
     ...createQueueSender(boss),
     async declare(queue) {

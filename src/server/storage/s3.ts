@@ -42,10 +42,7 @@ export function createS3Client(options: S3StorageOptions): S3Client {
   });
 }
 
-export function createS3Storage(
-  options: S3StorageOptions,
-  client: S3Client = createS3Client(options),
-): Storage {
+export function createS3Storage(options: S3StorageOptions, client: S3Client = createS3Client(options)): Storage {
   const Bucket = options.bucket;
 
   async function getObject(key: string) {
@@ -117,9 +114,12 @@ export function createS3Storage(
       // A listing page holds at most 1,000 keys, which is also DeleteObjects' limit per call.
       let token: string | undefined;
       do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket, Prefix: `${prefix}/`, ContinuationToken: token }));
+        const page = await client.send(
+          new ListObjectsV2Command({ Bucket, Prefix: `${prefix}/`, ContinuationToken: token }),
+        );
         const keys = (page.Contents ?? []).flatMap((object) => (object.Key ? [{ Key: object.Key }] : []));
-        if (keys.length > 0) await client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: keys, Quiet: true } }));
+        if (keys.length > 0)
+          await client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: keys, Quiet: true } }));
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
     },

@@ -4,12 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-} from "@aws-sdk/client-s3";
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isAppError } from "@/server/errors";
 import { parseEnv } from "@/server/env";
@@ -210,9 +205,7 @@ describe("s3 client options", () => {
         ContentLength: body.length,
       }),
     );
-    const result = await client.send(
-      new GetObjectCommand({ Bucket: bucket, Key: "uploads/sdk-stream.txt" }),
-    );
+    const result = await client.send(new GetObjectCommand({ Bucket: bucket, Key: "uploads/sdk-stream.txt" }));
     expect(await result.Body!.transformToString()).toBe(body.toString());
   });
 });

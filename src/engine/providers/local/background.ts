@@ -5,7 +5,12 @@ import { addDropShadow } from "../../tools/background/drop-shadow";
 import { alphaFormats, opaqueFormats } from "../../tools/background/encode";
 import { subjectPositions } from "../../tools/background/layout";
 import { backgroundQualities } from "../../tools/background/model";
-import { makeProductPhoto, productBackgrounds, productPhotoFormats, productPhotoPresetNames } from "../../tools/background/product-photo";
+import {
+  makeProductPhoto,
+  productBackgrounds,
+  productPhotoFormats,
+  productPhotoPresetNames,
+} from "../../tools/background/product-photo";
 import { removeBackground, removeBackgroundOutputs } from "../../tools/background/remove-background";
 import type { ToolContext } from "../types";
 import { defineLocalTool, requireImage } from "./define-local-tool";
@@ -32,7 +37,10 @@ export type ChangeBackgroundInputs = z.output<typeof changeBackgroundOptions>;
 export const changeBackgroundDefaults = { color: "#ffffff", gradientFrom: "#ffffff", gradientTo: "#d9dde3" } as const;
 
 /** Flat inputs -> the tool's fill; an uploaded image is read through the job's own asset loader. */
-export async function backgroundFillOf(inputs: ChangeBackgroundInputs, context: Pick<ToolContext, "loadAsset">): Promise<BackgroundFill> {
+export async function backgroundFillOf(
+  inputs: ChangeBackgroundInputs,
+  context: Pick<ToolContext, "loadAsset">,
+): Promise<BackgroundFill> {
   const kind = inputs.background ?? (inputs.backgroundImage ? "image" : "color");
   switch (kind) {
     case "color":
@@ -58,7 +66,11 @@ const hooks = (context: ToolContext) => ({ signal: context.signal, onProgress: c
 export const backgroundTools = [
   defineLocalTool({
     capability: "remove-background",
-    options: z.object({ quality, output: z.enum(removeBackgroundOutputs).optional(), format: z.enum(alphaFormats).optional() }),
+    options: z.object({
+      quality,
+      output: z.enum(removeBackgroundOutputs).optional(),
+      format: z.enum(alphaFormats).optional(),
+    }),
     run: (input, options, context) => removeBackground(requireImage(input), { ...options, ...hooks(context) }),
   }),
   defineLocalTool({

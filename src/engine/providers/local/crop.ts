@@ -10,7 +10,12 @@ const side = z.number().int().min(1);
 export const cropTools = [
   defineLocalTool({
     capability: "smart-crop",
-    options: z.object({ focus: z.enum(cropFocuses).optional(), aspect: z.string().optional(), width: side.optional(), height: side.optional() }),
+    options: z.object({
+      focus: z.enum(cropFocuses).optional(),
+      aspect: z.string().optional(),
+      width: side.optional(),
+      height: side.optional(),
+    }),
     run: (input, options) => smartCrop(requireImage(input), options),
   }),
   defineLocalTool({

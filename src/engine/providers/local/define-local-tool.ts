@@ -31,7 +31,8 @@ export function providerOfTools(id: string, tools: LocalTool[]): Provider {
   const provider: Provider & Required<Pick<Provider, "optionSchemas">> = { id, capabilities: {}, optionSchemas: {} };
   for (const tool of tools) {
     if (provider.capabilities[tool.capability]) throw new Error(`two local tools serve ${tool.capability}`);
-    provider.capabilities[tool.capability] = (input, options, context) => tool.run(input, tool.options.parse(options), context);
+    provider.capabilities[tool.capability] = (input, options, context) =>
+      tool.run(input, tool.options.parse(options), context);
     provider.optionSchemas[tool.capability] = tool.options;
   }
   return provider;

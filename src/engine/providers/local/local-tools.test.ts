@@ -8,9 +8,18 @@ import { createDirectory } from "../directory";
 import { localAdapter, localTools } from "./index";
 
 const directory = createDirectory([{ adapter: localAdapter, config: {}, enabled: true }]);
-const image = () => sharp({ create: { width: 40, height: 30, channels: 3, background: "#808080" } }).png().toBuffer();
+const image = () =>
+  sharp({ create: { width: 40, height: 30, channels: 3, background: "#808080" } })
+    .png()
+    .toBuffer();
 const run = async (step: PipelineStep) =>
-  runPipeline([step], { image: await image(), inputs: {}, directory, loadAsset: async () => Buffer.alloc(0), onProgress: async () => {} });
+  runPipeline([step], {
+    image: await image(),
+    inputs: {},
+    directory,
+    loadAsset: async () => Buffer.alloc(0),
+    onProgress: async () => {},
+  });
 
 describe("local tools", () => {
   it("serve every image-op tool under its own name, each capability once", () => {
@@ -21,12 +30,18 @@ describe("local tools", () => {
   });
 
   it("run with options checked and defaults applied by the tool's schema", async () => {
-    const result = await run({ capability: "blur", prefer: ["local"], options: () => ({ image: "an asset id, not an option" }) });
+    const result = await run({
+      capability: "blur",
+      prefer: ["local"],
+      options: () => ({ image: "an asset id, not an option" }),
+    });
     expect(result.outputs[0]).toMatchObject({ width: 40, height: 30, mime: "image/png" });
   });
 
   it("refuse an invalid option with a validation error naming it, before running", async () => {
-    const failure = await run({ capability: "blur", prefer: ["local"], options: () => ({ sigma: "strong" }) }).catch((e: unknown) => e);
+    const failure = await run({ capability: "blur", prefer: ["local"], options: () => ({ sigma: "strong" }) }).catch(
+      (e: unknown) => e,
+    );
     expect(failure).toBeInstanceOf(AppError);
     expect(failure).toMatchObject({ code: "validation_failed", fields: { sigma: [expect.any(String)] } });
     expect((failure as AppError).message).toMatch(/^blur options: sigma: /);

@@ -33,7 +33,9 @@ describe("convert", () => {
   });
 
   it("flattens transparency onto the background for JPEG", async () => {
-    const clear = await sharp({ create: { width: 8, height: 8, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+    const clear = await sharp({
+      create: { width: 8, height: 8, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
+    })
       .png()
       .toBuffer();
     const out = await convertImage(clear, { format: "jpeg", background: "#00ff00" });

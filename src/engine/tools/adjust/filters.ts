@@ -16,7 +16,8 @@ export type ConvertOptions = z.input<typeof convertOptions>;
 /** Changes the format (and quality); transparency flattened onto the background for JPEG. */
 export async function convertImage(input: Buffer, options: ConvertOptions): Promise<ToolOutput> {
   let pipeline = sharp(input, { failOn: "error" });
-  if (options.format === "jpeg") pipeline = pipeline.flatten({ background: parseColour(options.background ?? "#ffffff") });
+  if (options.format === "jpeg")
+    pipeline = pipeline.flatten({ background: parseColour(options.background ?? "#ffffff") });
   return encodeImage(pipeline, options.format, { quality: options.quality });
 }
 

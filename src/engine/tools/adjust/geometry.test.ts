@@ -6,8 +6,12 @@ import { expectNoMetadata, fixture, jpegWithMetadata, pixelAt } from "./test-hel
 
 /** 40×20: left half red, right half blue, with a green pixel at the top-left corner. */
 async function marked(format: "png" | "jpeg" = "png") {
-  const half = await sharp({ create: { width: 20, height: 20, channels: 3, background: "#0000ff" } }).png().toBuffer();
-  const dot = await sharp({ create: { width: 1, height: 1, channels: 3, background: "#00ff00" } }).png().toBuffer();
+  const half = await sharp({ create: { width: 20, height: 20, channels: 3, background: "#0000ff" } })
+    .png()
+    .toBuffer();
+  const dot = await sharp({ create: { width: 1, height: 1, channels: 3, background: "#00ff00" } })
+    .png()
+    .toBuffer();
   return sharp({ create: { width: 40, height: 20, channels: 3, background: "#ff0000" } })
     .composite([
       { input: half, left: 20, top: 0 },
@@ -34,7 +38,12 @@ describe("crop", () => {
   });
 
   it("drops EXIF and ICC from a JPEG", async () => {
-    const out = await cropImage(await jpegWithMetadata(fixture("chelsea.png")), { x: 0, y: 0, width: 100, height: 100 });
+    const out = await cropImage(await jpegWithMetadata(fixture("chelsea.png")), {
+      x: 0,
+      y: 0,
+      width: 100,
+      height: 100,
+    });
     expect(out.mime).toBe("image/jpeg");
     await expectNoMetadata(out.data);
   });

@@ -55,6 +55,11 @@ function percentile(histogram: Float64Array, total: number, fraction: number): n
 }
 
 /** Applies levelsMap's result with libvips (clamped to 0-255). */
-export async function applyLinear(rgb: Buffer, width: number, height: number, map: { multiply: number[]; add: number[] }) {
+export async function applyLinear(
+  rgb: Buffer,
+  width: number,
+  height: number,
+  map: { multiply: number[]; add: number[] },
+) {
   return rawInput(rgb, width, height, 3).linear(map.multiply, map.add).raw().toBuffer();
 }

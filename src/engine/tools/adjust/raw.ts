@@ -35,7 +35,8 @@ export function rawInput(data: Buffer, width: number, height: number, channels: 
 
 export async function encodeRgb(image: RgbImage, meta?: Record<string, unknown>): Promise<ToolOutput> {
   let pipeline = rawInput(image.rgb, image.width, image.height, 3);
-  if (image.alpha) pipeline = pipeline.joinChannel(image.alpha, { raw: { width: image.width, height: image.height, channels: 1 } });
+  if (image.alpha)
+    pipeline = pipeline.joinChannel(image.alpha, { raw: { width: image.width, height: image.height, channels: 1 } });
   return encodeImage(pipeline, image.format, { meta });
 }
 
@@ -43,7 +44,13 @@ export async function encodeRgb(image: RgbImage, meta?: Record<string, unknown>)
  * A k×k median per channel: removes specks and lines thinner than k/2 while keeping edges. libvips
  * takes seconds for this on 12 MP+ colour images, so callers use it on one channel.
  */
-export async function medianOf(data: Buffer, width: number, height: number, channels: 1 | 3, size: number): Promise<Buffer> {
+export async function medianOf(
+  data: Buffer,
+  width: number,
+  height: number,
+  channels: 1 | 3,
+  size: number,
+): Promise<Buffer> {
   // libvips refuses a window larger than the image; a sliver of an image has nothing to smooth.
   const fitting = Math.min(size, Math.min(width, height) - (Math.min(width, height) % 2 === 0 ? 1 : 0));
   if (fitting < 3) return Buffer.from(data);
@@ -79,7 +86,12 @@ export function clamp(value: number, min: number, max: number): number {
 
 /** A copy at most `side` pixels on its long edge, for statistics that do not need every pixel. */
 export async function thumbnailOf(data: Buffer, width: number, height: number, channels: 1 | 3, side = 512) {
-  const pipeline = rawInput(data, width, height, channels).resize(side, side, { fit: "inside", withoutEnlargement: true });
-  const { data: small, info } = await (channels === 1 ? pipeline.extractChannel(0) : pipeline).raw().toBuffer({ resolveWithObject: true });
+  const pipeline = rawInput(data, width, height, channels).resize(side, side, {
+    fit: "inside",
+    withoutEnlargement: true,
+  });
+  const { data: small, info } = await (channels === 1 ? pipeline.extractChannel(0) : pipeline)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return { data: small, width: info.width, height: info.height };
 }

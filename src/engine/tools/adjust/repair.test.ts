@@ -19,7 +19,10 @@ describe("repair", () => {
     const region = changedPixels(clean.rgb, damaged.rgb);
 
     const [fromClean, fromScratched] = await Promise.all([repairImage(faded), repairImage(scratched)]);
-    const [repairedClean, repairedScratched] = await Promise.all([decodeRgb(fromClean.data), decodeRgb(fromScratched.data)]);
+    const [repairedClean, repairedScratched] = await Promise.all([
+      decodeRgb(fromClean.data),
+      decodeRgb(fromScratched.data),
+    ]);
     const before = meanError(clean.rgb, damaged.rgb, region);
     const after = meanError(repairedClean.rgb, repairedScratched.rgb, region);
     expect(after).toBeLessThan(before / 4);

@@ -23,7 +23,9 @@ export async function repairImage(input: Buffer, options: RepairOptions = {}): P
   const { width, height } = image;
 
   const filled =
-    options.scratches === false ? 0 : await fillScratches(image.rgb, width, height, { maxWidth: options.scratchWidth ?? 2 });
+    options.scratches === false
+      ? 0
+      : await fillScratches(image.rgb, width, height, { maxWidth: options.scratchWidth ?? 2 });
   await denoiseLightness(image.rgb, width, height, 0.3 + 0.4 * strength);
 
   const levels = levelsMap(image.rgb, [1, 1, 1], strength, 0.002);
@@ -61,16 +63,24 @@ async function restoreLocalContrast(rgb: Buffer, width: number, height: number, 
   // Tiles of about an eighth of the image: local enough for faded corners, large enough to be calm.
   const tile = (side: number) => clamp(Math.round(side / 8), 3, side);
   const equalised = await rawOutput(
-    rawInput(small.data, small.width, small.height, 1).clahe({ width: tile(small.width), height: tile(small.height), maxSlope: 2 }),
+    rawInput(small.data, small.width, small.height, 1).clahe({
+      width: tile(small.width),
+      height: tile(small.height),
+      maxSlope: 2,
+    }),
     1,
   );
   // Gains 0.5-2.5 stored as bytes (×100) so libvips can scale the map up.
   const gains = Buffer.allocUnsafe(small.data.length);
-  for (let i = 0; i < gains.length; i++) gains[i] = (clamp((equalised[i]! + 4) / (small.data[i]! + 4), 0.5, 2.5) * 100 + 0.5) | 0;
+  for (let i = 0; i < gains.length; i++)
+    gains[i] = (clamp((equalised[i]! + 4) / (small.data[i]! + 4), 0.5, 2.5) * 100 + 0.5) | 0;
   const gainMap =
     small.width === width && small.height === height
       ? gains
-      : await rawOutput(rawInput(gains, small.width, small.height, 1).resize(width, height, { fit: "fill", kernel: "linear" }), 1);
+      : await rawOutput(
+          rawInput(gains, small.width, small.height, 1).resize(width, height, { fit: "fill", kernel: "linear" }),
+          1,
+        );
 
   const out = Buffer.allocUnsafe(rgb.length);
   for (let i = 0; i < luma.length; i++) {

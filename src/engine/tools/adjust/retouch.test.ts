@@ -51,7 +51,12 @@ describe("retouch", () => {
   it("keeps transparency and the JPEG format, without metadata", async () => {
     const cutOut = await sharp(fixture("chelsea.png"))
       .ensureAlpha()
-      .composite([{ input: Buffer.from('<svg width="451" height="300"><rect width="100" height="300"/></svg>'), blend: "dest-out" }])
+      .composite([
+        {
+          input: Buffer.from('<svg width="451" height="300"><rect width="100" height="300"/></svg>'),
+          blend: "dest-out",
+        },
+      ])
       .png()
       .toBuffer();
     const out = await retouchImage(cutOut);

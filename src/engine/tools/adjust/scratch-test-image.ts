@@ -9,7 +9,10 @@ export async function drawScratches(photo: Buffer): Promise<Buffer> {
     `stroke="#f4f4f0" stroke-width="2" fill="none"/>` +
     `<path d="M ${width * 0.7} ${height * 0.1} L ${width * 0.9} ${height * 0.8}" stroke="#202020" stroke-width="1.5" fill="none"/>` +
     `</svg>`;
-  return sharp(photo).composite([{ input: Buffer.from(svg) }]).png().toBuffer();
+  return sharp(photo)
+    .composite([{ input: Buffer.from(svg) }])
+    .png()
+    .toBuffer();
 }
 
 /** Indices of the pixels the scratches changed noticeably. */

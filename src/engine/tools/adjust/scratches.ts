@@ -20,7 +20,12 @@ export type ScratchOptions = {
  *    replaced by the median colour around them, in which a line thinner than half the window is gone.
  * Returns the number of pixels replaced.
  */
-export async function fillScratches(rgb: Buffer, width: number, height: number, options: ScratchOptions = {}): Promise<number> {
+export async function fillScratches(
+  rgb: Buffer,
+  width: number,
+  height: number,
+  options: ScratchOptions = {},
+): Promise<number> {
   const maxWidth = Math.max(1, Math.round(options.maxWidth ?? 2));
   const threshold = options.threshold ?? 40;
   const minLength = options.minLength ?? Math.max(12, 6 * maxWidth);

@@ -7,7 +7,9 @@ export function fixture(name: string): Buffer {
 }
 
 export function solid(width: number, height: number, colour: string, format: "png" | "jpeg" | "webp" = "png") {
-  return sharp({ create: { width, height, channels: 3, background: colour } }).toFormat(format).toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: colour } })
+    .toFormat(format)
+    .toBuffer();
 }
 
 /** RGBA of one pixel. */
@@ -22,7 +24,11 @@ export async function expectNoMetadata(image: Buffer): Promise<void> {
   const meta = await sharp(image).metadata();
   const carried = { exif: meta.exif, xmp: meta.xmp, iptc: meta.iptc, icc: meta.icc };
   if (Object.values(carried).some((value) => value !== undefined)) {
-    throw new Error(`output carries metadata: ${Object.keys(carried).filter((k) => carried[k as keyof typeof carried]).join(", ")}`);
+    throw new Error(
+      `output carries metadata: ${Object.keys(carried)
+        .filter((k) => carried[k as keyof typeof carried])
+        .join(", ")}`,
+    );
   }
 }
 

@@ -22,11 +22,23 @@ const tools = {
 
 // Edge cases that break filter windows: slivers, single pixels, grey with alpha.
 const inputs = {
-  "1×1": () => sharp({ create: { width: 1, height: 1, channels: 3, background: "#808080" } }).png().toBuffer(),
-  "2×3 with alpha": () => sharp({ create: { width: 2, height: 3, channels: 4, background: "#80808080" } }).png().toBuffer(),
-  "3×3": () => sharp({ create: { width: 3, height: 3, channels: 3, background: "#123456" } }).jpeg().toBuffer(),
+  "1×1": () =>
+    sharp({ create: { width: 1, height: 1, channels: 3, background: "#808080" } })
+      .png()
+      .toBuffer(),
+  "2×3 with alpha": () =>
+    sharp({ create: { width: 2, height: 3, channels: 4, background: "#80808080" } })
+      .png()
+      .toBuffer(),
+  "3×3": () =>
+    sharp({ create: { width: 3, height: 3, channels: 3, background: "#123456" } })
+      .jpeg()
+      .toBuffer(),
   "grey with alpha": () =>
-    sharp({ create: { width: 40, height: 30, channels: 4, background: "#40404080" } }).greyscale().png().toBuffer(),
+    sharp({ create: { width: 40, height: 30, channels: 4, background: "#40404080" } })
+      .greyscale()
+      .png()
+      .toBuffer(),
 };
 
 describe("every adjust tool on awkward inputs", () => {

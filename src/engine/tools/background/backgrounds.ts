@@ -34,7 +34,9 @@ export async function renderBackground(fill: BackgroundFill, size: Size, origina
 }
 
 function solid(color: Rgb, size: Size): Promise<Buffer> {
-  return sharp({ create: { ...size, channels: 3, background: color } }).raw().toBuffer();
+  return sharp({ create: { ...size, channels: 3, background: color } })
+    .raw()
+    .toBuffer();
 }
 
 function renderSvg(svg: string, size: Size): Promise<Buffer> {

@@ -16,13 +16,22 @@ function boxOfColor(pixels: Awaited<ReturnType<typeof pixelsOf>>, color: { r: nu
     for (let x = 0; x < pixels.width; x += 1) {
       const p = pixels.at(x, y);
       if (Math.abs(p.r - color.r) + Math.abs(p.g - color.g) + Math.abs(p.b - color.b) > 30) continue;
-      [left, top, right, bottom] = [Math.min(left, x), Math.min(top, y), Math.max(right, x + 1), Math.max(bottom, y + 1)];
+      [left, top, right, bottom] = [
+        Math.min(left, x),
+        Math.min(top, y),
+        Math.max(right, x + 1),
+        Math.max(bottom, y + 1),
+      ];
     }
   }
   return { left, top, right, bottom, width: right - left, height: bottom - top };
 }
 
-function near(actual: { r: number; g: number; b: number }, expected: { r: number; g: number; b: number }, tolerance = 6) {
+function near(
+  actual: { r: number; g: number; b: number },
+  expected: { r: number; g: number; b: number },
+  tolerance = 6,
+) {
   expect(Math.abs(actual.r - expected.r), JSON.stringify(actual)).toBeLessThanOrEqual(tolerance);
   expect(Math.abs(actual.g - expected.g), JSON.stringify(actual)).toBeLessThanOrEqual(tolerance);
   expect(Math.abs(actual.b - expected.b), JSON.stringify(actual)).toBeLessThanOrEqual(tolerance);
@@ -70,7 +79,8 @@ describe("placeOnBackground", () => {
     const cutout = await texturedCutout();
     const output = await placeOnBackground(cutout, { background: { kind: "blur", sigma: 12 }, format: "png" });
     const strip = { left: 0, top: 0, width: composite.width, height: 100 };
-    const stripStats = async (image: ReturnType<typeof sharp>) => sharp(await image.extract(strip).png().toBuffer()).stats();
+    const stripStats = async (image: ReturnType<typeof sharp>) =>
+      sharp(await image.extract(strip).png().toBuffer()).stats();
     const before = await stripStats(sharp(cutout.rgb.data, { raw: cutout.rgb }));
     const after = await stripStats(sharp(output.data));
     expect(after.channels[0]!.stdev).toBeLessThan(before.channels[0]!.stdev / 2);
@@ -89,7 +99,12 @@ describe("placeOnBackground", () => {
       await sharp(backgroundImage).resize(composite.width, composite.height, { fit: "cover" }).png().toBuffer(),
     );
     const pixels = await pixelsOf(output.data);
-    for (const [x, y] of [[5, 5], [790, 10], [20, 590]] as const) near(pixels.at(x, y), expected.at(x, y), 1);
+    for (const [x, y] of [
+      [5, 5],
+      [790, 10],
+      [20, 590],
+    ] as const)
+      near(pixels.at(x, y), expected.at(x, y), 1);
     near(pixels.at(insideHorse.x, insideHorse.y), subjectColor, 1);
   });
 

@@ -18,21 +18,27 @@ describe("background model", () => {
   });
 
   // The golden test: a horse cut out of the cat photo with a known mask, over the Hubble deep field.
-  it.each(["standard", "pro"] as const)("cuts the horse out of the composite with IoU >= 0.95 (%s)", async (quality) => {
-    const { image, mask } = await goldenComposite();
-    const cutout = await cutOutSubject(image, { quality });
-    expect(cutout.mask).toMatchObject({ width: composite.width, height: composite.height, channels: 1 });
-    expect(cutout.mask.data.length).toBe(composite.width * composite.height);
-    const iou = maskIoU(cutout.mask.data, mask);
-    console.info(`golden mask IoU (${quality}): ${iou.toFixed(4)}`);
-    expect(iou).toBeGreaterThanOrEqual(0.95);
-    const box = await subjectBox(cutout.mask);
-    const expected = await subjectBox({ ...cutout.mask, data: mask });
-    // Soft edges (the tail) may widen the box by a few pixels: 1.5% of the composite.
-    for (const side of ["left", "top", "width", "height"] as const) {
-      expect(Math.abs(box![side] - expected![side]), `${JSON.stringify(box)} vs ${JSON.stringify(expected)}`).toBeLessThanOrEqual(12);
-    }
-  });
+  it.each(["standard", "pro"] as const)(
+    "cuts the horse out of the composite with IoU >= 0.95 (%s)",
+    async (quality) => {
+      const { image, mask } = await goldenComposite();
+      const cutout = await cutOutSubject(image, { quality });
+      expect(cutout.mask).toMatchObject({ width: composite.width, height: composite.height, channels: 1 });
+      expect(cutout.mask.data.length).toBe(composite.width * composite.height);
+      const iou = maskIoU(cutout.mask.data, mask);
+      console.info(`golden mask IoU (${quality}): ${iou.toFixed(4)}`);
+      expect(iou).toBeGreaterThanOrEqual(0.95);
+      const box = await subjectBox(cutout.mask);
+      const expected = await subjectBox({ ...cutout.mask, data: mask });
+      // Soft edges (the tail) may widen the box by a few pixels: 1.5% of the composite.
+      for (const side of ["left", "top", "width", "height"] as const) {
+        expect(
+          Math.abs(box![side] - expected![side]),
+          `${JSON.stringify(box)} vs ${JSON.stringify(expected)}`,
+        ).toBeLessThanOrEqual(12);
+      }
+    },
+  );
 
   it("stops before the model when the step's time is up", async () => {
     const { image } = await goldenComposite();

@@ -14,10 +14,7 @@ export type CutoutOptions = ToolHooks & { quality?: BackgroundQuality };
 export async function cutOutSubject(input: Buffer, options: CutoutOptions = {}): Promise<Cutout> {
   const rgb = await decodeRaw(input, { alpha: false });
   options.signal?.throwIfAborted();
-  const modelInput = await fromRaw(rgb)
-    .resize(modelInputSize, modelInputSize, { fit: "fill" })
-    .raw()
-    .toBuffer();
+  const modelInput = await fromRaw(rgb).resize(modelInputSize, modelInputSize, { fit: "fill" }).raw().toBuffer();
   await options.onProgress?.(0.1);
   const small = await predictMask(modelInput, options.quality ?? "standard");
   options.signal?.throwIfAborted();

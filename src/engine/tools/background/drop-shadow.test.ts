@@ -6,8 +6,13 @@ import { pixelsOf, referenceCutout } from "./test-composite";
 
 /** The reference horse as a tight PNG cut-out: the subject touches every edge. */
 async function tightCutout(): Promise<Buffer> {
-  const loose = await cutoutWithAlpha(await referenceCutout()).png().toBuffer();
-  return sharp(loose).trim({ background: { r: 0, g: 0, b: 0, alpha: 0 } }).png().toBuffer();
+  const loose = await cutoutWithAlpha(await referenceCutout())
+    .png()
+    .toBuffer();
+  return sharp(loose)
+    .trim({ background: { r: 0, g: 0, b: 0, alpha: 0 } })
+    .png()
+    .toBuffer();
 }
 
 describe("shadowGeometry", () => {
@@ -79,7 +84,9 @@ describe("addDropShadow", () => {
   });
 
   it("treats an image without transparency as one opaque subject", async () => {
-    const input = await sharp({ create: { width: 200, height: 100, channels: 3, background: "#3366cc" } }).jpeg().toBuffer();
+    const input = await sharp({ create: { width: 200, height: 100, channels: 3, background: "#3366cc" } })
+      .jpeg()
+      .toBuffer();
     const output = await addDropShadow(input, { azimuth: 270 });
     // Light from above: the shadow falls below.
     const expanded = output.meta!.expanded as { top: number; bottom: number };

@@ -95,5 +95,8 @@ export async function addDropShadow(input: Buffer, options: DropShadowOptions = 
   const composed = fromRaw(shadow).composite([
     { input: image.data, raw: { width: image.width, height: image.height, channels: 4 }, left, top },
   ]);
-  return encodeImage(composed, options.format ?? "png", { quality: 90, meta: { expanded: { left, top, right, bottom } } });
+  return encodeImage(composed, options.format ?? "png", {
+    quality: 90,
+    meta: { expanded: { left, top, right, bottom } },
+  });
 }

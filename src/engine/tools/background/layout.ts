@@ -77,6 +77,12 @@ export async function flattenLayers(
     )
     .raw()
     .toBuffer({ resolveWithObject: true });
-  const rgb = info.channels === 3 ? data : await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).removeAlpha().raw().toBuffer();
+  const rgb =
+    info.channels === 3
+      ? data
+      : await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
+          .removeAlpha()
+          .raw()
+          .toBuffer();
   return { data: rgb, width: info.width, height: info.height, channels: 3 };
 }

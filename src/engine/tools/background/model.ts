@@ -75,7 +75,8 @@ function inferenceWorker(): Worker {
     if (!request) return;
     pending.delete(message.id);
     if (pending.size === 0) created.unref();
-    if (message.mask) request.resolve(Buffer.from(message.mask.buffer, message.mask.byteOffset, message.mask.byteLength));
+    if (message.mask)
+      request.resolve(Buffer.from(message.mask.buffer, message.mask.byteOffset, message.mask.byteLength));
     else request.reject(new Error(`background model failed: ${message.error ?? "unknown error"}`));
   });
   const fail = (error: Error) => {

@@ -12,7 +12,12 @@ function boxWhere(pixels: Pixels, test: (p: Pixel) => boolean, step = 2) {
   for (let y = 0; y < pixels.height; y += step) {
     for (let x = 0; x < pixels.width; x += step) {
       if (!test(pixels.at(x, y))) continue;
-      [left, top, right, bottom] = [Math.min(left, x), Math.min(top, y), Math.max(right, x + 1), Math.max(bottom, y + 1)];
+      [left, top, right, bottom] = [
+        Math.min(left, x),
+        Math.min(top, y),
+        Math.max(right, x + 1),
+        Math.max(bottom, y + 1),
+      ];
     }
   }
   return { left, top, right, bottom, width: right - left, height: bottom - top };
@@ -30,7 +35,13 @@ describe("composeProductPhoto", () => {
     expect([meta.exif, meta.icc, meta.xmp]).toEqual([undefined, undefined, undefined]);
 
     const pixels = await pixelsOf(output.data);
-    for (const [x, y] of [[0, 0], [1999, 0], [0, 1999], [1999, 1999], [1000, 20]] as const) {
+    for (const [x, y] of [
+      [0, 0],
+      [1999, 0],
+      [0, 1999],
+      [1999, 1999],
+      [1000, 20],
+    ] as const) {
       expect(isWhite(pixels.at(x, y)), `${x},${y}`).toBe(true);
     }
     const subject = boxWhere(pixels, isSubject);
@@ -70,7 +81,13 @@ describe("makeProductPhoto", () => {
     expect(output).toMatchObject({ width: 1080, height: 1080, mime: "image/jpeg" });
     expect(output.meta).toMatchObject({ subjectFound: true });
     const pixels = await pixelsOf(output.data);
-    for (const [x, y] of [[0, 0], [1079, 0], [0, 1079], [1079, 1079]] as const) expect(isWhite(pixels.at(x, y))).toBe(true);
+    for (const [x, y] of [
+      [0, 0],
+      [1079, 0],
+      [0, 1079],
+      [1079, 1079],
+    ] as const)
+      expect(isWhite(pixels.at(x, y))).toBe(true);
     // The cup and saucer, not the faint shadow: clearly darker than the white background.
     const product = boxWhere(pixels, (p) => p.r + p.g + p.b < 600);
     expect(Math.max(product.width, product.height) / 1080).toBeGreaterThan(0.8);

@@ -17,7 +17,10 @@ export const productPhotoPresets = {
   studio: { size: 2000, background: "studio" },
 } as const satisfies Record<string, { size: number; background: ProductBackground }>;
 export type ProductPhotoPreset = keyof typeof productPhotoPresets;
-export const productPhotoPresetNames = Object.keys(productPhotoPresets) as [ProductPhotoPreset, ...ProductPhotoPreset[]];
+export const productPhotoPresetNames = Object.keys(productPhotoPresets) as [
+  ProductPhotoPreset,
+  ...ProductPhotoPreset[],
+];
 
 export const productPhotoFormats = ["jpeg", "png"] as const;
 
@@ -57,10 +60,15 @@ export async function composeProductPhoto(
   const subject = await subjectLayer(cutout, box, placement);
   // A soft shadow just below the product, as under a soft box light.
   const drop = Math.round(preset.size * 0.012);
-  const shadow = await renderShadow(await alphaOf(subject), { left: placement.left, top: placement.top + drop }, canvas, {
-    sigma: preset.size * 0.012,
-    opacity: 0.3,
-  });
+  const shadow = await renderShadow(
+    await alphaOf(subject),
+    { left: placement.left, top: placement.top + drop },
+    canvas,
+    {
+      sigma: preset.size * 0.012,
+      opacity: 0.3,
+    },
+  );
   const flat = await flattenLayers(background, [
     { image: shadow, left: 0, top: 0 },
     { image: subject, left: placement.left, top: placement.top },

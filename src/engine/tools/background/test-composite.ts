@@ -27,7 +27,11 @@ export const composite = { width: 800, height: 600, subject: { left: 150, top: 1
  */
 export async function goldenComposite(): Promise<{ image: Buffer; mask: Buffer }> {
   const { width, height, subject } = composite;
-  const background = await sharp(fixture("hubble_deep_field.jpg")).resize(width, height, { fit: "cover" }).removeAlpha().raw().toBuffer();
+  const background = await sharp(fixture("hubble_deep_field.jpg"))
+    .resize(width, height, { fit: "cover" })
+    .removeAlpha()
+    .raw()
+    .toBuffer();
   const texture = await sharp(fixture("chelsea.png"))
     .resize(subject.width, subject.height, { fit: "cover" })
     .removeAlpha()
@@ -59,7 +63,9 @@ export async function goldenComposite(): Promise<{ image: Buffer; mask: Buffer }
 /** A cut-out without the model: a flat-coloured image and the horse as its mask, for fast layout tests. */
 export async function referenceCutout(color = { r: 20, g: 40, b: 160 }): Promise<Cutout> {
   const { width, height } = composite;
-  const rgb = await sharp({ create: { width, height, channels: 3, background: color } }).raw().toBuffer();
+  const rgb = await sharp({ create: { width, height, channels: 3, background: color } })
+    .raw()
+    .toBuffer();
   const { mask } = await goldenComposite();
   return {
     rgb: { data: rgb, width, height, channels: 3 },

@@ -83,7 +83,9 @@ async function decodeForDetection(input: Buffer) {
   // The model squeezes its input into a square: a banner's faces would come out a quarter as wide
   // and go unseen. Letterboxing to a square keeps them in proportion (boxes stay top-left based).
   const side = Math.max(fitted.info.width, fitted.info.height);
-  const { data, info } = await sharp(fitted.data, { raw: { width: fitted.info.width, height: fitted.info.height, channels: 3 } })
+  const { data, info } = await sharp(fitted.data, {
+    raw: { width: fitted.info.width, height: fitted.info.height, channels: 3 },
+  })
     .extend({ right: side - fitted.info.width, bottom: side - fitted.info.height, background: grey })
     .raw({ depth: "uchar" })
     .toBuffer({ resolveWithObject: true });
@@ -117,7 +119,16 @@ async function createDetector(): Promise<HumanInstance> {
     face: {
       enabled: true,
       // scale 1: the detector's own box, not Human's enlarged crop for its mesh model.
-      detector: { enabled: true, rotation: false, maxDetected: 20, minConfidence: minScore, skipFrames: 0, skipTime: 0, scale: 1, return: false },
+      detector: {
+        enabled: true,
+        rotation: false,
+        maxDetected: 20,
+        minConfidence: minScore,
+        skipFrames: 0,
+        skipTime: 0,
+        scale: 1,
+        return: false,
+      },
       mesh: { enabled: false },
       iris: { enabled: false },
       description: { enabled: false },

@@ -42,9 +42,22 @@ describe("crop geometry", () => {
 
   it("places a crop on its focus and keeps it inside the image", () => {
     const image = { width: 1000, height: 500 };
-    expect(placeCrop(image, { width: 400, height: 400 }, { x: 500, y: 250 })).toEqual({ left: 300, top: 50, width: 400, height: 400 });
-    expect(placeCrop(image, { width: 400, height: 400 }, { x: 10, y: 490 })).toEqual({ left: 0, top: 100, width: 400, height: 400 });
-    expect(placeCrop(image, { width: 400, height: 400 }, { x: 990, y: 0 }, { x: 0.5, y: 0.4 })).toMatchObject({ left: 600, top: 0 });
+    expect(placeCrop(image, { width: 400, height: 400 }, { x: 500, y: 250 })).toEqual({
+      left: 300,
+      top: 50,
+      width: 400,
+      height: 400,
+    });
+    expect(placeCrop(image, { width: 400, height: 400 }, { x: 10, y: 490 })).toEqual({
+      left: 0,
+      top: 100,
+      width: 400,
+      height: 400,
+    });
+    expect(placeCrop(image, { width: 400, height: 400 }, { x: 990, y: 0 }, { x: 0.5, y: 0.4 })).toMatchObject({
+      left: 600,
+      top: 0,
+    });
   });
 
   it("centres on all faces when they fit, else on the largest", () => {

@@ -52,8 +52,10 @@ export function requestedAspect(request: SizeRequest): Aspect {
 /** The output size: the requested one, or the crop's own size when none was given. */
 export function outputSize(crop: { width: number; height: number }, request: SizeRequest, aspect: Aspect) {
   if (request.width && request.height) return { width: request.width, height: request.height };
-  if (request.width) return { width: request.width, height: Math.max(1, Math.round((request.width * aspect.height) / aspect.width)) };
-  if (request.height) return { width: Math.max(1, Math.round((request.height * aspect.width) / aspect.height)), height: request.height };
+  if (request.width)
+    return { width: request.width, height: Math.max(1, Math.round((request.width * aspect.height) / aspect.width)) };
+  if (request.height)
+    return { width: Math.max(1, Math.round((request.height * aspect.width) / aspect.height)), height: request.height };
   return crop;
 }
 
@@ -92,12 +94,22 @@ export function faceFocusPoint(faces: FaceBox[], size: { width: number; height: 
 export function headshotSquare(face: FaceBox, image: { width: number; height: number }): Rect {
   const wanted = Math.round(Math.max(face.width, face.height) * 3.2);
   const side = Math.max(1, Math.min(wanted, image.width, image.height));
-  return placeCrop(image, { width: side, height: side }, { x: face.x + face.width / 2, y: face.y + face.height / 2 }, faceAnchor);
+  return placeCrop(
+    image,
+    { width: side, height: side },
+    { x: face.x + face.width / 2, y: face.y + face.height / 2 },
+    faceAnchor,
+  );
 }
 
 /** True when the box lies entirely inside the rectangle. */
 export function contains(rect: Rect, box: { x: number; y: number; width: number; height: number }): boolean {
-  return box.x >= rect.left && box.y >= rect.top && box.x + box.width <= rect.left + rect.width && box.y + box.height <= rect.top + rect.height;
+  return (
+    box.x >= rect.left &&
+    box.y >= rect.top &&
+    box.x + box.width <= rect.left + rect.width &&
+    box.y + box.height <= rect.top + rect.height
+  );
 }
 
 function unionOf(faces: FaceBox[]): { x: number; y: number; width: number; height: number } {

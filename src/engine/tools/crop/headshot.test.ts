@@ -29,7 +29,11 @@ describe("makeHeadshot", () => {
     const cornerDetail = await sharpness(out.data, corner);
     expect(cornerDetail * 3).toBeLessThan(faceDetail);
     // The same corner of the same crop without the blur has far more detail.
-    const plain = await sharp(astronaut).extract(out.meta!.crop as Rect).resize(800, 800).png().toBuffer();
+    const plain = await sharp(astronaut)
+      .extract(out.meta!.crop as Rect)
+      .resize(800, 800)
+      .png()
+      .toBuffer();
     expect(cornerDetail * 2).toBeLessThan(await sharpness(plain, corner));
   });
 
@@ -52,9 +56,18 @@ describe("makeHeadshot", () => {
     const { data } = await sharp(out.data).raw().toBuffer({ resolveWithObject: true });
     const at = (x: number, y: number) => [...data.subarray((y * 800 + x) * 3, (y * 800 + x) * 3 + 3)];
     // Corners above the shoulders are the colour; the face is not.
-    for (const [x, y] of [[10, 10], [790, 10], [790, 300]] as const) expect(at(x, y)).toEqual([10, 102, 194]);
+    for (const [x, y] of [
+      [10, 10],
+      [790, 10],
+      [790, 300],
+    ] as const)
+      expect(at(x, y)).toEqual([10, 102, 194]);
     const face = (await detectFaces(out.data)).faces[0]!;
-    const [r, , b] = at(Math.round(face.x + face.width / 2), Math.round(face.y + face.height / 2)) as [number, number, number];
+    const [r, , b] = at(Math.round(face.x + face.width / 2), Math.round(face.y + face.height / 2)) as [
+      number,
+      number,
+      number,
+    ];
     expect(r).toBeGreaterThan(b); // skin, not blue
   }, 60_000);
 

@@ -14,7 +14,11 @@ export const headshotSizes: Record<HeadshotSize, { width: number; height: number
   "linkedin-banner": { width: 1584, height: 396 },
 };
 export const headshotBackgrounds = ["blur", "color"] as const;
-export type HeadshotOptions = { size?: HeadshotSize; background?: (typeof headshotBackgrounds)[number]; color?: string };
+export type HeadshotOptions = {
+  size?: HeadshotSize;
+  background?: (typeof headshotBackgrounds)[number];
+  color?: string;
+};
 export const defaultBrandColor = "#e8edf2";
 
 /** Where the face sits across a banner: right of centre, leaving the left for the profile photo. */
@@ -29,7 +33,11 @@ type Size = { width: number; height: number };
  * head-and-shoulders silhouette; "color" cuts the person out (ISNet background removal) and puts
  * them on a brand colour. Without a face it crops by subject and says so (faceFound: false).
  */
-export async function makeHeadshot(input: Buffer, options: HeadshotOptions = {}, hooks: ToolHooks = {}): Promise<ToolOutput> {
+export async function makeHeadshot(
+  input: Buffer,
+  options: HeadshotOptions = {},
+  hooks: ToolHooks = {},
+): Promise<ToolOutput> {
   const sizeName = options.size ?? "profile";
   const target = headshotSizes[sizeName];
   const metadata = await sharp(input, { failOn: "error", autoOrient: true }).metadata();
@@ -37,14 +45,20 @@ export async function makeHeadshot(input: Buffer, options: HeadshotOptions = {},
 
   const detection = await detectFaces(input);
   const face = detection.faces[0];
-  const square = face ? headshotSquare(face, image) : await attentionCrop(input, image, largestCrop(image.width, image.height, { width: 1, height: 1 }));
+  const square = face
+    ? headshotSquare(face, image)
+    : await attentionCrop(input, image, largestCrop(image.width, image.height, { width: 1, height: 1 }));
   await hooks.onProgress?.(0.1);
 
   // Everything happens at the output's scale: the portrait square becomes as tall as the output.
   const side = target.height;
   const scale = side / square.height;
   const faceInSquare = face
-    ? { x: (face.x + face.width / 2 - square.left) * scale, y: (face.y + face.height / 2 - square.top) * scale, size: Math.max(face.width, face.height) * scale }
+    ? {
+        x: (face.x + face.width / 2 - square.left) * scale,
+        y: (face.y + face.height / 2 - square.top) * scale,
+        size: Math.max(face.width, face.height) * scale,
+      }
     : { x: side / 2, y: side * 0.4, size: side / 3.2 };
   // The portrait's left edge on the canvas: 0 for a profile, face right of centre on a banner.
   const portraitLeft = sizeName === "profile" ? 0 : Math.round(bannerFaceX * target.width - faceInSquare.x);
@@ -56,40 +70,62 @@ export async function makeHeadshot(input: Buffer, options: HeadshotOptions = {},
   let background: Buffer;
   const color = options.color ?? defaultBrandColor;
   if (options.background === "color") {
-    const cutout = await cutOutSubject(input, { quality: "standard", signal: hooks.signal, onProgress: (f) => hooks.onProgress?.(0.1 + 0.8 * f) });
+    const cutout = await cutOutSubject(input, {
+      quality: "standard",
+      signal: hooks.signal,
+      onProgress: (f) => hooks.onProgress?.(0.1 + 0.8 * f),
+    });
     const { data, width, height } = cutout.mask;
     mask = await cutFrame(sharp(data, { raw: { width, height, channels: 1 } }), frame, target, 1);
-    background = await sharp({ create: { ...target, channels: 3, background: color } }).raw({ depth: "uchar" }).toBuffer();
+    background = await sharp({ create: { ...target, channels: 3, background: color } })
+      .raw({ depth: "uchar" })
+      .toBuffer();
   } else {
     mask = await personMask(target, { x: portraitLeft + faceInSquare.x, y: faceInSquare.y, size: faceInSquare.size });
     background =
       sizeName === "profile"
-        ? await rawImage(retouched, target).blur(Math.max(4, side / 50)).raw({ depth: "uchar" }).toBuffer()
+        ? await rawImage(retouched, target)
+            .blur(Math.max(4, side / 50))
+            .raw({ depth: "uchar" })
+            .toBuffer()
         : await backdrop(input, image, target);
   }
-  const foreground = await rawImage(retouched, target).joinChannel(mask, { raw: { ...target, channels: 1 } }).raw({ depth: "uchar" }).toBuffer();
+  const foreground = await rawImage(retouched, target)
+    .joinChannel(mask, { raw: { ...target, channels: 1 } })
+    .raw({ depth: "uchar" })
+    .toBuffer();
   const output = rawImage(background, target)
     .composite([{ input: foreground, raw: { ...target, channels: 4 } }])
     .removeAlpha(); // composite adds an alpha channel; the result is opaque
-  return encodeImage(output, keptFormat(metadata.format), { meta: {
-    size: sizeName,
-    focus: face ? "face" : "subject",
-    faceFound: Boolean(face),
-    faces: detection.faces.length,
-    background: options.background === "color" ? "color" : "blur",
-    ...(options.background === "color" ? { color } : {}),
-    crop: square,
-  } });
+  return encodeImage(output, keptFormat(metadata.format), {
+    meta: {
+      size: sizeName,
+      focus: face ? "face" : "subject",
+      faceFound: Boolean(face),
+      faces: detection.faces.length,
+      background: options.background === "color" ? "color" : "blur",
+      ...(options.background === "color" ? { color } : {}),
+      crop: square,
+    },
+  });
 }
 
-type Frame = { scaled: Size; left: number; top: number; pad: { left: number; right: number; top: number; bottom: number } };
+type Frame = {
+  scaled: Size;
+  left: number;
+  top: number;
+  pad: { left: number; right: number; top: number; bottom: number };
+};
 
 /**
  * Where the output canvas lies on the photo scaled so the square is as tall as the output, with the
  * portrait at `portraitLeft`. A banner is wider than most photos: `pad` is what lies beyond them.
  */
 function framing(image: Size, square: Rect, scale: number, portraitLeft: number, target: Size): Frame {
-  const scaled = { width: Math.max(1, Math.round(image.width * scale)), height: Math.max(1, Math.round(image.height * scale)) };
+  const scaled = {
+    width: Math.max(1, Math.round(image.width * scale)),
+    height: Math.max(1, Math.round(image.height * scale)),
+  };
   const left = Math.round(square.left * scale) - portraitLeft;
   const top = Math.round(square.top * scale);
   const pad = {
@@ -111,8 +147,14 @@ async function cutFrame(source: Sharp, frame: Frame, target: Size, channels: 1 |
     .extend(channels === 1 ? { ...frame.pad, background: "#000000" } : { ...frame.pad, extendWith: "copy" })
     .raw({ depth: "uchar" })
     .toBuffer({ resolveWithObject: true });
-  const region = sharp(extended.data, { raw: { width: extended.info.width, height: extended.info.height, channels: extended.info.channels } })
-    .extract({ left: frame.left + frame.pad.left, top: frame.top + frame.pad.top, width: target.width, height: target.height });
+  const region = sharp(extended.data, {
+    raw: { width: extended.info.width, height: extended.info.height, channels: extended.info.channels },
+  }).extract({
+    left: frame.left + frame.pad.left,
+    top: frame.top + frame.pad.top,
+    width: target.width,
+    height: target.height,
+  });
   return (channels === 1 ? region.extractChannel(0) : region.removeAlpha()).raw({ depth: "uchar" }).toBuffer();
 }
 

@@ -56,8 +56,14 @@ describe("smartCrop", () => {
   });
 
   it("resizes to the asked width and height after cropping", async () => {
-    expect(await smartCrop(astronaut, { focus: "subject", width: 300, height: 200 })).toMatchObject({ width: 300, height: 200 });
-    expect(await smartCrop(astronaut, { focus: "face", aspect: "16:9", width: 320 })).toMatchObject({ width: 320, height: 180 });
+    expect(await smartCrop(astronaut, { focus: "subject", width: 300, height: 200 })).toMatchObject({
+      width: 300,
+      height: 200,
+    });
+    expect(await smartCrop(astronaut, { focus: "face", aspect: "16:9", width: 320 })).toMatchObject({
+      width: 320,
+      height: 180,
+    });
     expect(await smartCrop(astronaut, { height: 100 })).toMatchObject({ width: 100, height: 100 });
   });
 
@@ -65,9 +71,19 @@ describe("smartCrop", () => {
     // Stored sideways as 256×512; the tag turns it back to 512×256 for viewers.
     const stored = await sharp(astronaut).resize(512, 256, { fit: "fill" }).rotate(-90).toBuffer();
     const input = await jpegWithMetadata(stored, 6);
-    expect(await metadataOf(input)).toMatchObject({ orientation: 6, icc: expect.any(Buffer), exif: expect.any(Buffer) });
+    expect(await metadataOf(input)).toMatchObject({
+      orientation: 6,
+      icc: expect.any(Buffer),
+      exif: expect.any(Buffer),
+    });
     const out = await smartCrop(input, { focus: "subject", aspect: "1:2" });
     expect(out).toMatchObject({ mime: "image/jpeg", ext: "jpg", width: 128, height: 256 });
-    expect(await metadataOf(out.data)).toEqual({ exif: undefined, xmp: undefined, iptc: undefined, icc: undefined, orientation: undefined });
+    expect(await metadataOf(out.data)).toEqual({
+      exif: undefined,
+      xmp: undefined,
+      iptc: undefined,
+      icc: undefined,
+      orientation: undefined,
+    });
   });
 });

@@ -38,7 +38,12 @@ export async function smartCrop(input: Buffer, options: SmartCropOptions): Promi
     const detection = await detectFaces(input);
     if (detection.faces.length > 0) {
       rect = placeCrop(image, crop, faceFocusPoint(detection.faces, crop), faceAnchor);
-      facts = { focus: "face", faceFound: true, faces: detection.faces.length, faceBoxes: detection.faces.slice(0, 10) };
+      facts = {
+        focus: "face",
+        faceFound: true,
+        faces: detection.faces.length,
+        faceBoxes: detection.faces.slice(0, 10),
+      };
     } else {
       rect = await attentionCrop(input, image, crop);
       facts = { focus: "subject", faceFound: false, faces: 0 };
@@ -53,7 +58,11 @@ export async function smartCrop(input: Buffer, options: SmartCropOptions): Promi
 }
 
 /** The image's size after EXIF orientation, the space every crop rectangle is in. */
-export function orientedSize(metadata: { width?: number; height?: number; autoOrient?: { width: number; height: number } }) {
+export function orientedSize(metadata: {
+  width?: number;
+  height?: number;
+  autoOrient?: { width: number; height: number };
+}) {
   const size = metadata.autoOrient ?? { width: metadata.width ?? 0, height: metadata.height ?? 0 };
   if (!size.width || !size.height) throw new Error("the image has no size");
   return size;

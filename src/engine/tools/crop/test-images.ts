@@ -22,7 +22,10 @@ export function jpegWithMetadata(source: Buffer, orientation?: number): Promise<
 }
 
 /** Detail in a region: the standard deviation of a Laplacian (blurred areas score low). */
-export async function sharpness(image: Buffer, region: { left: number; top: number; width: number; height: number }): Promise<number> {
+export async function sharpness(
+  image: Buffer,
+  region: { left: number; top: number; width: number; height: number },
+): Promise<number> {
   // stats() would describe the input, not the pipeline's result: read the raw pixels instead.
   const laplacian = await sharp(image)
     .extract(region)

@@ -9,7 +9,16 @@ export const pageSize = { width: 841.89, height: 595.28 };
 /** One thing drawn on a page, in points from the top left. Both the PDF and the PNG draw these. */
 export type PageItem =
   | { kind: "photo"; x: number; y: number; width: number; height: number }
-  | { kind: "text"; text: string; x: number; y: number; size: number; bold: boolean; colour: string; align: "left" | "centre" | "right" }
+  | {
+      kind: "text";
+      text: string;
+      x: number;
+      y: number;
+      size: number;
+      bold: boolean;
+      colour: string;
+      align: "left" | "centre" | "right";
+    }
   | { kind: "line"; x1: number; y1: number; x2: number; y2: number; thickness: number; colour: string };
 
 export type CalendarMonth = { year: number; month: number /* 0-11 */ };
@@ -40,14 +49,20 @@ export function weekdayNames(locale: CalendarLocale): string[] {
   const format = new Intl.DateTimeFormat(locale, { weekday: "short", timeZone: "UTC" });
   const start = weekStartOf(locale);
   // 1 January 2023 was a Sunday (weekday 0).
-  return Array.from({ length: 7 }, (_, i) => format.format(Date.UTC(2023, 0, 1 + ((start + i) % 7))).replace(/\.$/, ""));
+  return Array.from({ length: 7 }, (_, i) =>
+    format.format(Date.UTC(2023, 0, 1 + ((start + i) % 7))).replace(/\.$/, ""),
+  );
 }
 
 /** Where each day of the month sits: row and column of a 7-column grid starting at weekStart. */
 export function monthGrid(year: number, month: number, weekStart: number) {
   const days = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
   const offset = (new Date(Date.UTC(year, month, 1)).getUTCDay() - weekStart + 7) % 7;
-  const cells = Array.from({ length: days }, (_, i) => ({ day: i + 1, row: Math.floor((offset + i) / 7), column: (offset + i) % 7 }));
+  const cells = Array.from({ length: days }, (_, i) => ({
+    day: i + 1,
+    row: Math.floor((offset + i) / 7),
+    column: (offset + i) % 7,
+  }));
   return { days, rows: Math.ceil((offset + days) / 7), cells };
 }
 
@@ -66,13 +81,40 @@ export function layoutMonthPage(target: CalendarMonth, locale: CalendarLocale): 
 
   const items: PageItem[] = [
     { kind: "photo", x: margin, y: margin, width, height: photoHeight },
-    { kind: "text", text: monthName(locale, target.month), x: margin, y: titleBaseline, size: 26, bold: true, colour: colours.text, align: "left" },
-    { kind: "text", text: String(target.year), x: margin + width, y: titleBaseline, size: 26, bold: false, colour: colours.muted, align: "right" },
+    {
+      kind: "text",
+      text: monthName(locale, target.month),
+      x: margin,
+      y: titleBaseline,
+      size: 26,
+      bold: true,
+      colour: colours.text,
+      align: "left",
+    },
+    {
+      kind: "text",
+      text: String(target.year),
+      x: margin + width,
+      y: titleBaseline,
+      size: 26,
+      bold: false,
+      colour: colours.muted,
+      align: "right",
+    },
     { kind: "line", x1: margin, y1: ruleY, x2: margin + width, y2: ruleY, thickness: 0.75, colour: colours.rule },
   ];
   weekdayNames(locale).forEach((name, column) => {
     const colour = column === sundayColumn ? colours.sunday : colours.muted;
-    items.push({ kind: "text", text: name, x: centreOf(column), y: headerBaseline, size: 10, bold: true, colour, align: "centre" });
+    items.push({
+      kind: "text",
+      text: name,
+      x: centreOf(column),
+      y: headerBaseline,
+      size: 10,
+      bold: true,
+      colour,
+      align: "centre",
+    });
   });
   for (const cell of monthGrid(target.year, target.month, weekStart).cells) {
     items.push({

@@ -10,7 +10,10 @@ export type PdfPage = { items: PageItem[]; photoJpeg: Buffer };
  */
 export async function writeCalendarPdf(pages: PdfPage[]): Promise<Buffer> {
   const doc = await PDFDocument.create({ updateMetadata: false });
-  const fonts = { regular: await doc.embedFont(StandardFonts.Helvetica), bold: await doc.embedFont(StandardFonts.HelveticaBold) };
+  const fonts = {
+    regular: await doc.embedFont(StandardFonts.Helvetica),
+    bold: await doc.embedFont(StandardFonts.HelveticaBold),
+  };
   for (const { items, photoJpeg } of pages) {
     const page = doc.addPage([pageSize.width, pageSize.height]);
     const photo = await doc.embedJpg(photoJpeg);

@@ -22,7 +22,12 @@ export async function renderPngPage(items: PageItem[], photo: RawPhoto): Promise
   const box = photoBoxOf(items);
   return sharp({ create: { ...pngPageSize, channels: 3, background: "#ffffff" } })
     .composite([
-      { input: photo.data, raw: { width: photo.width, height: photo.height, channels: photo.channels }, left: Math.round(box.x * scale), top: Math.round(box.y * scale) },
+      {
+        input: photo.data,
+        raw: { width: photo.width, height: photo.height, channels: photo.channels },
+        left: Math.round(box.x * scale),
+        top: Math.round(box.y * scale),
+      },
       { input: Buffer.from(pageSvg(items)), left: 0, top: 0 },
     ])
     .png({ compressionLevel: 6 })

@@ -11,7 +11,8 @@ async function pageTexts(pdf: Buffer): Promise<string[][]> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
   return doc.getPages().map((page) => {
     const contents = page.node.Contents();
-    const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
+    const streams =
+      contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
     const operators = streams
       .map((stream) => {
         if (!(stream instanceof PDFRawStream)) throw new Error("expected raw content streams");
@@ -28,16 +29,26 @@ describe("calendar", () => {
   beforeAll(async () => {
     const sources = ["chelsea.png", "coffee.png", "astronaut.png", "camera.png", "hubble_deep_field.jpg"];
     photos = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => sharp(fixture(sources[i % sources.length]!)).resize(160).ensureAlpha(i === 3 ? 0.5 : 1).png().toBuffer()),
+      Array.from({ length: 12 }, (_, i) =>
+        sharp(fixture(sources[i % sources.length]!))
+          .resize(160)
+          .ensureAlpha(i === 3 ? 0.5 : 1)
+          .png()
+          .toBuffer(),
+      ),
     );
   });
   const loadPhoto = async (index: number) => photos[index]!;
 
   it("makes a 12-page A4 landscape PDF in German starting in November, crossing the year", async () => {
     const progress: number[] = [];
-    const outputs = await renderCalendar(loadPhoto, { year: 2026, firstMonth: 11, locale: "de" }, {
-      onProgress: async (fraction) => void progress.push(fraction),
-    });
+    const outputs = await renderCalendar(
+      loadPhoto,
+      { year: 2026, firstMonth: 11, locale: "de" },
+      {
+        onProgress: async (fraction) => void progress.push(fraction),
+      },
+    );
     expect(outputs).toHaveLength(1);
     const [pdf] = outputs;
     expect(pdf).toMatchObject({ mime: "application/pdf", ext: "pdf", width: 842, height: 595 });
@@ -50,7 +61,12 @@ describe("calendar", () => {
     const { width, height } = doc.getPage(0).getSize();
     expect([Math.round(width), Math.round(height)]).toEqual([842, 595]);
     // No producer, creator or dates: outputs carry no metadata.
-    expect([doc.getProducer(), doc.getCreator(), doc.getCreationDate(), doc.getTitle()]).toEqual([undefined, undefined, undefined, undefined]);
+    expect([doc.getProducer(), doc.getCreator(), doc.getCreationDate(), doc.getTitle()]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
 
     const texts = await pageTexts(pdf!.data);
     expect(texts.map((page) => page.slice(0, 2).join(" "))).toEqual([
@@ -87,7 +103,9 @@ describe("calendar", () => {
     }
     // A white sheet around the photo, the photo in its box, dark text in the grid.
     const { data, info } = await sharp(outputs[1]!.data).raw().toBuffer({ resolveWithObject: true });
-    const at = (x: number, y: number) => [...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3)];
+    const at = (x: number, y: number) => [
+      ...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3),
+    ];
     expect(at(10, 10)).toEqual([255, 255, 255]);
     expect(at(Math.round(info.width / 2), 300)).not.toEqual([255, 255, 255]);
     let inked = 0;

@@ -49,7 +49,11 @@ export async function renderCalendar(
     pdfPages.push({ items, photoJpeg: await photo.clone().jpeg({ quality: 85, progressive: false }).toBuffer() });
     if (options.format === "png") {
       const size = pngPhotoSize(items);
-      const onPage = await photo.clone().resize({ ...size, fit: "fill" }).raw().toBuffer();
+      const onPage = await photo
+        .clone()
+        .resize({ ...size, fit: "fill" })
+        .raw()
+        .toBuffer();
       const data = await renderPngPage(items, { data: onPage, ...size, channels: 3 });
       pngPages.push({ data, mime: "image/png", ext: "png", ...pngPageSize });
     }
@@ -80,7 +84,10 @@ async function coverCrop(input: Buffer, targetWidth: number, targetHeight: numbe
   const { width, height } = await source.metadata();
   const enlargement = Math.max(targetWidth / width, targetHeight / height);
   const shrink = Math.max(1, enlargement);
-  const size = { width: Math.max(1, Math.round(targetWidth / shrink)), height: Math.max(1, Math.round(targetHeight / shrink)) };
+  const size = {
+    width: Math.max(1, Math.round(targetWidth / shrink)),
+    height: Math.max(1, Math.round(targetHeight / shrink)),
+  };
   const { data, info } = await source
     .resize({ ...size, fit: "cover", position: sharp.strategy.attention })
     .flatten({ background: "#ffffff" })

@@ -10,7 +10,11 @@ describe("superResolve (ESRGAN slim, tiled)", () => {
       .raw()
       .toBuffer({ resolveWithObject: true });
     const progress: number[] = [];
-    const tiled = await superResolve(data, info.width, info.height, { scale: 2, tile: 32, onProgress: (f) => void progress.push(f) });
+    const tiled = await superResolve(data, info.width, info.height, {
+      scale: 2,
+      tile: 32,
+      onProgress: (f) => void progress.push(f),
+    });
     const whole = await superResolve(data, info.width, info.height, { scale: 2, tile: 1000 });
     expect(tiled.length).toBe(200 * 160 * 3);
     let worst = 0;

@@ -45,7 +45,12 @@ export type SuperResolveOptions = {
 };
 
 /** Upscales packed RGB pixels (width × height × 3) tile by tile; returns packed RGB, scale× larger. */
-export async function superResolve(rgb: Buffer, width: number, height: number, options: SuperResolveOptions): Promise<Buffer> {
+export async function superResolve(
+  rgb: Buffer,
+  width: number,
+  height: number,
+  options: SuperResolveOptions,
+): Promise<Buffer> {
   const { scale } = options;
   const tile = options.tile ?? tileSide;
   const model = await loadModel(scale);
@@ -91,7 +96,14 @@ export async function superResolve(rgb: Buffer, width: number, height: number, o
   return output;
 }
 
-function readPatch(rgb: Buffer, width: number, x: number, y: number, patchWidth: number, patchHeight: number): Float32Array {
+function readPatch(
+  rgb: Buffer,
+  width: number,
+  x: number,
+  y: number,
+  patchWidth: number,
+  patchHeight: number,
+): Float32Array {
   const patch = new Float32Array(patchWidth * patchHeight * 3);
   for (let row = 0; row < patchHeight; row++) {
     const from = ((y + row) * width + x) * 3;

@@ -20,13 +20,22 @@ describe("upscaleImage", () => {
     for (const method of ["classic", "ai"] as const) {
       const out = await upscaleImage(input, { scale: 2, method });
       expect(out).toMatchObject({ width: 240, height: 160, mime: "image/jpeg" });
-      expect(await metadataOf(out.data)).toEqual({ exif: undefined, xmp: undefined, iptc: undefined, icc: undefined, orientation: undefined });
+      expect(await metadataOf(out.data)).toEqual({
+        exif: undefined,
+        xmp: undefined,
+        iptc: undefined,
+        icc: undefined,
+        orientation: undefined,
+      });
     }
   });
 
   it("AI 2x restores more of the original than Lanczos does", async () => {
     // Halve a 128 px crop of a real photo, upscale it back, compare with the original crop.
-    const original = await sharp(fixture("astronaut.png")).extract({ left: 160, top: 60, width: 128, height: 128 }).png().toBuffer();
+    const original = await sharp(fixture("astronaut.png"))
+      .extract({ left: 160, top: 60, width: 128, height: 128 })
+      .png()
+      .toBuffer();
     const small = await sharp(original).resize(64, 64, { kernel: "lanczos3" }).png().toBuffer();
     const ai = await upscaleImage(small, { scale: 2, method: "ai" });
     expect(ai).toMatchObject({ width: 128, height: 128 });
@@ -59,7 +68,9 @@ describe("upscaleImage", () => {
   });
 
   it("takes the classic path for inputs too large for AI, and says so", async () => {
-    const input = await sharp({ create: { width: 1200, height: 1000, channels: 3, background: "#345678" } }).jpeg().toBuffer();
+    const input = await sharp({ create: { width: 1200, height: 1000, channels: 3, background: "#345678" } })
+      .jpeg()
+      .toBuffer();
     expect(1200 * 1000).toBeGreaterThan(maxAiInputPixels);
     const out = await upscaleImage(input, { scale: 2, method: "ai" });
     expect(out).toMatchObject({ width: 2400, height: 2000 });
@@ -67,9 +78,13 @@ describe("upscaleImage", () => {
   });
 
   it("refuses outputs past 8000 px a side or 40 MP before doing any work", async () => {
-    const wide = await sharp({ create: { width: 2001, height: 10, channels: 3, background: "#000" } }).png().toBuffer();
+    const wide = await sharp({ create: { width: 2001, height: 10, channels: 3, background: "#000" } })
+      .png()
+      .toBuffer();
     await expect(upscaleImage(wide, { scale: 4 })).rejects.toMatchObject({ code: "image_too_large" });
-    const big = await sharp({ create: { width: 3200, height: 3200, channels: 3, background: "#000" } }).jpeg().toBuffer();
+    const big = await sharp({ create: { width: 3200, height: 3200, channels: 3, background: "#000" } })
+      .jpeg()
+      .toBuffer();
     await expect(upscaleImage(big, { scale: 2 })).rejects.toMatchObject({ code: "image_too_large" });
     await expect(upscaleImage(wide, { scale: 3 as 2 })).rejects.toMatchObject({ code: "validation_failed" });
   });

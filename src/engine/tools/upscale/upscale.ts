@@ -27,9 +27,14 @@ export type UpscaleContext = { signal?: AbortSignal; onProgress?: (fraction: num
  * gently on flat areas and more on edges). "ai": ESRGAN super-resolution, tiled; alpha, if any,
  * follows with Lanczos3.
  */
-export async function upscaleImage(input: Buffer, options: UpscaleOptions, context: UpscaleContext = {}): Promise<ToolOutput> {
+export async function upscaleImage(
+  input: Buffer,
+  options: UpscaleOptions,
+  context: UpscaleContext = {},
+): Promise<ToolOutput> {
   const scale = options.scale;
-  if (!upscaleScales.includes(scale)) throw new AppError("validation_failed", { message: `scale must be 2 or 4, got ${scale}` });
+  if (!upscaleScales.includes(scale))
+    throw new AppError("validation_failed", { message: `scale must be 2 or 4, got ${scale}` });
   const source = sharp(input, { failOn: "error", autoOrient: true });
   const metadata = await source.metadata();
   const image = orientedSize(metadata);
@@ -47,17 +52,23 @@ export async function upscaleImage(input: Buffer, options: UpscaleOptions, conte
   if (requested === "ai" && !tooLargeForAi) {
     const started = performance.now();
     const pipeline = await aiUpscale(input, image, scale, metadata.hasAlpha ?? false, context);
-    return encodeImage(pipeline, format, { meta: { method: "ai", model: `esrgan-slim-x${scale}`, scale, aiMs: Math.round(performance.now() - started) } });
+    return encodeImage(pipeline, format, {
+      meta: { method: "ai", model: `esrgan-slim-x${scale}`, scale, aiMs: Math.round(performance.now() - started) },
+    });
   }
   const pipeline = source
     .resize(out.width, out.height, { fit: "fill", kernel: "lanczos3" })
     .sharpen({ sigma: 0.5 + 0.25 * scale, m1: 0.6, m2: 2 });
   await context.onProgress?.(0.5);
-  return encodeImage(pipeline, format, { meta: {
-    method: "classic",
-    scale,
-    ...(requested === "ai" ? { requestedMethod: "ai", fallbackReason: `ai upscaling takes inputs up to ${maxAiInputPixels / 1e6} MP` } : {}),
-  } });
+  return encodeImage(pipeline, format, {
+    meta: {
+      method: "classic",
+      scale,
+      ...(requested === "ai"
+        ? { requestedMethod: "ai", fallbackReason: `ai upscaling takes inputs up to ${maxAiInputPixels / 1e6} MP` }
+        : {}),
+    },
+  });
 }
 
 // Every raw read asks for 8-bit samples: a 16-bit PNG would otherwise come out as twice the bytes.
@@ -68,8 +79,16 @@ async function aiUpscale(
   hasAlpha: boolean,
   context: UpscaleContext,
 ) {
-  const rgb = await sharp(input, { failOn: "error", autoOrient: true }).removeAlpha().toColourspace("srgb").raw({ depth: "uchar" }).toBuffer();
-  const upscaled = await superResolve(rgb, image.width, image.height, { scale, signal: context.signal, onProgress: context.onProgress });
+  const rgb = await sharp(input, { failOn: "error", autoOrient: true })
+    .removeAlpha()
+    .toColourspace("srgb")
+    .raw({ depth: "uchar" })
+    .toBuffer();
+  const upscaled = await superResolve(rgb, image.width, image.height, {
+    scale,
+    signal: context.signal,
+    onProgress: context.onProgress,
+  });
   const raw = { width: image.width * scale, height: image.height * scale, channels: 3 as const };
   if (!hasAlpha) return sharp(upscaled, { raw });
   // The network knows colour only: transparency is scaled classically and put back.

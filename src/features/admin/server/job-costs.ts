@@ -150,9 +150,12 @@ export async function summarizeCosts({ ctx, input }: { ctx: Ctx; input: { days: 
       succeeded: sql`count(*) filter (where ${succeeded})`.mapWith(num),
       credits: sql`coalesce(sum(${jobs.price}) filter (where ${succeeded}), 0)`.mapWith(num),
       unrecordedJobs: sql`count(*) filter (where ${perJob.jobId} is null)`.mapWith(num),
-      unrecordedCost: sql`coalesce(sum(${jobs.providerCostMicros}) filter (where ${perJob.jobId} is null), 0)`.mapWith(num),
+      unrecordedCost: sql`coalesce(sum(${jobs.providerCostMicros}) filter (where ${perJob.jobId} is null), 0)`.mapWith(
+        num,
+      ),
       unrecordedCalls: sql`coalesce(sum(${jobs.providerCalls}) filter (where ${perJob.jobId} is null), 0)`.mapWith(num),
-      unrecordedLatency: sql`coalesce(sum(${jobs.providerLatencyMs}) filter (where ${perJob.jobId} is null), 0)`.mapWith(num),
+      unrecordedLatency:
+        sql`coalesce(sum(${jobs.providerLatencyMs}) filter (where ${perJob.jobId} is null), 0)`.mapWith(num),
     })
     .from(jobs)
     .leftJoin(perJob, eq(perJob.jobId, jobs.id))
@@ -179,7 +182,8 @@ export async function summarizeCosts({ ctx, input }: { ctx: Ctx; input: { days: 
     };
   });
   const byGenerator = generatorRows.map(({ generator, ...row }) => ({ generator, ...totalsOf(row) }));
-  const sum = (key: keyof (typeof generatorRows)[number]) => generatorRows.reduce((total, row) => total + Number(row[key]), 0);
+  const sum = (key: keyof (typeof generatorRows)[number]) =>
+    generatorRows.reduce((total, row) => total + Number(row[key]), 0);
   const totals = totalsOf({
     jobs: sum("jobs"),
     succeeded: sum("succeeded"),
@@ -190,7 +194,8 @@ export async function summarizeCosts({ ctx, input }: { ctx: Ctx; input: { days: 
     calls: sum("calls"),
     failedCalls: sum("failedCalls"),
   });
-  const byMargin = <T extends CostTotals>(list: T[]) => list.sort((a, b) => b.revenueMicros - a.revenueMicros || b.jobs - a.jobs);
+  const byMargin = <T extends CostTotals>(list: T[]) =>
+    list.sort((a, b) => b.revenueMicros - a.revenueMicros || b.jobs - a.jobs);
   return {
     days: input.days,
     since: since.toISOString(),

@@ -8,5 +8,11 @@ import { mailOutbox } from "@/server/db/schema";
 export async function listOutboxMessages({ ctx }: { ctx: Ctx }) {
   requireAdmin(ctx);
   const rows = await ctx.db.select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).limit(200);
-  return rows.map((m) => ({ id: m.id, to: m.to, subject: m.subject, text: m.text, createdAt: m.createdAt.toISOString() }));
+  return rows.map((m) => ({
+    id: m.id,
+    to: m.to,
+    subject: m.subject,
+    text: m.text,
+    createdAt: m.createdAt.toISOString(),
+  }));
 }

@@ -28,7 +28,11 @@ describe("createAsset: the one way an asset comes to exist", () => {
   beforeAll(async () => {
     database = await openTestDatabase();
     dataDir = mkdtempSync(path.join(tmpdir(), "pixelwerk-assets-"));
-    const env = parseEnv({ NODE_ENV: "test", DATA_DIR: dataDir, APP_SECRET: "test-secret-test-secret-test-secret-0123" });
+    const env = parseEnv({
+      NODE_ENV: "test",
+      DATA_DIR: dataDir,
+      APP_SECRET: "test-secret-test-secret-test-secret-0123",
+    });
     services = {
       env,
       db: database.db,
@@ -63,7 +67,12 @@ describe("createAsset: the one way an asset comes to exist", () => {
     const key = `uploads/${randomUUID()}.png`;
     const row = await createAsset({ ctx, input: { ...file("upload", key), name: "cat.png" } });
     expect(await services.storage.get(key)).toEqual(Buffer.from(`bytes of ${key}`));
-    expect(row).toMatchObject({ accountId: ctx.accountId, kind: "upload", bytes: file("upload", key).data.length, name: "cat.png" });
+    expect(row).toMatchObject({
+      accountId: ctx.accountId,
+      kind: "upload",
+      bytes: file("upload", key).data.length,
+      name: "cat.png",
+    });
     expect(row.userId).toBe(userId);
     expect(row.sha256).toMatch(/^[0-9a-f]{64}$/);
     // Free plan: 7 days from the clock's now.
@@ -96,7 +105,9 @@ describe("createAsset: the one way an asset comes to exist", () => {
       }),
     ).rejects.toThrow("canceled");
     expect(await database.db.select().from(assets).where(eq(assets.storageKey, key))).toHaveLength(0);
-    const [row] = await database.db.transaction((tx) => insertAssetRows({ ctx: { ...ctx, db: tx }, input: { assets: stored } }));
+    const [row] = await database.db.transaction((tx) =>
+      insertAssetRows({ ctx: { ...ctx, db: tx }, input: { assets: stored } }),
+    );
     expect(row).toMatchObject({ kind: "output", storageKey: key, userId: null });
   });
 });

@@ -51,7 +51,13 @@ export async function createAsset({ ctx, input }: { ctx: Ctx; input: NewAsset })
  * job's outputs appear with its success, atomically): the bytes go to storage first, outside it,
  * so a database transaction never waits on storage.
  */
-export async function storeAssetFiles({ ctx, input }: { ctx: Ctx; input: { files: NewAsset[] } }): Promise<StoredAsset[]> {
+export async function storeAssetFiles({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { files: NewAsset[] };
+}): Promise<StoredAsset[]> {
   const accountId = requireAccountId(ctx);
   const retentionUntil = await readRetentionDeadline({ ctx, input: { accountId } });
   const actingUserId = ctx.actor.type === "user" ? ctx.actor.userId : null;
@@ -83,7 +89,13 @@ export async function storeAssetFiles({ ctx, input }: { ctx: Ctx; input: { files
  * A row already there (same key, or same job output) is kept, so a repeated job or render is a
  * no-op; returns the rows under those keys, in the order given.
  */
-export async function insertAssetRows({ ctx, input }: { ctx: Ctx; input: { assets: StoredAsset[] } }): Promise<AssetRow[]> {
+export async function insertAssetRows({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { assets: StoredAsset[] };
+}): Promise<AssetRow[]> {
   if (input.assets.length === 0) return [];
   await ctx.db.insert(assets).values(input.assets).onConflictDoNothing();
   const keys = input.assets.map((asset) => asset.storageKey);

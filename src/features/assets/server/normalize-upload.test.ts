@@ -56,14 +56,13 @@ function pngClaiming(width: number, height: number): Buffer {
 }
 
 function solid(background: string) {
-  return sharp({ create: { width: 40, height: 30, channels: 3, background } }).png().toBuffer();
+  return sharp({ create: { width: 40, height: 30, channels: 3, background } })
+    .png()
+    .toBuffer();
 }
 
 async function topLeftPixel(image: Buffer) {
-  const data = await sharp(image)
-    .extract({ left: 0, top: 0, width: 1, height: 1 })
-    .raw()
-    .toBuffer();
+  const data = await sharp(image).extract({ left: 0, top: 0, width: 1, height: 1 }).raw().toBuffer();
   return [...data.subarray(0, 3)];
 }
 
@@ -178,7 +177,9 @@ describe("normalizeUpload output", () => {
     ["WebP", "webp", "image/webp"],
   ] as const)("keeps only the first frame of an animated %s", async (_name, format, mime) => {
     const frames = [await solid("#ff0000"), await solid("#0000ff")];
-    const animated = await sharp(frames, { join: { animated: true } })[format]().toBuffer();
+    const animated = await sharp(frames, { join: { animated: true } })
+      [format]()
+      .toBuffer();
     expect((await sharp(animated).metadata()).pages).toBe(2);
 
     const result = await normalizeUpload(animated, limits);
@@ -258,7 +259,10 @@ describe("normalizeUpload from a file (how uploads arrive: streamed to disk)", (
   };
 
   it("gives exactly what the same bytes in memory give", async () => {
-    for (const [name, bytes] of [["hubble.jpg", hubbleJpg], ["chelsea.png", chelseaPng]] as const) {
+    for (const [name, bytes] of [
+      ["hubble.jpg", hubbleJpg],
+      ["chelsea.png", chelseaPng],
+    ] as const) {
       const fromFile = await normalizeUpload(fileOf(name, bytes), limits);
       const fromMemory = await normalizeUpload(bytes, limits);
       expect(fromFile).toEqual(fromMemory);
@@ -266,11 +270,19 @@ describe("normalizeUpload from a file (how uploads arrive: streamed to disk)", (
   });
 
   it("applies the same checks: type by content, size, pixels from the header, truncation", async () => {
-    expect((await rejection(normalizeUpload(fileOf("notes.png", Buffer.from("just notes\n")), limits))).code).toBe("unsupported_file_type");
-    expect((await rejection(normalizeUpload(fileOf("big.jpg", hubbleJpg), { ...limits, maxBytes: 1000 }))).code).toBe("file_too_large");
-    expect((await rejection(normalizeUpload(fileOf("bomb.png", pngClaiming(20_000, 20_000)), limits))).code).toBe("image_too_large");
+    expect((await rejection(normalizeUpload(fileOf("notes.png", Buffer.from("just notes\n")), limits))).code).toBe(
+      "unsupported_file_type",
+    );
+    expect((await rejection(normalizeUpload(fileOf("big.jpg", hubbleJpg), { ...limits, maxBytes: 1000 }))).code).toBe(
+      "file_too_large",
+    );
+    expect((await rejection(normalizeUpload(fileOf("bomb.png", pngClaiming(20_000, 20_000)), limits))).code).toBe(
+      "image_too_large",
+    );
     const cut = hubbleJpg.subarray(0, Math.floor(hubbleJpg.length * 0.6));
     expect((await rejection(normalizeUpload(fileOf("cut.jpg", cut), limits))).code).toBe("corrupt_image");
-    expect((await rejection(normalizeUpload(fileOf("empty.png", Buffer.alloc(0)), limits))).code).toBe("unsupported_file_type");
+    expect((await rejection(normalizeUpload(fileOf("empty.png", Buffer.alloc(0)), limits))).code).toBe(
+      "unsupported_file_type",
+    );
   });
 });

@@ -98,10 +98,7 @@ function tooLarge(maxPixels: number, cause?: unknown): AppError {
  * enforced before decoding, EXIF orientation applied, every piece of metadata (GPS, camera,
  * ICC, XMP) dropped, first frame only, re-encoded in the same family.
  */
-export async function normalizeUpload(
-  source: UploadSource,
-  limits: UploadLimits,
-): Promise<NormalizedImage> {
+export async function normalizeUpload(source: UploadSource, limits: UploadLimits): Promise<NormalizedImage> {
   const { size, head, input } = await inspect(source);
   if (size > limits.maxBytes) {
     throw new AppError("file_too_large", {

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { signAssetUrl, signPath, verifySignedPath } from "./signed-url";
 
 const secret = "s".repeat(32);
-const query = (url: string) => Object.fromEntries(new URL(url, "http://x").searchParams) as { expires: string; signature: string };
+const query = (url: string) =>
+  Object.fromEntries(new URL(url, "http://x").searchParams) as { expires: string; signature: string };
 
 describe("signed asset URLs", () => {
   it("verifies a fresh URL for its own path only", () => {

@@ -18,12 +18,21 @@ const sweepBatchSize = 500;
  * several workers run at once, each row deleted by exactly one of them; a failed storage delete
  * rolls the batch back for the next run. Returns how many assets this call deleted.
  */
-export async function sweepExpiredAssets({ ctx, input = {} }: { ctx: Ctx; input?: { batchSize?: number } }): Promise<number> {
+export async function sweepExpiredAssets({
+  ctx,
+  input = {},
+}: {
+  ctx: Ctx;
+  input?: { batchSize?: number };
+}): Promise<number> {
   const { db, storage, clock } = ctx.services;
   return deleteExpiredAssets({ db, storage, clock }, input.batchSize ?? sweepBatchSize);
 }
 
-async function deleteExpiredAssets({ db, storage, clock }: { db: Db; storage: Storage; clock: Clock }, batchSize: number) {
+async function deleteExpiredAssets(
+  { db, storage, clock }: { db: Db; storage: Storage; clock: Clock },
+  batchSize: number,
+) {
   let deleted = 0;
   for (;;) {
     // Each batch is its own transaction on the root database, whatever ctx.db is.
@@ -41,7 +50,12 @@ async function deleteExpiredAssets({ db, storage, clock }: { db: Db; storage: St
         // Its cached /i/ renders (derived/<asset>/…) go with it.
         await storage.deletePrefix(`derived/${id}`);
       }
-      await tx.delete(assets).where(inArray(assets.id, expired.map((row) => row.id)));
+      await tx.delete(assets).where(
+        inArray(
+          assets.id,
+          expired.map((row) => row.id),
+        ),
+      );
       return expired.length;
     });
     deleted += batch;

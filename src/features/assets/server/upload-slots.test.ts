@@ -6,9 +6,13 @@ describe("upload slots", () => {
     const slots = createUploadSlots({ perAccount: 2, total: 3 });
     const a1 = slots.acquire("a");
     slots.acquire("a");
-    expect(() => slots.acquire("a")).toThrowError(expect.objectContaining({ code: "rate_limited", status: 429, retryAfterSeconds: 2 }));
+    expect(() => slots.acquire("a")).toThrowError(
+      expect.objectContaining({ code: "rate_limited", status: 429, retryAfterSeconds: 2 }),
+    );
     slots.acquire("b");
-    expect(() => slots.acquire("c")).toThrowError(expect.objectContaining({ code: "service_unavailable", status: 503, retryAfterSeconds: 2 }));
+    expect(() => slots.acquire("c")).toThrowError(
+      expect.objectContaining({ code: "service_unavailable", status: 503, retryAfterSeconds: 2 }),
+    );
     a1();
     expect(slots.active).toBe(2);
     slots.acquire("c");

@@ -6,7 +6,10 @@ import { users } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
 
 export async function getMe({ ctx }: { ctx: Ctx }) {
-  const [user] = await ctx.db.select().from(users).where(eq(users.id, requireUserId(ctx)));
+  const [user] = await ctx.db
+    .select()
+    .from(users)
+    .where(eq(users.id, requireUserId(ctx)));
   if (!user) throw notFound();
   const account = await getAccountSummary({ ctx, input: { accountId: requireAccountId(ctx) } });
   return {

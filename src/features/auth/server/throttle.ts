@@ -14,14 +14,26 @@ const HOUR = 60 * 60;
  * email exists, so the answer never tells which emails are registered.
  */
 const rules: Record<string, Rule> = {
-  "/api/auth/sign-in/email": { perEmail: [{ max: 10, windowSeconds: 15 * 60 }], perAddress: [{ max: 50, windowSeconds: 15 * 60 }] },
+  "/api/auth/sign-in/email": {
+    perEmail: [{ max: 10, windowSeconds: 15 * 60 }],
+    perAddress: [{ max: 50, windowSeconds: 15 * 60 }],
+  },
   "/api/auth/sign-up/email": {
     perEmail: [{ max: 5, windowSeconds: HOUR }],
     // An office or a university shares one address: 20 an hour, but no more than 50 a day.
-    perAddress: [{ max: 20, windowSeconds: HOUR }, { max: 50, windowSeconds: 24 * HOUR }],
+    perAddress: [
+      { max: 20, windowSeconds: HOUR },
+      { max: 50, windowSeconds: 24 * HOUR },
+    ],
   },
-  "/api/auth/request-password-reset": { perEmail: [{ max: 3, windowSeconds: HOUR }], perAddress: [{ max: 20, windowSeconds: HOUR }] },
-  "/api/auth/send-verification-email": { perEmail: [{ max: 3, windowSeconds: HOUR }], perAddress: [{ max: 20, windowSeconds: HOUR }] },
+  "/api/auth/request-password-reset": {
+    perEmail: [{ max: 3, windowSeconds: HOUR }],
+    perAddress: [{ max: 20, windowSeconds: HOUR }],
+  },
+  "/api/auth/send-verification-email": {
+    perEmail: [{ max: 3, windowSeconds: HOUR }],
+    perAddress: [{ max: 20, windowSeconds: HOUR }],
+  },
 };
 
 export function isThrottledAuthPath(pathname: string): boolean {
@@ -36,9 +48,11 @@ export async function throttleAuthAttempt(
   if (!rule) return;
   const checks: [string, Limit][] = [];
   const email = input.email?.trim().toLowerCase();
-  if (email) for (const limit of rule.perEmail) checks.push([`${input.pathname}:email:${email}:${limit.windowSeconds}`, limit]);
+  if (email)
+    for (const limit of rule.perEmail) checks.push([`${input.pathname}:email:${email}:${limit.windowSeconds}`, limit]);
   if (input.address) {
-    for (const limit of rule.perAddress) checks.push([`${input.pathname}:ip:${input.address}:${limit.windowSeconds}`, limit]);
+    for (const limit of rule.perAddress)
+      checks.push([`${input.pathname}:ip:${input.address}:${limit.windowSeconds}`, limit]);
   }
   for (const [key, limit] of checks) {
     const result = await limiter.hit(key, limit.max, limit.windowSeconds);

@@ -50,7 +50,12 @@ export async function grantCreditsByHand({ ctx, input }: { ctx: Ctx; input: Gran
     return postLedgerEntry(tx, entry);
   });
   const account = await getAccountSummary({ ctx, input: { accountId } });
-  return { accountId, email: input.email.toLowerCase(), balance: account.balance, debt: await readDebt({ ctx, input: { accountId } }) };
+  return {
+    accountId,
+    email: input.email.toLowerCase(),
+    balance: account.balance,
+    debt: await readDebt({ ctx, input: { accountId } }),
+  };
 }
 
 /** The latest hand-made adjustments, for the admin page. */

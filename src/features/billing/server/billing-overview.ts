@@ -27,7 +27,10 @@ export async function getBillingOverview({ ctx }: { ctx: Ctx }) {
     getAccountSummary({ ctx, input: { accountId } }),
     readDebt({ ctx, input: { accountId } }),
     readPlanState({ ctx, input: { accountId } }),
-    ctx.db.select({ id: billingCustomers.stripeCustomerId }).from(billingCustomers).where(eq(billingCustomers.accountId, accountId)),
+    ctx.db
+      .select({ id: billingCustomers.stripeCustomerId })
+      .from(billingCustomers)
+      .where(eq(billingCustomers.accountId, accountId)),
   ]);
   return {
     ...listPrices(env),
@@ -36,7 +39,9 @@ export async function getBillingOverview({ ctx }: { ctx: Ctx }) {
       plan: state.plan.id,
       status: state.status,
       renewsAt: state.cancelAtPeriodEnd || state.cancelAt ? null : (state.currentPeriodEnd?.toISOString() ?? null),
-      endsAt: state.cancelAt?.toISOString() ?? (state.cancelAtPeriodEnd ? (state.currentPeriodEnd?.toISOString() ?? null) : null),
+      endsAt:
+        state.cancelAt?.toISOString() ??
+        (state.cancelAtPeriodEnd ? (state.currentPeriodEnd?.toISOString() ?? null) : null),
       /** The portal needs a Stripe customer: anyone who has been to checkout has one. */
       canManage: paymentsEnabled(env) && customer.length > 0,
     },

@@ -37,7 +37,10 @@ export async function ensureStripeCustomer({ ctx }: { ctx: Ctx }): Promise<strin
   const accountId = requireAccountId(ctx);
   const existing = await ctx.db.select().from(billingCustomers).where(eq(billingCustomers.accountId, accountId));
   if (existing[0]) return existing[0].stripeCustomerId;
-  const [user] = await ctx.db.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, requireUserId(ctx)));
+  const [user] = await ctx.db
+    .select({ email: users.email, name: users.name })
+    .from(users)
+    .where(eq(users.id, requireUserId(ctx)));
   const customer = await stripe.customers.create(
     { email: user?.email, name: user?.name, metadata: { accountId } },
     { idempotencyKey: `pixelwerk-customer-${accountId}` },
@@ -48,13 +51,20 @@ export async function ensureStripeCustomer({ ctx }: { ctx: Ctx }): Promise<strin
 }
 
 /** POST /billing/checkout: a Stripe Checkout page for a pack (payment) or a plan (subscription). */
-export async function createCheckoutSession({ ctx, input }: { ctx: Ctx; input: CheckoutInput }): Promise<{ url: string }> {
+export async function createCheckoutSession({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: CheckoutInput;
+}): Promise<{ url: string }> {
   const { env } = ctx.services;
   const stripe = requireStripe(env);
   const accountId = requireAccountId(ctx);
   const item = findCatalogItem(input.kind, input.id);
   if (!item) throw new AppError("validation_failed", { fields: { id: ["unknown"] } });
-  if (item.kind === "plan" && (await hasLiveSubscription({ ctx, input: { accountId } }))) throw new AppError("subscription_exists");
+  if (item.kind === "plan" && (await hasLiveSubscription({ ctx, input: { accountId } })))
+    throw new AppError("subscription_exists");
 
   return callStripe(async () => {
     const price = await findPriceId(stripe, item);
@@ -84,7 +94,11 @@ export async function createPortalSession({ ctx }: { ctx: Ctx }): Promise<{ url:
   const stripe = requireStripe(env);
   return callStripe(async () => {
     const customer = await ensureStripeCustomer({ ctx });
-    const session = await stripe.billingPortal.sessions.create({ customer, return_url: `${env.APP_URL}/billing`, locale: ctx.locale });
+    const session = await stripe.billingPortal.sessions.create({
+      customer,
+      return_url: `${env.APP_URL}/billing`,
+      locale: ctx.locale,
+    });
     return { url: session.url };
   });
 }

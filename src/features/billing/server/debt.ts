@@ -38,7 +38,10 @@ export async function takeBackCredits(
     await tx
       .insert(accountDebts)
       .values({ accountId: input.accountId, amount: debt })
-      .onConflictDoUpdate({ target: accountDebts.accountId, set: { amount: sql`${accountDebts.amount} + ${debt}`, updatedAt: new Date() } });
+      .onConflictDoUpdate({
+        target: accountDebts.accountId,
+        set: { amount: sql`${accountDebts.amount} + ${debt}`, updatedAt: new Date() },
+      });
   }
   return posted ? { recovered, debt } : { recovered: 0, debt: 0 };
 }
@@ -64,7 +67,10 @@ export async function settleDebt(tx: Tx, input: { accountId: string; cause: Debt
     meta: { debtPaid: paid, debtLeft: row.amount - paid },
   });
   if (!posted) return row.amount;
-  await tx.update(accountDebts).set({ amount: row.amount - paid, updatedAt: new Date() }).where(eq(accountDebts.accountId, accountId));
+  await tx
+    .update(accountDebts)
+    .set({ amount: row.amount - paid, updatedAt: new Date() })
+    .where(eq(accountDebts.accountId, accountId));
   return row.amount - paid;
 }
 

@@ -23,7 +23,11 @@ export async function handleStripeWebhook({
 }): Promise<WebhookOutcome> {
   const { env, logger } = ctx.services;
   if (!paymentsEnabled(env)) throw new AppError("payments_disabled");
-  const event = verifyStripeEvent({ payload: input.payload, header: input.signature, secret: env.STRIPE_WEBHOOK_SECRET! });
+  const event = verifyStripeEvent({
+    payload: input.payload,
+    header: input.signature,
+    secret: env.STRIPE_WEBHOOK_SECRET!,
+  });
   const seen = await ctx.db.select({ id: stripeEvents.id }).from(stripeEvents).where(eq(stripeEvents.id, event.id));
   if (seen.length > 0) return { eventId: event.id, type: event.type, outcome: "duplicate" };
 

@@ -21,7 +21,12 @@ async function lockPayment(tx: Tx, keys: PaymentKeys): Promise<PaymentRow> {
     keys.paymentIntentId ? eq(billingPayments.paymentIntentId, keys.paymentIntentId) : undefined,
   ].filter((c): c is SQL => !!c);
   if (conditions.length === 0) throw new Error("a payment needs an object id or a payment intent id");
-  const select = () => tx.select().from(billingPayments).where(or(...conditions)).for("update");
+  const select = () =>
+    tx
+      .select()
+      .from(billingPayments)
+      .where(or(...conditions))
+      .for("update");
   let [row] = await select();
   if (!row) {
     await tx
@@ -146,7 +151,16 @@ async function applyReversal(tx: Tx, row: PaymentRow, eventId: string): Promise<
     referenceType: "stripe_event",
     referenceId: eventId,
     idempotencyKey: `clawback:${row.id}:${target}`,
-    meta: { payment: row.stripeObjectId, kind: row.kind, item: row.itemId, refunded: row.amountRefunded, disputed: row.amountDisputed },
+    meta: {
+      payment: row.stripeObjectId,
+      kind: row.kind,
+      item: row.itemId,
+      refunded: row.amountRefunded,
+      disputed: row.amountDisputed,
+    },
   });
-  await tx.update(billingPayments).set({ creditsReversed: target, updatedAt: new Date() }).where(eq(billingPayments.id, row.id));
+  await tx
+    .update(billingPayments)
+    .set({ creditsReversed: target, updatedAt: new Date() })
+    .where(eq(billingPayments.id, row.id));
 }

@@ -24,7 +24,10 @@ async function readSpendingState(ctx: Ctx, accountId: string) {
     .where(and(eq(billingSubscriptions.accountId, accountId), inArray(billingSubscriptions.status, planStatuses)))
     .orderBy(desc(billingSubscriptions.currentPeriodEnd))
     .limit(1);
-  const debt = db.select({ amount: accountDebts.amount }).from(accountDebts).where(eq(accountDebts.accountId, accountId));
+  const debt = db
+    .select({ amount: accountDebts.amount })
+    .from(accountDebts)
+    .where(eq(accountDebts.accountId, accountId));
   const [row] = await db
     .select({ planId: sql<string | null>`(${planId})`, debt: sql<number>`coalesce((${debt}), 0)::int` })
     .from(accounts)
@@ -77,7 +80,13 @@ export async function assertWithinPlan({
  * account pass here one at a time, so the count of open jobs cannot be outrun. The count stops at
  * the limit, so a busy account costs no more than that.
  */
-export async function assertJobSlotFree({ ctx, input }: { ctx: Ctx & { db: Tx }; input: { accountId: string; plan: Plan } }) {
+export async function assertJobSlotFree({
+  ctx,
+  input,
+}: {
+  ctx: Ctx & { db: Tx };
+  input: { accountId: string; plan: Plan };
+}) {
   const tx = ctx.db;
   const max = input.plan.limits.concurrentJobs;
   const open = tx

@@ -36,7 +36,13 @@ type Deps = { ctx: Ctx; stripe: StripeApi };
 
 const ignored: PreparedEvent = { accountId: null };
 
-export async function prepareEvent({ ctx, input }: { ctx: Ctx; input: { event: StripeEvent } }): Promise<PreparedEvent> {
+export async function prepareEvent({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { event: StripeEvent };
+}): Promise<PreparedEvent> {
   const { event } = input;
   const deps: Deps = { ctx, stripe: requireStripe(ctx.services.env) };
   switch (event.type) {
@@ -63,7 +69,8 @@ export async function prepareEvent({ ctx, input }: { ctx: Ctx; input: { event: S
   }
 }
 
-const accountOfCustomer = (deps: Deps, customer: unknown) => findAccountOfCustomer({ ctx: deps.ctx, input: { customer } });
+const accountOfCustomer = (deps: Deps, customer: unknown) =>
+  findAccountOfCustomer({ ctx: deps.ctx, input: { customer } });
 
 async function existingAccount(ctx: Ctx, candidate: unknown): Promise<string | undefined> {
   if (typeof candidate !== "string" || !/^[0-9a-f-]{36}$/i.test(candidate)) return undefined;
@@ -71,7 +78,12 @@ async function existingAccount(ctx: Ctx, candidate: unknown): Promise<string | u
   return row?.id;
 }
 
-async function prepareCheckout(deps: Deps, eventId: string, type: string, session: StripeCheckoutSession): Promise<PreparedEvent> {
+async function prepareCheckout(
+  deps: Deps,
+  eventId: string,
+  type: string,
+  session: StripeCheckoutSession,
+): Promise<PreparedEvent> {
   const accountId =
     (await accountOfCustomer(deps, session.customer)) ?? (await existingAccount(deps.ctx, session.metadata?.accountId));
   if (!accountId) return ignored;
@@ -86,7 +98,8 @@ async function prepareCheckout(deps: Deps, eventId: string, type: string, sessio
   const promised = Number.parseInt(session.metadata?.credits ?? "", 10);
   const keys = {
     objectId: session.id,
-    paymentIntentId: typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null),
+    paymentIntentId:
+      typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null),
   };
   const paid =
     type === "checkout.session.async_payment_succeeded" ||
@@ -138,7 +151,10 @@ function subscriptionOf(invoice: Pick<StripeInvoice, "parent">): string | undefi
  * A plan's credits for one paid invoice: each regular line grants its plan's monthly credits; an
  * upgrade's proration lines grant the difference (new plan minus old), a downgrade takes nothing.
  */
-async function invoiceCredits(stripe: StripeApi, invoice: StripeInvoice): Promise<{ credits: number; planId: string | null }> {
+async function invoiceCredits(
+  stripe: StripeApi,
+  invoice: StripeInvoice,
+): Promise<{ credits: number; planId: string | null }> {
   let regular = 0;
   let prorated = 0;
   let planId: string | null = null;
@@ -204,7 +220,10 @@ async function paymentOfIntent(deps: Deps, paymentIntentId: string): Promise<{ o
     .from(billingPayments)
     .where(eq(billingPayments.paymentIntentId, paymentIntentId));
   if (known?.objectId) return { objectId: known.objectId };
-  const list = await deps.stripe.invoicePayments.list({ payment: { type: "payment_intent", payment_intent: paymentIntentId }, limit: 1 });
+  const list = await deps.stripe.invoicePayments.list({
+    payment: { type: "payment_intent", payment_intent: paymentIntentId },
+    limit: 1,
+  });
   const invoice = list.data[0]?.invoice;
   return { objectId: (typeof invoice === "string" ? invoice : invoice?.id) ?? null };
 }

@@ -22,10 +22,22 @@ export function productIdOf(item: Pick<CatalogItem, "kind" | "id">): string {
 /** Everything sold through Stripe: every pack and every plan that costs money. */
 export function sellableItems(): CatalogItem[] {
   return [
-    ...packs.map((pack): CatalogItem => ({ kind: "pack", id: pack.id, priceCents: pack.priceCents, credits: pack.credits, item: pack })),
+    ...packs.map((pack): CatalogItem => ({
+      kind: "pack",
+      id: pack.id,
+      priceCents: pack.priceCents,
+      credits: pack.credits,
+      item: pack,
+    })),
     ...plans
       .filter((plan) => plan.priceCents > 0)
-      .map((plan): CatalogItem => ({ kind: "plan", id: plan.id, priceCents: plan.priceCents, credits: plan.monthlyCredits, item: plan })),
+      .map((plan): CatalogItem => ({
+        kind: "plan",
+        id: plan.id,
+        priceCents: plan.priceCents,
+        credits: plan.monthlyCredits,
+        item: plan,
+      })),
   ];
 }
 
@@ -35,7 +47,9 @@ export function findCatalogItem(kind: "pack" | "plan", id: string): CatalogItem 
     return pack && { kind, id: pack.id, priceCents: pack.priceCents, credits: pack.credits, item: pack };
   }
   const plan = findPlan(id);
-  return plan && plan.priceCents > 0 ? { kind, id: plan.id, priceCents: plan.priceCents, credits: plan.monthlyCredits, item: plan } : undefined;
+  return plan && plan.priceCents > 0
+    ? { kind, id: plan.id, priceCents: plan.priceCents, credits: plan.monthlyCredits, item: plan }
+    : undefined;
 }
 
 /** The catalog item a Stripe price belongs to: by lookup key, else by the metadata stripe:sync wrote. */
@@ -67,6 +81,7 @@ const itemByPriceId = new Map<string, CatalogItem | null>();
 
 /** Which pack or plan a price id (from an invoice line) stands for; prices never change their product. */
 export async function catalogItemOfPriceId(stripe: StripeApi, priceId: string): Promise<CatalogItem | undefined> {
-  if (!itemByPriceId.has(priceId)) itemByPriceId.set(priceId, catalogItemOfPrice(await stripe.prices.retrieve(priceId)) ?? null);
+  if (!itemByPriceId.has(priceId))
+    itemByPriceId.set(priceId, catalogItemOfPrice(await stripe.prices.retrieve(priceId)) ?? null);
   return itemByPriceId.get(priceId) ?? undefined;
 }

@@ -31,7 +31,14 @@ export async function readPlanState({ ctx, input }: { ctx: Ctx; input: { account
     .limit(1);
   const plan = row ? findPlan(row.planId) : undefined;
   if (!row || !plan) {
-    return { plan: freePlan, status: null, subscriptionId: null, currentPeriodEnd: null, cancelAt: null, cancelAtPeriodEnd: false };
+    return {
+      plan: freePlan,
+      status: null,
+      subscriptionId: null,
+      currentPeriodEnd: null,
+      cancelAt: null,
+      cancelAtPeriodEnd: false,
+    };
   }
   return {
     plan,
@@ -44,18 +51,35 @@ export async function readPlanState({ ctx, input }: { ctx: Ctx; input: { account
 }
 
 /** Whether the account already has a subscription that a new checkout would duplicate. */
-export async function hasLiveSubscription({ ctx, input }: { ctx: Ctx; input: { accountId: string } }): Promise<boolean> {
+export async function hasLiveSubscription({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { accountId: string };
+}): Promise<boolean> {
   const { accountId } = input;
   const rows = await ctx.db
     .select({ id: billingSubscriptions.id })
     .from(billingSubscriptions)
-    .where(and(eq(billingSubscriptions.accountId, accountId), inArray(billingSubscriptions.status, [...planStatuses, "incomplete"])))
+    .where(
+      and(
+        eq(billingSubscriptions.accountId, accountId),
+        inArray(billingSubscriptions.status, [...planStatuses, "incomplete"]),
+      ),
+    )
     .limit(1);
   return rows.length > 0;
 }
 
 /** The account a Stripe customer belongs to (we create every customer, with the account id). */
-export async function findAccountOfCustomer({ ctx, input }: { ctx: Ctx; input: { customer: unknown } }): Promise<string | undefined> {
+export async function findAccountOfCustomer({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { customer: unknown };
+}): Promise<string | undefined> {
   const { customer } = input;
   const customerId = typeof customer === "string" ? customer : (customer as { id?: string } | null)?.id;
   if (!customerId) return undefined;
@@ -79,8 +103,11 @@ export async function storeSubscription({
 }): Promise<void> {
   const { accountId, subscription } = input;
   const items = subscription.items.data;
-  const planId = items.map((item) => catalogItemOfPrice(item.price)).find((item) => item?.kind === "plan")?.id ?? "free";
-  const periodEnds = items.map((item) => item.current_period_end).filter((end): end is number => typeof end === "number");
+  const planId =
+    items.map((item) => catalogItemOfPrice(item.price)).find((item) => item?.kind === "plan")?.id ?? "free";
+  const periodEnds = items
+    .map((item) => item.current_period_end)
+    .filter((end): end is number => typeof end === "number");
   const values = {
     accountId,
     planId,

@@ -3,7 +3,12 @@ import { billingCurrency } from "@/catalog/pricing";
 import { lookupKeyOf, productIdOf, sellableItems, type CatalogItem } from "./stripe-catalog";
 import { isMissingResource, type StripeApi, type StripePrice } from "./stripe-client";
 
-export type SyncChange = { lookupKey: string; product: "created" | "updated" | "unchanged"; price: "created" | "replaced" | "unchanged"; priceId: string };
+export type SyncChange = {
+  lookupKey: string;
+  product: "created" | "updated" | "unchanged";
+  price: "created" | "replaced" | "unchanged";
+  priceId: string;
+};
 
 const names: Record<CatalogItem["kind"], (item: CatalogItem) => string> = {
   pack: (item) => `Pixelwerk ${item.credits} credits`,
@@ -27,7 +32,10 @@ function priceMatches(price: StripePrice, item: CatalogItem, productId: string):
  * found by lookup key; a changed price becomes a new price that takes the lookup key over (prices
  * are immutable in Stripe) and the old one is archived. Running it again changes nothing.
  */
-export async function syncStripeCatalog(stripe: StripeApi, items: CatalogItem[] = sellableItems()): Promise<SyncChange[]> {
+export async function syncStripeCatalog(
+  stripe: StripeApi,
+  items: CatalogItem[] = sellableItems(),
+): Promise<SyncChange[]> {
   const changes: SyncChange[] = [];
   for (const item of items) {
     const productId = productIdOf(item);

@@ -9,7 +9,10 @@ import { postLedgerEntry } from "./ledger";
  * resolves exactly once: captured when the job succeeds, released (credits back) when it fails.
  * The `status = 'open'` guard and the unique idempotency keys each make a second resolve a no-op.
  */
-export async function placeHold(tx: Tx, input: { accountId: string; jobId: string; amount: number; generator: string }) {
+export async function placeHold(
+  tx: Tx,
+  input: { accountId: string; jobId: string; amount: number; generator: string },
+) {
   if (input.amount <= 0) return;
   await postLedgerEntry(tx, {
     accountId: input.accountId,

@@ -28,7 +28,11 @@ describe("the ledger", () => {
     const ctx = testSystemCtx(database.db);
     const ids = await Promise.all([1, 2, 3].map(() => ensurePersonalAccount({ ctx, input: { userId } })));
     expect(new Set(ids).size).toBe(1);
-    expect(await readLedgerTotals({ ctx: testSystemCtx(database.db), input: { accountId: ids[0]! } })).toEqual({ balance: 50, held: 0, entriesSum: 50 });
+    expect(await readLedgerTotals({ ctx: testSystemCtx(database.db), input: { accountId: ids[0]! } })).toEqual({
+      balance: 50,
+      held: 0,
+      entriesSum: 50,
+    });
   });
 
   it("posts an idempotency key once", async () => {
@@ -55,7 +59,11 @@ describe("the ledger", () => {
     await expect(
       database.db.transaction((tx) => placeHold(tx, { accountId, jobId, amount: 51, generator: "resize" })),
     ).rejects.toMatchObject({ code: "insufficient_credits", params: { price: 51, balance: 50 } });
-    expect(await readLedgerTotals({ ctx: testSystemCtx(database.db), input: { accountId: accountId } })).toEqual({ balance: 50, held: 0, entriesSum: 50 });
+    expect(await readLedgerTotals({ ctx: testSystemCtx(database.db), input: { accountId: accountId } })).toEqual({
+      balance: 50,
+      held: 0,
+      entriesSum: 50,
+    });
   });
 
   it("holds, then captures or releases exactly once", async () => {
@@ -65,7 +73,11 @@ describe("the ledger", () => {
       await placeHold(tx, { accountId, jobId: a, amount: 5, generator: "resize" });
       await placeHold(tx, { accountId, jobId: b, amount: 3, generator: "resize" });
     });
-    expect(await readLedgerTotals({ ctx: testSystemCtx(database.db), input: { accountId: accountId } })).toEqual({ balance: 42, held: 8, entriesSum: 42 });
+    expect(await readLedgerTotals({ ctx: testSystemCtx(database.db), input: { accountId: accountId } })).toEqual({
+      balance: 42,
+      held: 8,
+      entriesSum: 42,
+    });
     const outcomes = await Promise.all([
       database.db.transaction((tx) => resolveHold(tx, { jobId: a, resolution: "captured" })),
       database.db.transaction((tx) => resolveHold(tx, { jobId: a, resolution: "released" })),
@@ -86,8 +98,15 @@ describe("the ledger", () => {
     ).rejects.toThrow();
     await expect(database.db.delete(ledgerEntries).where(eq(ledgerEntries.accountId, accountId))).rejects.toThrow();
     await expect(
-      database.db.update(accounts).set({ balance: sql`-1` }).where(eq(accounts.id, accountId)),
+      database.db
+        .update(accounts)
+        .set({ balance: sql`-1` })
+        .where(eq(accounts.id, accountId)),
     ).rejects.toThrow();
-    expect(await readLedgerTotals({ ctx: testSystemCtx(database.db), input: { accountId: accountId } })).toEqual({ balance: 50, held: 0, entriesSum: 50 });
+    expect(await readLedgerTotals({ ctx: testSystemCtx(database.db), input: { accountId: accountId } })).toEqual({
+      balance: 50,
+      held: 0,
+      entriesSum: 50,
+    });
   });
 });

@@ -25,7 +25,10 @@ export function availabilityOf(
     const families = step.modelInput ? modelChoices(generator, step.modelInput) : [];
     if (families.length > 0) {
       models = Object.fromEntries(
-        families.map((family) => [family, directory.candidates(step.capability, { prefer: step.prefer, family }).length > 0]),
+        families.map((family) => [
+          family,
+          directory.candidates(step.capability, { prefer: step.prefer, family }).length > 0,
+        ]),
       );
     }
     const family = model;
@@ -47,7 +50,8 @@ export function modelChoices(generator: GeneratorDefinition, field: string): str
   const schema = generator.inputSchema.shape[field] as { unwrap?: () => unknown; options?: unknown } | undefined;
   let inner: unknown = schema;
   for (let i = 0; i < 3 && inner && !(inner as { options?: unknown }).options; i++) {
-    inner = (inner as { unwrap?: () => unknown }).unwrap?.() ?? (inner as { def?: { innerType?: unknown } }).def?.innerType;
+    inner =
+      (inner as { unwrap?: () => unknown }).unwrap?.() ?? (inner as { def?: { innerType?: unknown } }).def?.innerType;
   }
   const options = (inner as { options?: unknown } | undefined)?.options;
   return Array.isArray(options) ? options.filter((o): o is string => typeof o === "string") : [];

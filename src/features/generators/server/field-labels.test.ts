@@ -15,7 +15,9 @@ describe("labels of the generators' inputs", () => {
   const entries = catalog.map((g) => [g.id, g] as const);
   it.each(entries)("%s has a label for every input and choice in every locale", (_id, generator) => {
     const schema = inputJsonSchema(generator);
-    expect(fieldsOf(schema).map((field) => field.name)).toEqual(expect.arrayContaining(Object.keys(generator.inputSchema.shape)));
+    expect(fieldsOf(schema).map((field) => field.name)).toEqual(
+      expect.arrayContaining(Object.keys(generator.inputSchema.shape)),
+    );
     expect(missingLabels(generator.id, schema)).toEqual([]);
     for (const locale of locales) {
       for (const part of ["title", "description"]) {
@@ -50,7 +52,9 @@ describe("labels of the generators' inputs", () => {
   });
 
   it("sets localized titles, hints and enum labels on the served schema", () => {
-    const [enResize, deResize] = locales.map((locale) => listGenerators({ ctx: { locale }, input: { directory } }).find((g) => g.id === "resize"));
+    const [enResize, deResize] = locales.map((locale) =>
+      listGenerators({ ctx: { locale }, input: { directory } }).find((g) => g.id === "resize"),
+    );
     expect(enResize?.inputSchema.properties?.width).toMatchObject({ title: "Width (px)", type: "integer" });
     expect(deResize?.inputSchema.properties?.width).toMatchObject({ title: "Breite (px)" });
     expect(deResize?.inputSchema.properties?.format).toMatchObject({
@@ -58,7 +62,9 @@ describe("labels of the generators' inputs", () => {
       enum: ["jpeg", "png", "webp", "avif"],
       "x-enum-labels": { jpeg: "JPEG", png: "PNG", webp: "WebP", avif: "AVIF" },
     });
-    expect(deResize?.inputSchema.properties?.fit?.["x-enum-labels"]).toMatchObject({ cover: expect.stringContaining("Füllen") });
+    expect(deResize?.inputSchema.properties?.fit?.["x-enum-labels"]).toMatchObject({
+      cover: expect.stringContaining("Füllen"),
+    });
 
     const deRotate = listGenerators({ ctx: { locale: "de" }, input: { directory } }).find((g) => g.id === "rotate");
     expect(deRotate?.inputSchema.properties?.background).toMatchObject({

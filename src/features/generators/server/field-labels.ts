@@ -40,7 +40,8 @@ type SchemaNode = {
 /** One input that needs a label, with the values it offers when it is a choice. */
 export type LabelledField = { name: string; values: string[] };
 
-const isNode = (value: unknown): value is SchemaNode => typeof value === "object" && value !== null && !Array.isArray(value);
+const isNode = (value: unknown): value is SchemaNode =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** The choices of a node: its enum, or its union members' enums and constants (`number | "max"`). */
 function choicesOf(node: SchemaNode): string[] {

@@ -5,7 +5,8 @@ export type ImageSize = { width: number; height: number };
 type Inputs = Record<string, unknown>;
 type Rule = (inputs: Inputs, image: ImageSize | undefined) => ImageSize | undefined;
 
-const num = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
+const num = (value: unknown): number | undefined =>
+  typeof value === "number" && Number.isFinite(value) ? value : undefined;
 
 /** A size asked for outright (a canvas, a crop, a target): the fields `width` and `height`. */
 const askedFor: Rule = (inputs) => {
@@ -69,6 +70,10 @@ const rules: Record<string, Rule> = {
  * The size a job's output will have, where its inputs tell (undefined where only running it
  * tells: the worker checks those before storing). `image` is the size of the job's input image.
  */
-export function expectedOutputSize(generator: string, inputs: Inputs, image: ImageSize | undefined): ImageSize | undefined {
+export function expectedOutputSize(
+  generator: string,
+  inputs: Inputs,
+  image: ImageSize | undefined,
+): ImageSize | undefined {
   return (rules[generator] ?? askedFor)(inputs, image);
 }

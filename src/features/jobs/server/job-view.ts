@@ -42,7 +42,14 @@ export async function toJobView({ ctx, input }: { ctx: Ctx; input: { job: JobRow
     inputs: job.inputs,
     outputs: outputs.map((asset) => {
       const view = toAssetView(asset, ctx.services.env);
-      return { assetId: asset.id, url: view.url, mime: asset.mime, width: asset.width, height: asset.height, bytes: asset.bytes };
+      return {
+        assetId: asset.id,
+        url: view.url,
+        mime: asset.mime,
+        width: asset.width,
+        height: asset.height,
+        bytes: asset.bytes,
+      };
     }),
     result: job.result ?? null,
     error: job.error ? { code: job.error.code, message: jobErrorMessage(ctx, job.error) } : null,
@@ -58,7 +65,8 @@ export async function toJobView({ ctx, input }: { ctx: Ctx; input: { job: JobRow
 function jobErrorMessage(ctx: Ctx, error: JobError): string {
   if (error.code === "job_failed") return translate(ctx.locale, "errors.job_failed", { reason: error.message });
   // A tool found the inputs do not fit the image (e.g. a crop outside it): the reason is the help.
-  if (error.code === "validation_failed") return translate(ctx.locale, "errors.invalid_job_input", { reason: error.message });
+  if (error.code === "validation_failed")
+    return translate(ctx.locale, "errors.invalid_job_input", { reason: error.message });
   const key = `errors.${error.code}`;
   if (hasMessage(ctx.locale, key)) return translate(ctx.locale, key, error.params);
   return translate(ctx.locale, "errors.job_failed", { reason: error.message });

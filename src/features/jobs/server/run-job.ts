@@ -168,7 +168,11 @@ async function setProgress(ctx: Ctx, jobId: string, progress: number): Promise<b
 
 type JobRow = typeof jobs.$inferSelect;
 
-async function completeJob(ctx: Ctx, job: JobRow, { outputs, provider, model, costMicros, calls, meta }: PipelineResult) {
+async function completeJob(
+  ctx: Ctx,
+  job: JobRow,
+  { outputs, provider, model, costMicros, calls, meta }: PipelineResult,
+) {
   const { events } = ctx.services;
   // The last line for the plan's size: outputs the inputs could not foretell, or a plan changed since.
   const sizes = outputs.map(({ width, height }) => ({ width, height }));

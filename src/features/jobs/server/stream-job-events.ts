@@ -34,7 +34,11 @@ export async function streamJobEvents({
       const fingerprint = `${job.status}:${job.progress}`;
       if (fingerprint !== lastSent) {
         lastSent = fingerprint;
-        await stream.writeSSE({ event: "job", id: fingerprint, data: JSON.stringify(await toJobView({ ctx, input: { job } })) });
+        await stream.writeSSE({
+          event: "job",
+          id: fingerprint,
+          data: JSON.stringify(await toJobView({ ctx, input: { job } })),
+        });
       } else if (Date.now() - lastBeat > HEARTBEAT_MS) {
         await stream.write(": keep-alive\n\n");
         lastBeat = Date.now();

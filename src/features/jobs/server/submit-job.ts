@@ -55,7 +55,9 @@ export async function submitJob({ ctx, input }: { ctx: Ctx; input: SubmitJobInpu
   const imageSize = typeof imageId === "string" ? sizes.get(imageId) : undefined;
   const plan = await assertWithinPlan({
     ctx,
-    input: { expectedOutput: (plan) => expectedOutputSize(generator.id, inputs, imageSize && fitToPlan(imageSize, plan)) },
+    input: {
+      expectedOutput: (plan) => expectedOutputSize(generator.id, inputs, imageSize && fitToPlan(imageSize, plan)),
+    },
   });
   const price = priceOf(generator.pricing ?? { base: generator.price }, inputs);
 
@@ -89,11 +91,15 @@ export async function submitJob({ ctx, input }: { ctx: Ctx; input: SubmitJobInpu
         .returning();
       // pg-boss writes its row through our transaction: a rollback leaves no queued run behind.
       const timeout = generator.jobTimeoutSeconds;
-      await queue.send(runJobQueue, { jobId }, {
-        id: jobId,
-        db: tx,
-        ...(timeout ? { expireInSeconds: Math.max(timeout, env.JOB_TIMEOUT_SECONDS) } : {}),
-      });
+      await queue.send(
+        runJobQueue,
+        { jobId },
+        {
+          id: jobId,
+          db: tx,
+          ...(timeout ? { expireInSeconds: Math.max(timeout, env.JOB_TIMEOUT_SECONDS) } : {}),
+        },
+      );
       return { job: row!, replayed: false };
     });
   } catch (error) {
@@ -109,13 +115,19 @@ export async function submitJob({ ctx, input }: { ctx: Ctx; input: SubmitJobInpu
 async function lockAccount(tx: Tx, accountId: string) {
   // The same lock mode as the ledger's (see postLedgerEntry): FOR UPDATE would conflict with the
   // key-share locks that inserting rows referencing the account takes.
-  const [row] = await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId)).for("no key update");
+  const [row] = await tx
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(eq(accounts.id, accountId))
+    .for("no key update");
   if (!row) throw notFound();
 }
 
 /** The operator's blocklist runs before anything is held or sent to a provider. */
 async function assertPromptsAllowed(ctx: Ctx, generator: GeneratorDefinition, inputs: Record<string, unknown>) {
-  const texts = (generator.promptInputs ?? []).map((field) => inputs[field]).filter((v): v is string => typeof v === "string");
+  const texts = (generator.promptInputs ?? [])
+    .map((field) => inputs[field])
+    .filter((v): v is string => typeof v === "string");
   if (texts.length === 0) return;
   const terms = await readPromptBlocklist({ ctx });
   for (const text of texts) {
@@ -125,7 +137,11 @@ async function assertPromptsAllowed(ctx: Ctx, generator: GeneratorDefinition, in
 }
 
 /** A generator whose provider is not set up is refused before any credit is held. */
-function assertProvidersConfigured(directory: ProviderDirectory, generator: GeneratorDefinition, inputs: Record<string, unknown>) {
+function assertProvidersConfigured(
+  directory: ProviderDirectory,
+  generator: GeneratorDefinition,
+  inputs: Record<string, unknown>,
+) {
   const availability = availabilityOf(generator, directory, inputs);
   if (!availability.available) {
     throw new AppError("provider_not_configured", { params: { keys: availability.requires.join(", ") } });

@@ -13,7 +13,13 @@ export async function getPromptBlocklist({ ctx }: { ctx: Ctx }): Promise<Blockli
 }
 
 /** Replaces the admin's list: trimmed, blanks dropped, each term once (ignoring case). Applies to the next job. */
-export async function setPromptBlocklist({ ctx, input }: { ctx: Ctx; input: { terms: string[] } }): Promise<BlocklistView> {
+export async function setPromptBlocklist({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { terms: string[] };
+}): Promise<BlocklistView> {
   requireAdmin(ctx);
   const seen = new Set<string>();
   const terms: string[] = [];

@@ -34,7 +34,9 @@ export async function readStoredSettings({ ctx }: { ctx: Ctx }): Promise<Map<str
       row.providerId,
       {
         enabled: row.enabled,
-        config: row.sealedConfig ? openJson<ProviderConfig>(env.APP_SECRET, providerConfigPurpose, row.sealedConfig) : {},
+        config: row.sealedConfig
+          ? openJson<ProviderConfig>(env.APP_SECRET, providerConfigPurpose, row.sealedConfig)
+          : {},
       },
     ]),
   );

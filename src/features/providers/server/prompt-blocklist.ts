@@ -8,7 +8,9 @@ export const promptBlocklistKey = "prompt_blocklist";
 
 /** The terms of PROMPT_BLOCKLIST (comma-separated); the admin page shows them read-only. */
 export function envBlocklistTerms(env: Pick<Env, "PROMPT_BLOCKLIST">): string[] {
-  return env.PROMPT_BLOCKLIST.split(",").map((term) => term.trim()).filter(Boolean);
+  return env.PROMPT_BLOCKLIST.split(",")
+    .map((term) => term.trim())
+    .filter(Boolean);
 }
 
 /** The list kept on the admin page. */
@@ -34,7 +36,9 @@ function normalize(text: string): string {
 export function findBlockedTerm(text: string, terms: string[]): string | undefined {
   const haystack = normalize(text);
   return terms.find((term) => {
-    const needle = normalize(term).replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\s+/g, "\\s+");
+    const needle = normalize(term)
+      .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+      .replace(/\s+/g, "\\s+");
     return new RegExp(`(?<![\\p{L}\\p{N}])${needle}(?![\\p{L}\\p{N}])`, "u").test(haystack);
   });
 }

@@ -12,7 +12,6 @@ import { providerOrderKey, readProviderOrder } from "./load-directory";
 
 export type ProviderOrder = Record<string, string[]>;
 
-
 /**
  * Capabilities worth ordering: those a remote provider (one with settings) serves. Each lists every
  * provider serving it in the order jobs try them: the admin's order first, then the adapters' own.
@@ -58,7 +57,8 @@ export async function setProviderOrder({ ctx, input }: { ctx: Ctx; input: { orde
     for (const id of ids) {
       const adapter = findAdapter(id);
       if (!adapter) fail(capability, "unknownProvider", { provider: id });
-      else if (!isCapability(capability) || !serves(adapter, capability)) fail(capability, "capabilityNotServed", { provider: id, capability });
+      else if (!isCapability(capability) || !serves(adapter, capability))
+        fail(capability, "capabilityNotServed", { provider: id, capability });
     }
     const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
     if (duplicate) fail(capability, "duplicateProvider", { provider: duplicate });

@@ -34,8 +34,12 @@ describe("URL settings", () => {
 
 describe("scrubbing a vendor's error message", () => {
   it("cuts out every occurrence of the configured secrets but keeps other values", () => {
-    const message = "401 Incorrect API key provided: sk-live-SECRET-1234 (sent sk-live-SECRET-1234 to https://proxy.example)";
-    const scrubbed = scrubSecrets(message, adapter, { apiKey: "sk-live-SECRET-1234", baseUrl: "https://proxy.example" });
+    const message =
+      "401 Incorrect API key provided: sk-live-SECRET-1234 (sent sk-live-SECRET-1234 to https://proxy.example)";
+    const scrubbed = scrubSecrets(message, adapter, {
+      apiKey: "sk-live-SECRET-1234",
+      baseUrl: "https://proxy.example",
+    });
     expect(scrubbed).not.toContain("sk-live-SECRET-1234");
     expect(scrubbed).toBe("401 Incorrect API key provided: •••• (sent •••• to https://proxy.example)");
   });
@@ -49,13 +53,21 @@ describe("a setting as admins see it", () => {
   const [apiKey, baseUrl] = adapter.settings as [ProviderSetting, ProviderSetting];
 
   it("prefers the admin's value over the environment's and hides secrets", () => {
-    expect(settingView(apiKey, "sk-env-0123456789-AAAA", "sk-admin-0123456789-BBBB")).toMatchObject({ source: "admin", value: "••••BBBB" });
-    expect(settingView(apiKey, "sk-env-0123456789-AAAA", undefined)).toMatchObject({ source: "env", value: "••••AAAA" });
+    expect(settingView(apiKey, "sk-env-0123456789-AAAA", "sk-admin-0123456789-BBBB")).toMatchObject({
+      source: "admin",
+      value: "••••BBBB",
+    });
+    expect(settingView(apiKey, "sk-env-0123456789-AAAA", undefined)).toMatchObject({
+      source: "env",
+      value: "••••AAAA",
+    });
     expect(settingView(apiKey, undefined, undefined)).toMatchObject({ source: "unset", value: null });
   });
 
   it("shows addresses in full, except a password inside them", () => {
     expect(settingView(baseUrl, "https://proxy.example/v1", undefined).value).toBe("https://proxy.example/v1");
-    expect(settingView(baseUrl, undefined, "https://ops:hunter2@proxy.example/v1").value).toBe("https://ops:••••@proxy.example/v1");
+    expect(settingView(baseUrl, undefined, "https://ops:hunter2@proxy.example/v1").value).toBe(
+      "https://ops:••••@proxy.example/v1",
+    );
   });
 });

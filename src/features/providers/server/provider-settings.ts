@@ -12,13 +12,15 @@ import { translate } from "@/server/i18n";
 import { openJson, sealJson } from "@/server/secret-box";
 import type { ConnectionResult, ProviderSettingView, ProviderView, SettingSource } from "../views";
 import { requireAdmin } from "@/features/auth/server/require-admin";
-import { configOf, envConfigOf, providerConfigPurpose, readStoredSettings, type StoredSettings } from "./load-directory";
-
-
-
+import {
+  configOf,
+  envConfigOf,
+  providerConfigPurpose,
+  readStoredSettings,
+  type StoredSettings,
+} from "./load-directory";
 
 export type UpdateProviderInput = { id: string; enabled?: boolean; settings?: Record<string, string | null> };
-
 
 const maxValueLength = 4000;
 /** The admin page's "test connection" gives up after this long (the route's summary says 15 s). */
@@ -34,7 +36,11 @@ export function secretHint(value: string): string {
   return value.length >= 12 ? `••••${value.slice(-4)}` : "••••";
 }
 
-export function settingView(setting: ProviderSetting, envValue: string | undefined, adminValue: string | undefined): ProviderSettingView {
+export function settingView(
+  setting: ProviderSetting,
+  envValue: string | undefined,
+  adminValue: string | undefined,
+): ProviderSettingView {
   const source: SettingSource = adminValue ? "admin" : envValue ? "env" : "unset";
   const value = adminValue || envValue;
   return {
@@ -44,7 +50,13 @@ export function settingView(setting: ProviderSetting, envValue: string | undefin
     required: setting.required,
     url: isUrlSetting(setting),
     source,
-    value: value ? (setting.kind === "secret" ? secretHint(value) : isUrlSetting(setting) ? withoutPassword(value) : value) : null,
+    value: value
+      ? setting.kind === "secret"
+        ? secretHint(value)
+        : isUrlSetting(setting)
+          ? withoutPassword(value)
+          : value
+      : null,
   };
 }
 
@@ -66,7 +78,13 @@ function providerView(env: Env, adapter: ProviderAdapter, saved: StoredSettings 
   const configured = isConfigured({ adapter, config: configOf(env, adapter, saved) });
   const required = settings.filter((s) => s.required);
   const configuredBy =
-    adapter.settings.length === 0 ? "builtin" : !configured ? null : required.some((s) => s.source === "admin") ? "admin" : "env";
+    adapter.settings.length === 0
+      ? "builtin"
+      : !configured
+        ? null
+        : required.some((s) => s.source === "admin")
+          ? "admin"
+          : "env";
   const capabilities = new Set([...(adapter.capabilities ?? []), ...adapter.models.flatMap((m) => m.capabilities)]);
   return {
     id: adapter.id,
@@ -95,7 +113,11 @@ export async function listProviderSettings({ ctx }: { ctx: Ctx }): Promise<Provi
   return listAdapters().map((adapter) => providerView(env, adapter, stored.get(adapter.id)));
 }
 
-function validateSettings(ctx: Ctx, adapter: ProviderAdapter, settings: Record<string, string | null>): Record<string, string | null> {
+function validateSettings(
+  ctx: Ctx,
+  adapter: ProviderAdapter,
+  settings: Record<string, string | null>,
+): Record<string, string | null> {
   const fields: FieldErrors = {};
   const clean: Record<string, string | null> = {};
   const fail = (name: string, key: string, params: Record<string, string> = {}) =>
@@ -136,15 +158,27 @@ function isHttpUrl(value: string): boolean {
  * secret before they reach the database; null clears a value so the environment applies again.
  * Jobs read the directory fresh, so the change applies to the next job without a restart.
  */
-export async function updateProviderSettings({ ctx, input }: { ctx: Ctx; input: UpdateProviderInput }): Promise<ProviderView> {
+export async function updateProviderSettings({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: UpdateProviderInput;
+}): Promise<ProviderView> {
   const userId = requireAdmin(ctx);
   const { env } = ctx.services;
   const adapter = findAdapter(input.id);
   if (!adapter) throw notFound();
   const changes = validateSettings(ctx, adapter, input.settings ?? {});
   await ctx.db.transaction(async (tx) => {
-    const [row] = await tx.select().from(providerSettings).where(eq(providerSettings.providerId, adapter.id)).for("update");
-    const config: ProviderConfig = row?.sealedConfig ? openJson<ProviderConfig>(env.APP_SECRET, providerConfigPurpose, row.sealedConfig) : {};
+    const [row] = await tx
+      .select()
+      .from(providerSettings)
+      .where(eq(providerSettings.providerId, adapter.id))
+      .for("update");
+    const config: ProviderConfig = row?.sealedConfig
+      ? openJson<ProviderConfig>(env.APP_SECRET, providerConfigPurpose, row.sealedConfig)
+      : {};
     for (const [name, value] of Object.entries(changes)) {
       if (value === null) delete config[name];
       else config[name] = value;
@@ -178,7 +212,13 @@ export function scrubSecrets(message: string, adapter: ProviderAdapter, config: 
  * Calls the adapter's cheap authenticated request with the settings jobs would use (environment and
  * admin merged) and reports how it went, without throwing: the admin page shows the outcome.
  */
-export async function testProviderConnection({ ctx, input }: { ctx: Ctx; input: { id: string } }): Promise<ConnectionResult> {
+export async function testProviderConnection({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { id: string };
+}): Promise<ConnectionResult> {
   requireAdmin(ctx);
   const { env } = ctx.services;
   const adapter = findAdapter(input.id);
@@ -187,7 +227,11 @@ export async function testProviderConnection({ ctx, input }: { ctx: Ctx; input: 
   const config = configOf(env, adapter, stored.get(adapter.id));
   const missing = adapter.settings.filter((s) => s.required && !config[s.name]).map((s) => s.env);
   if (missing.length > 0) {
-    return { ok: false, failure: "misconfigured", message: translate(ctx.locale, "adminProviders.errors.missingSettings", { keys: missing.join(", ") }) };
+    return {
+      ok: false,
+      failure: "misconfigured",
+      message: translate(ctx.locale, "adminProviders.errors.missingSettings", { keys: missing.join(", ") }),
+    };
   }
   const started = performance.now();
   try {

@@ -36,7 +36,8 @@ export async function authorizeImage({
 }): Promise<ImageAccess> {
   const { query } = input;
   if (query.signature !== undefined || query.expires !== undefined) {
-    if (!verifyImageSignature(ctx.services.env.APP_SECRET, input.assetId, input.canonical, query)) throw new AppError("forbidden");
+    if (!verifyImageSignature(ctx.services.env.APP_SECRET, input.assetId, input.canonical, query))
+      throw new AppError("forbidden");
     const [asset] = await ctx.db.select().from(assets).where(eq(assets.id, input.assetId));
     if (!asset) throw notFound();
     const ownerCtx: Ctx = {

@@ -28,7 +28,10 @@ export function derivedKey(input: {
 
 /** The idempotency hash of an AI step: asset plus the chain up to and including that step. */
 export function stepHash(assetId: string, canonicalPrefix: string): string {
-  return createHash("sha256").update(JSON.stringify([assetId, canonicalPrefix])).digest("hex").slice(0, 40);
+  return createHash("sha256")
+    .update(JSON.stringify([assetId, canonicalPrefix]))
+    .digest("hex")
+    .slice(0, 40);
 }
 
 const inflight = new Map<string, Promise<unknown>>();

@@ -17,7 +17,11 @@ const yellow = [255, 255, 0];
 
 beforeAll(async () => {
   const block = (colour: number[]) =>
-    sharp({ create: { width: 100, height: 50, channels: 3, background: { r: colour[0]!, g: colour[1]!, b: colour[2]! } } }).png().toBuffer();
+    sharp({
+      create: { width: 100, height: 50, channels: 3, background: { r: colour[0]!, g: colour[1]!, b: colour[2]! } },
+    })
+      .png()
+      .toBuffer();
   quad = await sharp({ create: { width: 200, height: 100, channels: 3, background: "#000" } })
     .composite([
       { input: await block(red), left: 0, top: 0 },
@@ -32,9 +36,18 @@ beforeAll(async () => {
 async function run(tr: string, input = quad, extra: Partial<ExecuteOptions> = {}) {
   const t = parseTransformation(tr);
   const format = (t.format && t.format !== "auto" && t.format !== "orig" ? t.format : "png") as ImageFormat;
-  const result = await executeTransformation({ input, steps: t.steps as BasicStep[], format, quality: t.quality, limits, ...extra });
+  const result = await executeTransformation({
+    input,
+    steps: t.steps as BasicStep[],
+    format,
+    quality: t.quality,
+    limits,
+    ...extra,
+  });
   const { data, info } = await sharp(result.data).raw().toBuffer({ resolveWithObject: true });
-  const at = (x: number, y: number) => [...data.subarray((y * info.width + x) * info.channels, (y * info.width + x + 1) * info.channels)];
+  const at = (x: number, y: number) => [
+    ...data.subarray((y * info.width + x) * info.channels, (y * info.width + x + 1) * info.channels),
+  ];
   const pixel = (x: number, y: number) => at(x, y).slice(0, 3);
   const alpha = (x: number, y: number) => (info.channels === 4 ? at(x, y)[3] : 255);
   return { result, info, pixel, alpha, size: [result.width, result.height] };
@@ -92,7 +105,9 @@ describe("executeTransformation: sizes and crop modes", () => {
   });
 
   it("finds the interesting part for fo-auto and a face for fo-face", async () => {
-    const square = await sharp({ create: { width: 40, height: 40, channels: 3, background: "#f00" } }).png().toBuffer();
+    const square = await sharp({ create: { width: 40, height: 40, channels: 3, background: "#f00" } })
+      .png()
+      .toBuffer();
     const scene = await sharp({ create: { width: 400, height: 300, channels: 3, background: "#808080" } })
       .composite([{ input: square, left: 300, top: 200 }])
       .png()
@@ -117,7 +132,9 @@ describe("executeTransformation: sizes and crop modes", () => {
   it("refuses outputs past the limits before doing the work", async () => {
     await expect(run("w-8000,dpr-2")).rejects.toMatchObject({ code: "invalid_transformation" });
     await expect(run("w-8000,h-8000,c-at_least")).rejects.toMatchObject({ code: "image_too_large" });
-    await expect(run("w-10", quad, { limits: { ...limits, maxInputPixels: 100 } })).rejects.toMatchObject({ code: "image_too_large" });
+    await expect(run("w-10", quad, { limits: { ...limits, maxInputPixels: 100 } })).rejects.toMatchObject({
+      code: "image_too_large",
+    });
   });
 });
 
@@ -179,7 +196,9 @@ describe("executeTransformation: formats, orientation and effects", () => {
   });
 
   it("trims a uniform border", async () => {
-    const block = await sharp({ create: { width: 40, height: 20, channels: 3, background: "#f00" } }).png().toBuffer();
+    const block = await sharp({ create: { width: 40, height: 20, channels: 3, background: "#f00" } })
+      .png()
+      .toBuffer();
     const framed = await sharp({ create: { width: 100, height: 80, channels: 3, background: "#fff" } })
       .composite([{ input: block, left: 30, top: 30 }])
       .png()
@@ -190,7 +209,11 @@ describe("executeTransformation: formats, orientation and effects", () => {
 
   it("grayscales, blurs and sharpens", async () => {
     const gray = await run("e-grayscale", photo);
-    const [r, g, b] = await sharp(gray.result.data).toColourspace("srgb").raw().toBuffer().then((d) => [d[3000], d[3001], d[3002]]);
+    const [r, g, b] = await sharp(gray.result.data)
+      .toColourspace("srgb")
+      .raw()
+      .toBuffer()
+      .then((d) => [d[3000], d[3001], d[3002]]);
     expect(r).toBe(g);
     expect(g).toBe(b);
     const stdev = async (data: Buffer) => (await sharp(data).stats()).channels[0]!.stdev;
@@ -213,7 +236,11 @@ describe("executeTransformation: formats, orientation and effects", () => {
     expect(source.icc).toBeDefined();
     for (const f of ["jpg", "png", "webp", "avif"]) {
       const meta = await sharp((await run(`w-100,f-${f}`, tagged)).result.data).metadata();
-      expect({ exif: meta.exif, icc: meta.icc, xmp: meta.xmp }).toEqual({ exif: undefined, icc: undefined, xmp: undefined });
+      expect({ exif: meta.exif, icc: meta.icc, xmp: meta.xmp }).toEqual({
+        exif: undefined,
+        icc: undefined,
+        xmp: undefined,
+      });
     }
   });
 });

@@ -103,7 +103,11 @@ export async function executeTransformation(options: ExecuteOptions): Promise<Ex
   }
 }
 
-async function run(options: ExecuteOptions, meta: Size & { hasAlpha?: boolean }, context: StepContext): Promise<ExecuteResult> {
+async function run(
+  options: ExecuteOptions,
+  meta: Size & { hasAlpha?: boolean },
+  context: StepContext,
+): Promise<ExecuteResult> {
   const encoded = sharp(options.input, { limitInputPixels: options.limits.maxInputPixels, failOn: "error" });
   let current = startWorking(encoded, { width: meta.width, height: meta.height }, !meta.hasAlpha);
   for (const [index, step] of options.steps.entries()) {
@@ -119,7 +123,14 @@ async function run(options: ExecuteOptions, meta: Size & { hasAlpha?: boolean },
   checkDeadline(context, options.timeoutSeconds);
   const encoder = withTimeout(encodeAs(current.image, options.format, options.quality, background), context);
   const { data, info } = await encoder.toBuffer({ resolveWithObject: true });
-  return { data, format: options.format, mime: mimeOfFormat[options.format], width: info.width, height: info.height, focus: context.focus };
+  return {
+    data,
+    format: options.format,
+    mime: mimeOfFormat[options.format],
+    width: info.width,
+    height: info.height,
+    focus: context.focus,
+  };
 }
 
 function checkDeadline(context: StepContext, seconds: number | undefined): void {
@@ -137,7 +148,12 @@ function settleWithin(current: Working, context: StepContext): Promise<Settled> 
   return settle(current, (image) => withTimeout(image, context));
 }
 
-function apply<Schema extends z.ZodType>(current: Working, op: ImageOp<Schema>, options: z.output<Schema>, context: StepContext) {
+function apply<Schema extends z.ZodType>(
+  current: Working,
+  op: ImageOp<Schema>,
+  options: z.output<Schema>,
+  context: StepContext,
+) {
   return applyOp(current, op, options, (working) => settleWithin(working, context));
 }
 
@@ -151,7 +167,12 @@ async function applyStep(start: Working, step: BasicStep, context: StepContext):
     // The EXIF orientation: what it swaps only the result tells.
     current = { ...current, image: current.image.autoOrient(), size: undefined, stage: stages.rotate };
   } else if (step.rt !== undefined) {
-    current = await apply(current, rotateOp, { angle: step.rt, background: colourText(step.bg ?? transparent) }, context);
+    current = await apply(
+      current,
+      rotateOp,
+      { angle: step.rt, background: colourText(step.bg ?? transparent) },
+      context,
+    );
   }
   if (step.fl) current = await apply(current, flipOp, { direction: flipDirection[step.fl] }, context);
   if (step.t !== undefined) current = await apply(current, trimOp, { threshold: step.t }, context);
@@ -170,7 +191,10 @@ async function applyStep(start: Working, step: BasicStep, context: StepContext):
   if (step.border) {
     const { width, color } = step.border;
     known = await sized(current, context);
-    assertOutputSize({ width: known.size.width + 2 * width, height: known.size.height + 2 * width }, context.limits.maxOutputPixels);
+    assertOutputSize(
+      { width: known.size.width + 2 * width, height: known.size.height + 2 * width },
+      context.limits.maxOutputPixels,
+    );
     current = await apply(known, borderOp, { width, colour: colourText(color) }, context);
   }
   return current;
@@ -182,10 +206,20 @@ async function applyPlan(start: Sized, plan: ResizePlan, step: BasicStep, contex
     case "none":
       return start;
     case "scale":
-      return apply(start, resizeOp, { width: plan.width, height: plan.height, fit: "fill", position: "centre", background: padColour }, context);
+      return apply(
+        start,
+        resizeOp,
+        { width: plan.width, height: plan.height, fit: "fill", position: "centre", background: padColour },
+        context,
+      );
     case "pad": {
       const position = gravity[plan.position];
-      return apply(start, resizeOp, { width: plan.width, height: plan.height, fit: "contain", position, background: padColour }, context);
+      return apply(
+        start,
+        resizeOp,
+        { width: plan.width, height: plan.height, fit: "contain", position, background: padColour },
+        context,
+      );
     }
     case "cover": {
       const size = { width: plan.width, height: plan.height };
@@ -203,7 +237,12 @@ async function applyPlan(start: Sized, plan: ResizePlan, step: BasicStep, contex
         height: Math.max(size.height, Math.round(settled.size.height * scale)),
       };
       const { left, top } = windowAround({ x: point.x * scale, y: point.y * scale }, covered, size);
-      const scaled = await apply(settled, resizeOp, { ...covered, fit: "fill", position: "centre", background: padColour }, context);
+      const scaled = await apply(
+        settled,
+        resizeOp,
+        { ...covered, fit: "fill", position: "centre", background: padColour },
+        context,
+      );
       return apply(scaled, cropOp, { x: left, y: top, ...size }, context);
     }
     case "extract":
@@ -211,7 +250,12 @@ async function applyPlan(start: Sized, plan: ResizePlan, step: BasicStep, contex
   }
 }
 
-async function extractRegion(start: Sized, plan: Extract<ResizePlan, { kind: "extract" }>, context: StepContext, padColour: string): Promise<Working> {
+async function extractRegion(
+  start: Sized,
+  plan: Extract<ResizePlan, { kind: "extract" }>,
+  context: StepContext,
+  padColour: string,
+): Promise<Working> {
   const { region, focus } = plan;
   let current: Sized = start;
   let offset: { left: number; top: number };
@@ -223,7 +267,8 @@ async function extractRegion(start: Sized, plan: Extract<ResizePlan, { kind: "ex
     };
   } else if (focus === "auto" || focus === "face") {
     const settled = await settleWithin(current, context);
-    const point: Point = (focus === "face" ? await findFace(settled, context) : undefined) ?? (await attentionPoint(settled.raw));
+    const point: Point =
+      (focus === "face" ? await findFace(settled, context) : undefined) ?? (await attentionPoint(settled.raw));
     offset = windowAround(point, settled.size, region);
     current = settled;
   } else {
@@ -232,7 +277,12 @@ async function extractRegion(start: Sized, plan: Extract<ResizePlan, { kind: "ex
   const cut = await apply(current, cropOp, { x: offset.left, y: offset.top, ...region }, context);
   if (!plan.pad || (plan.width <= region.width && plan.height <= region.height)) return cut;
   const at = offsetFor("center", plan, region);
-  const margins = { left: at.left, top: at.top, right: plan.width - region.width - at.left, bottom: plan.height - region.height - at.top };
+  const margins = {
+    left: at.left,
+    top: at.top,
+    right: plan.width - region.width - at.left,
+    bottom: plan.height - region.height - at.top,
+  };
   return apply(cut, padOp, { ...margins, colour: padColour }, context);
 }
 
@@ -244,5 +294,10 @@ async function findFace(settled: Settled, context: StepContext): Promise<Point |
 
 /** Whether a step can make transparent pixels (which JPEG must flatten). */
 export function makesAlpha(step: BasicStep): boolean {
-  return step.radius !== undefined || typeof step.rt === "number" || (step.bg?.alpha ?? 1) < 1 || (step.border?.color.alpha ?? 1) < 1;
+  return (
+    step.radius !== undefined ||
+    typeof step.rt === "number" ||
+    (step.bg?.alpha ?? 1) < 1 ||
+    (step.border?.color.alpha ?? 1) < 1
+  );
 }

@@ -30,7 +30,10 @@ describe("fo-face with the real face detector", () => {
     const extracted = await run("w-160,h-160,cm-extract,fo-face");
     expect(extracted.focus).toBe("face");
     const cropped = await sharp(extracted.data).raw().toBuffer({ resolveWithObject: true });
-    const again = await failOnError({ data: cropped.data, info: { width: 160, height: 160, channels: cropped.info.channels } });
+    const again = await failOnError({
+      data: cropped.data,
+      info: { width: 160, height: 160, channels: cropped.info.channels },
+    });
     expect(again.length).toBe(1);
 
     // A letterbox crop moves up to the face instead of keeping the centre band.

@@ -20,9 +20,12 @@ export function createFaceLocator(onError: (error: unknown) => void = () => unde
         .toBuffer();
       const detection = await detectFaces(preview);
       const scale = raw.info.width / detection.width;
-      return detection.faces.map(
-        (face): FaceBox => ({ x: face.x * scale, y: face.y * scale, width: face.width * scale, height: face.height * scale }),
-      );
+      return detection.faces.map((face): FaceBox => ({
+        x: face.x * scale,
+        y: face.y * scale,
+        width: face.width * scale,
+        height: face.height * scale,
+      }));
     } catch (error) {
       onError(error);
       return [];

@@ -16,7 +16,10 @@ export type FaceLocator = (image: RawImage) => Promise<FaceBox[]>;
 export async function attentionPoint(raw: RawImage): Promise<Point> {
   const { width, height } = raw.info;
   const scale = Math.min(1, 256 / Math.max(width, height));
-  const thumb = { width: Math.max(2, Math.round(width * scale)), height: Math.max(1, Math.floor((height * scale) / 2)) };
+  const thumb = {
+    width: Math.max(2, Math.round(width * scale)),
+    height: Math.max(1, Math.floor((height * scale) / 2)),
+  };
   const { info } = await fromRaw(raw)
     .resize({ ...thumb, fit: "cover", position: "attention" })
     .raw()

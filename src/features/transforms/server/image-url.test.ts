@@ -6,7 +6,8 @@ import { parseTransformation } from "./parse-transformation";
 
 const secret = "s".repeat(32);
 const id = "0b5c3a1e-7d2f-4c55-9a61-2f1f3c9d8e70";
-const query = (url: string) => Object.fromEntries(new URL(url, "http://x").searchParams) as { expires: string; signature: string };
+const query = (url: string) =>
+  Object.fromEntries(new URL(url, "http://x").searchParams) as { expires: string; signature: string };
 
 describe("signed image URLs", () => {
   it("cover the asset, the canonical transformation and the expiry", () => {
@@ -31,7 +32,12 @@ describe("cache keys", () => {
   it("differ by asset, transformation, format and purpose, and are valid storage keys", () => {
     const base = { assetId: id, canonical: "w-10", format: "jpg" as const, purpose: "final" as const };
     const keys = new Set(
-      [base, { ...base, canonical: "w-11" }, { ...base, format: "webp" as const }, { ...base, purpose: "input" as const }].map((k) => derivedKey(k).key),
+      [
+        base,
+        { ...base, canonical: "w-11" },
+        { ...base, format: "webp" as const },
+        { ...base, purpose: "input" as const },
+      ].map((k) => derivedKey(k).key),
     );
     expect(keys.size).toBe(4);
     expect(derivedKey(base).key).toMatch(new RegExp(`^derived/${id}/[0-9a-f]{32}\\.jpg$`));
@@ -40,7 +46,8 @@ describe("cache keys", () => {
 });
 
 describe("chooseFormat", () => {
-  const choose = (tr: string, accept?: string, assetMime = "image/jpeg") => chooseFormat({ transformation: parseTransformation(tr), assetMime, accept });
+  const choose = (tr: string, accept?: string, assetMime = "image/jpeg") =>
+    chooseFormat({ transformation: parseTransformation(tr), assetMime, accept });
 
   it("keeps the asset's format by default, PNG after AI steps, and honours f", () => {
     expect(choose("w-10")).toEqual({ format: "jpg", negotiated: false });

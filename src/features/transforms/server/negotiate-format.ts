@@ -8,7 +8,11 @@ import type { ImageFormat, Transformation } from "./transformation-types";
  * to PNG because their outputs (cut-outs, shadows) usually carry transparency. `f-auto` picks
  * AVIF, then WebP, from the Accept header, else that default.
  */
-export function chooseFormat(input: { transformation: Transformation; assetMime: string; accept: string | undefined }): {
+export function chooseFormat(input: {
+  transformation: Transformation;
+  assetMime: string;
+  accept: string | undefined;
+}): {
   format: ImageFormat;
   negotiated: boolean;
 } {

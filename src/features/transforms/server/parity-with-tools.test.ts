@@ -27,7 +27,10 @@ async function viaUrl(tr: string, input: Buffer) {
 let framed: Buffer | undefined;
 /** The photo on a wide white frame, for trim. */
 async function framedPhoto(): Promise<Buffer> {
-  framed ??= await sharp(photo).extend({ top: 20, bottom: 30, left: 25, right: 15, background: "#ffffff" }).png().toBuffer();
+  framed ??= await sharp(photo)
+    .extend({ top: 20, bottom: 30, left: 25, right: 15, background: "#ffffff" })
+    .png()
+    .toBuffer();
   return framed;
 }
 

@@ -44,10 +44,23 @@ describe("parseTransformation", () => {
     for (const c of ["maintain_ratio", "force", "at_max", "at_max_enlarge", "at_least"]) {
       expect(first(`w-10,h-10,c-${c}`)).toMatchObject({ c });
     }
-    for (const cm of ["extract", "pad_extract", "pad_resize"]) expect(first(`w-10,h-10,cm-${cm}`)).toMatchObject({ cm });
+    for (const cm of ["extract", "pad_extract", "pad_resize"])
+      expect(first(`w-10,h-10,cm-${cm}`)).toMatchObject({ cm });
     // pad_resize is ImageKit's cm value; c-pad_resize is accepted and means the same.
     expect(parseTransformation("w-10,h-10,c-pad_resize").canonical).toBe("cm-pad_resize,h-10,w-10");
-    for (const fo of ["center", "top", "left", "bottom", "right", "top_left", "top_right", "bottom_left", "bottom_right", "auto", "face"]) {
+    for (const fo of [
+      "center",
+      "top",
+      "left",
+      "bottom",
+      "right",
+      "top_left",
+      "top_right",
+      "bottom_left",
+      "bottom_right",
+      "auto",
+      "face",
+    ]) {
       expect(first(`w-10,h-10,fo-${fo}`)).toMatchObject({ fo });
     }
     expect(first("w-10,h-10,cm-extract,x-5,y-7")).toMatchObject({ cm: "extract", x: 5, y: 7 });
@@ -55,7 +68,15 @@ describe("parseTransformation", () => {
   });
 
   it("parses format, quality, rotation, flips, blur, sharpen, grayscale", () => {
-    for (const [f, want] of [["auto", "auto"], ["jpg", "jpg"], ["jpeg", "jpg"], ["png", "png"], ["webp", "webp"], ["avif", "avif"], ["orig", "orig"]]) {
+    for (const [f, want] of [
+      ["auto", "auto"],
+      ["jpg", "jpg"],
+      ["jpeg", "jpg"],
+      ["png", "png"],
+      ["webp", "webp"],
+      ["avif", "avif"],
+      ["orig", "orig"],
+    ]) {
       expect(first(`f-${f}`)).toMatchObject({ f: want });
     }
     expect(parseTransformation("q-80:q-55").quality).toBe(55);

@@ -26,7 +26,15 @@ import {
 } from "./transformation-types";
 
 const maxLength = 2000;
-const formats: Record<string, FormatParam> = { auto: "auto", orig: "orig", jpg: "jpg", jpeg: "jpg", png: "png", webp: "webp", avif: "avif" };
+const formats: Record<string, FormatParam> = {
+  auto: "auto",
+  orig: "orig",
+  jpg: "jpg",
+  jpeg: "jpg",
+  png: "png",
+  webp: "webp",
+  avif: "avif",
+};
 const flips: Record<string, BasicStep["fl"]> = { h: "h", v: "v", h_v: "h_v", v_h: "h_v" };
 const focuses: readonly string[] = [...focusPositions, "auto", "face"];
 /** ImageKit's defaults for e-dropshadow: light azimuth, elevation, shadow strength. */
@@ -42,7 +50,12 @@ export function parseTransformation(raw: string): Transformation {
   if (text.length > maxLength) throw invalidParam("tr");
   const parsed = text
     .split(":")
-    .map((step) => step.split(",").map((token) => token.trim()).filter(Boolean))
+    .map((step) =>
+      step
+        .split(",")
+        .map((token) => token.trim())
+        .filter(Boolean),
+    )
     .filter((tokens) => tokens.length > 0)
     .map(parseStep);
   if (parsed.length > maxChainSteps) throw tooManySteps(parsed.length);
@@ -88,7 +101,10 @@ function parseStep(tokens: string[]): ParsedStep {
     canonical.set(slot, parseBasicToken(basic, key, value, token));
   }
 
-  const sorted = [...canonical.keys()].sort().map((slot) => canonical.get(slot)!).join(",");
+  const sorted = [...canonical.keys()]
+    .sort()
+    .map((slot) => canonical.get(slot)!)
+    .join(",");
   if (ai) return { step: finishAiStep(ai.step, ai.slot, basic, written, sorted), canonical: sorted };
   checkBasicStep(basic, (slot) => written.get(slot) ?? slot);
   return { step: basic, canonical: sorted };
@@ -190,18 +206,31 @@ function parseAiToken(key: string, value: string | undefined, token: string): Ai
     case "e-retouch":
       return plain("retouch");
     case "e-dropshadow": {
-      const args = { ...dropShadowDefaults, ...(value === undefined ? {} : parseNamedArgs(value, dropShadowArgs, token)) };
+      const args = {
+        ...dropShadowDefaults,
+        ...(value === undefined ? {} : parseNamedArgs(value, dropShadowArgs, token)),
+      };
       return { kind: "ai", op: "dropshadow", token: `e-dropshadow-az-${args.az}_el-${args.el}_st-${args.st}`, args };
     }
     case "e-changebg":
     case "e-edit": {
       const prompt = parsePrompt(value, token);
-      return { kind: "ai", op: key === "e-edit" ? "edit" : "changebg", token: `${key}-prompt-${prompt}`, args: { prompt } };
+      return {
+        kind: "ai",
+        op: key === "e-edit" ? "edit" : "changebg",
+        token: `${key}-prompt-${prompt}`,
+        args: { prompt },
+      };
     }
     case "bg": {
       if (value !== "genfill" && !value?.startsWith("genfill-")) return undefined;
       const prompt = value === "genfill" ? undefined : parsePrompt(value.slice("genfill-".length), token);
-      return { kind: "ai", op: "genfill", token: prompt ? `bg-genfill-prompt-${prompt}` : "bg-genfill", args: prompt ? { prompt } : {} };
+      return {
+        kind: "ai",
+        op: "genfill",
+        token: prompt ? `bg-genfill-prompt-${prompt}` : "bg-genfill",
+        args: prompt ? { prompt } : {},
+      };
     }
     default:
       return undefined;
@@ -212,7 +241,13 @@ function parseAiToken(key: string, value: string | undefined, token: string): Ai
  * AI steps stand alone in their step (their order against other edits would be ambiguous);
  * only bg-genfill takes the canvas size it fills, as in ImageKit: `bg-genfill,w-800,h-600,cm-pad_resize`.
  */
-function finishAiStep(ai: AiStep, aiSlot: string, basic: BasicStep, written: Map<string, string>, canonical: string): AiStep {
+function finishAiStep(
+  ai: AiStep,
+  aiSlot: string,
+  basic: BasicStep,
+  written: Map<string, string>,
+  canonical: string,
+): AiStep {
   const allowed = ai.op === "genfill" ? ["w", "h", "cm"] : [];
   for (const [slot, token] of written) {
     if (slot !== aiSlot && !allowed.includes(slot)) throw invalidParam(token);
@@ -232,7 +267,7 @@ function checkBasicStep(step: BasicStep, tokenOf: (slot: string) => string): voi
   const hasW = step.w !== undefined;
   const hasH = step.h !== undefined;
   const sized = hasW || hasH;
-  if (step.ar && (hasW === hasH)) throw invalidParam(tokenOf("ar"));
+  if (step.ar && hasW === hasH) throw invalidParam(tokenOf("ar"));
   if (step.c && step.cm) throw invalidParam(tokenOf("cm"));
   for (const slot of ["c", "cm", "dpr", "fo"] as const) {
     if (step[slot] !== undefined && !sized) throw invalidParam(tokenOf(slot));

@@ -18,7 +18,16 @@ export type ResizePlan =
   /** Scale to fit inside, then pad to the size; the image sits at `position`. */
   | { kind: "pad"; width: number; height: number; inner: Size; position: FocusPosition }
   /** Cut a region at the original scale; with `pad`, a region larger than the image is padded. */
-  | { kind: "extract"; width: number; height: number; region: Size; focus: Focus; x?: number; y?: number; pad: boolean };
+  | {
+      kind: "extract";
+      width: number;
+      height: number;
+      region: Size;
+      focus: Focus;
+      x?: number;
+      y?: number;
+      pad: boolean;
+    };
 
 export function planResize(step: BasicStep, input: Size, maxOutputPixels: number): ResizePlan {
   const target = targetSize(step, input);

@@ -45,7 +45,11 @@ export function chainPixels(steps: BasicStep[], input: Size, maxOutputPixels: nu
 }
 
 /** 400 invalid_transformation naming the limit, before any pixel is decoded. */
-export function assertRenderBudget(steps: BasicStep[], input: Size, limits: { maxOutputPixels: number; maxRenderPixels: number }): void {
+export function assertRenderBudget(
+  steps: BasicStep[],
+  input: Size,
+  limits: { maxOutputPixels: number; maxRenderPixels: number },
+): void {
   const pixels = chainPixels(steps, input, limits.maxOutputPixels);
   if (pixels > limits.maxRenderPixels) {
     throw new AppError("invalid_transformation", {
@@ -67,5 +71,8 @@ function rotatedBox(size: Size, degrees: number): Size {
   const radians = (degrees * Math.PI) / 180;
   const cos = Math.abs(Math.cos(radians));
   const sin = Math.abs(Math.sin(radians));
-  return { width: Math.ceil(size.width * cos + size.height * sin), height: Math.ceil(size.width * sin + size.height * cos) };
+  return {
+    width: Math.ceil(size.width * cos + size.height * sin),
+    height: Math.ceil(size.width * sin + size.height * cos),
+  };
 }

@@ -16,8 +16,7 @@ import type { BasicStep, ImageFormat, Transformation } from "./transformation-ty
 type JobRow = typeof jobs.$inferSelect;
 
 export type RenderResult =
-  | { kind: "ready"; data: Buffer; mime: string; etag: string }
-  | { kind: "pending"; step: string; job: JobRow };
+  { kind: "ready"; data: Buffer; mime: string; etag: string } | { kind: "pending"; step: string; job: JobRow };
 
 /**
  * Produces the derived image of a transformation (the caller has checked access and the cache):
@@ -34,12 +33,18 @@ export async function renderTransformation({
 }): Promise<RenderResult> {
   const { asset, transformation, format, locateFaces } = input;
   const { env, storage, cpu } = ctx.services;
-  const { key, hash } = derivedKey({ assetId: asset.id, canonical: transformation.canonical, format, purpose: "final" });
+  const { key, hash } = derivedKey({
+    assetId: asset.id,
+    canonical: transformation.canonical,
+    format,
+    purpose: "final",
+  });
   // The steps up to the first AI step, sized from the asset row: a chain over budget is refused
   // before its bytes are read or a CPU slot is waited for (the executor checks again from the header).
   const leading = transformation.steps.findIndex((step) => step.kind === "ai");
   const basics = transformation.steps.slice(0, leading < 0 ? undefined : leading) as BasicStep[];
-  if (asset.width && asset.height) assertRenderBudget(basics, { width: asset.width, height: asset.height }, renderLimits(env));
+  if (asset.width && asset.height)
+    assertRenderBudget(basics, { width: asset.width, height: asset.height }, renderLimits(env));
   return singleFlight(key, async (): Promise<RenderResult> => {
     const segments = transformation.canonical.split(":");
     let source: AssetRow = asset;
@@ -51,7 +56,11 @@ export async function renderTransformation({
       }
       const prefix = segments.slice(0, index).join(":");
       // Steps before an AI step become an image of their own: jobs take assets as input.
-      if (pending.some(changesPixels)) source = await materializeInput({ ctx, input: { asset, source, steps: pending, canonical: prefix, locateFaces } });
+      if (pending.some(changesPixels))
+        source = await materializeInput({
+          ctx,
+          input: { asset, source, steps: pending, canonical: prefix, locateFaces },
+        });
       pending = [];
       const outcome = await runAiStep({
         ctx,
@@ -66,7 +75,11 @@ export async function renderTransformation({
     const data =
       pending.length === 0 && formatOfMime(source.mime) === format
         ? bytes
-        : (await cpu.run(asset.accountId, () => execute(env, { input: bytes, steps: pending, format, quality: transformation.quality, locateFaces }))).data;
+        : (
+            await cpu.run(asset.accountId, () =>
+              execute(env, { input: bytes, steps: pending, format, quality: transformation.quality, locateFaces }),
+            )
+          ).data;
     await storage.put(key, data, mimeOfFormat[format]);
     return { kind: "ready", data, mime: mimeOfFormat[format], etag: `"${hash}"` };
   });
@@ -78,14 +91,28 @@ function changesPixels(step: BasicStep): boolean {
 }
 
 function renderLimits(env: Env) {
-  return { maxInputPixels: env.UPLOAD_MAX_PIXELS, maxOutputPixels: env.UPLOAD_MAX_PIXELS, maxRenderPixels: maxRenderPixels(env.UPLOAD_MAX_PIXELS) };
+  return {
+    maxInputPixels: env.UPLOAD_MAX_PIXELS,
+    maxOutputPixels: env.UPLOAD_MAX_PIXELS,
+    maxRenderPixels: maxRenderPixels(env.UPLOAD_MAX_PIXELS),
+  };
 }
 
-type ExecuteInput = { input: Buffer; steps: BasicStep[]; format: ImageFormat; quality?: number; locateFaces?: FaceLocator };
+type ExecuteInput = {
+  input: Buffer;
+  steps: BasicStep[];
+  format: ImageFormat;
+  quality?: number;
+  locateFaces?: FaceLocator;
+};
 
 /** Runs inside a CPU slot: the time limit counts from here, not from the wait for the slot. */
 function execute(env: Env, options: ExecuteInput) {
-  return executeTransformation({ ...options, limits: renderLimits(env), timeoutSeconds: env.TRANSFORM_TIMEOUT_SECONDS });
+  return executeTransformation({
+    ...options,
+    limits: renderLimits(env),
+    timeoutSeconds: env.TRANSFORM_TIMEOUT_SECONDS,
+  });
 }
 
 /**
@@ -110,10 +137,19 @@ async function materializeInput({
   const bytes = await storage.get(input.source.storageKey);
   const { steps, locateFaces } = input;
   const quality = opaque ? 95 : undefined;
-  const image = await cpu.run(input.asset.accountId, () => execute(env, { input: bytes, steps, format, quality, locateFaces }));
+  const image = await cpu.run(input.asset.accountId, () =>
+    execute(env, { input: bytes, steps, format, quality, locateFaces }),
+  );
   return createAsset({
     ctx,
-    input: { kind: "derived", storageKey: key, data: image.data, mime: image.mime, width: image.width, height: image.height },
+    input: {
+      kind: "derived",
+      storageKey: key,
+      data: image.data,
+      mime: image.mime,
+      width: image.width,
+      height: image.height,
+    },
   });
 }
 

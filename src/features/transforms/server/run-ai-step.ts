@@ -13,7 +13,10 @@ type JobRow = typeof jobs.$inferSelect;
  * Which generator runs each AI step, and its inputs. e-edit and bg-genfill need a generative
  * provider (none ships with the local engine), so their generators exist only once one is added.
  */
-export const aiGenerators: Record<AiOperation, { generator: string; inputs: (step: AiStep, image: string) => Record<string, unknown> }> = {
+export const aiGenerators: Record<
+  AiOperation,
+  { generator: string; inputs: (step: AiStep, image: string) => Record<string, unknown> }
+> = {
   bgremove: { generator: "remove-background", inputs: (_step, image) => ({ image }) },
   dropshadow: {
     generator: "drop-shadow",

@@ -35,7 +35,9 @@ export const assets = pgTable(
     index("assets_account_created_idx").on(t.accountId, t.createdAt),
     uniqueIndex("assets_job_output_idx").on(t.jobId, t.outputIndex),
     // The retention sweep's lookup: only rows with a deadline.
-    index("assets_retention_idx").on(t.retentionUntil).where(sql`${t.retentionUntil} IS NOT NULL`),
+    index("assets_retention_idx")
+      .on(t.retentionUntil)
+      .where(sql`${t.retentionUntil} IS NOT NULL`),
   ],
 );
 

@@ -56,7 +56,9 @@ export const billingPayments = pgTable(
     /** cs_… for a pack, in_… for a plan's invoice. */
     stripeObjectId: text("stripe_object_id").unique(),
     paymentIntentId: text("payment_intent_id").unique(),
-    status: text("status", { enum: ["pending", "paid", "failed"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "paid", "failed"] })
+      .notNull()
+      .default("pending"),
     amount: integer("amount").notNull().default(0),
     currency: text("currency"),
     credits: integer("credits").notNull().default(0),

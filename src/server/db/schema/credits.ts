@@ -9,7 +9,9 @@ export const accounts = pgTable(
   "accounts",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    kind: text("kind", { enum: ["personal", "team"] }).notNull().default("personal"),
+    kind: text("kind", { enum: ["personal", "team"] })
+      .notNull()
+      .default("personal"),
     ownerUserId: text("owner_user_id")
       .notNull()
       .references(() => users.id, { onDelete: "restrict" }),
@@ -21,7 +23,9 @@ export const accounts = pgTable(
     check("accounts_balance_non_negative", sql`${t.balance} >= 0`),
     check("accounts_held_non_negative", sql`${t.held} >= 0`),
     // One personal account per user; teams (later) may have many members but one owner row each.
-    uniqueIndex("accounts_personal_owner_idx").on(t.ownerUserId).where(sql`kind = 'personal'`),
+    uniqueIndex("accounts_personal_owner_idx")
+      .on(t.ownerUserId)
+      .where(sql`kind = 'personal'`),
   ],
 );
 
@@ -60,7 +64,9 @@ export const holds = pgTable(
       .references(() => accounts.id, { onDelete: "restrict" }),
     jobId: uuid("job_id").notNull().unique(),
     amount: integer("amount").notNull(),
-    status: text("status", { enum: ["open", "captured", "released"] }).notNull().default("open"),
+    status: text("status", { enum: ["open", "captured", "released"] })
+      .notNull()
+      .default("open"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     resolvedAt: timestamp("resolved_at", { withTimezone: true }),
   },
