@@ -16,7 +16,23 @@ import {
   toJsonText,
   type JsonSchema,
 } from "../support/malformed";
-import { imageUrlCases, otherSurfaceCases, type WalkRequest } from "../support/walk-cases";
+import {
+  codeOf,
+  createWalkSender,
+  describeAnswer,
+  isErrorBody,
+  messageOf,
+  routeOf,
+  type Answer,
+} from "../support/walk-answers";
+import {
+  contentTypeCases,
+  formWith,
+  imageUrlCases,
+  otherSurfaceCases,
+  withQuery,
+  type WalkRequest,
+} from "../support/walk-cases";
 
 // Item 8 of issue 9: walks every operation of /api/v1/openapi.json (and /i/, the Stripe webhook,
 // a few auth routes) with malformed bodies, queries, content types, ids and headers. A 5xx is our
@@ -31,46 +47,7 @@ type OpenApi = {
   components: { schemas: Record<string, JsonSchema> };
 };
 
-type Answer = { request: WalkRequest; status: number; body: unknown; contentType: string };
-
 const png = readFileSync("tests/fixtures/images/chelsea.png");
-const contentTypeCases: {
-  label: string;
-  headers: Record<string, string>;
-  body: (json: string) => WalkRequest["body"];
-}[] = [
-  { label: "text/plain", headers: { "content-type": "text/plain" }, body: (json) => json },
-  { label: "multipart", headers: {}, body: (json) => formWith("data", json) },
-  {
-    label: "multipart without boundary",
-    headers: { "content-type": "multipart/form-data" },
-    body: () => "--x\r\n\r\n",
-  },
-  {
-    label: "truncated multipart",
-    headers: { "content-type": "multipart/form-data; boundary=zz" },
-    body: () => truncatedMultipart,
-  },
-  { label: "urlencoded", headers: { "content-type": "application/x-www-form-urlencoded" }, body: () => "a=1&b=%ZZ" },
-  { label: "no content type", headers: {}, body: (json) => new TextEncoder().encode(json) },
-  { label: "xml", headers: { "content-type": "application/xml" }, body: () => "<a/>" },
-  {
-    label: "json, charset utf-16",
-    headers: { "content-type": "application/json; charset=utf-16" },
-    body: (json) => json,
-  },
-  { label: "broken content type", headers: { "content-type": ";;;/" }, body: (json) => json },
-];
-const truncatedMultipart =
-  '--zz\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG';
-
-function formWith(name: string, value: string | Blob, filename?: string): FormData {
-  const form = new FormData();
-  if (typeof value === "string") form.set(name, value);
-  else form.set(name, value, filename);
-  return form;
-}
-
 describe("the OpenAPI walk: malformed input is a 4xx { error }, never a 5xx", () => {
   let world: BillingWorld;
   let base: string;
@@ -110,6 +87,10 @@ describe("the OpenAPI walk: malformed input is a 4xx { error }, never a 5xx", ()
       .generators;
   });
   afterAll(() => world?.close());
+  const { send, sendAll } = createWalkSender(
+    () => base,
+    (as) => (as === "anon" ? undefined : (as === "admin" ? admin : user).cookie),
+  );
 
   /** The id that exists for a path's {id}: the walk varies one thing at a time around real rows. */
   function goodId(path: string): string {
@@ -232,14 +213,6 @@ describe("the OpenAPI walk: malformed input is a 4xx { error }, never a 5xx", ()
     return required.length ? `?${required.map((p) => `${p.name}=1`).join("&")}` : "";
   }
 
-  function withQuery(query: string, name: string, value: string): string {
-    const kept = query
-      .replace(/^\?/, "")
-      .split("&")
-      .filter((pair) => pair && !pair.startsWith(`${name}=`));
-    return `?${[...kept, `${name}=${value}`].join("&")}`;
-  }
-
   /** Each generator's inputs with one wrong field; asset fields name nothing, so no work can start. */
   function jobInputMutants(target: string): WalkRequest[] {
     return generators.flatMap((generator) =>
@@ -254,41 +227,6 @@ describe("the OpenAPI walk: malformed input is a 4xx { error }, never a 5xx", ()
         body: `{"generator":${JSON.stringify(generator.id)},"inputs":${mutant.text}}`,
       })),
     );
-  }
-
-  async function send(request: WalkRequest, locale = "en"): Promise<Answer> {
-    const cookie = request.as === "anon" ? undefined : (request.as === "admin" ? admin : user).cookie;
-    const headers: Record<string, string> = { origin: base, "accept-language": locale, ...request.headers };
-    if (cookie) headers.cookie = [cookie, request.headers?.cookie].filter(Boolean).join("; ");
-    const response = await fetch(base + request.path, {
-      method: request.method,
-      headers,
-      body: request.body,
-      redirect: "manual",
-    });
-    const contentType = response.headers.get("content-type") ?? "";
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // Not JSON: the shape check reports it for 4xx.
-    }
-    return { request, status: response.status, body, contentType };
-  }
-
-  async function sendAll(requests: WalkRequest[], concurrency = 6): Promise<Answer[]> {
-    const answers: Answer[] = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < requests.length) {
-          const request = requests[next++]!;
-          answers.push(await send(request));
-        }
-      }),
-    );
-    return answers;
   }
 
   it("answers every malformed request with a 4xx { error } and changes nothing", { timeout: 180_000 }, async () => {
@@ -507,21 +445,3 @@ describe("the OpenAPI walk: malformed input is a 4xx { error }, never a 5xx", ()
     };
   }
 });
-
-function isErrorBody(a: Answer): boolean {
-  const error = (a.body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  return (
-    a.contentType.includes("application/json") &&
-    typeof error?.code === "string" &&
-    typeof error.message === "string" &&
-    error.message.length > 0
-  );
-}
-/** "POST /jobs" for the walk's OpenAPI requests, "/i/" for image URLs, the label otherwise. */
-const routeOf = (request: WalkRequest) =>
-  request.label.startsWith("/i/") ? "/i/" : request.label.split(" ").slice(0, 2).join(" ");
-const codeOf = (a: Answer) => (a.body as { error: { code: string } }).error.code;
-const messageOf = (a: Answer) => (a.body as { error: { message: string } }).error.message;
-function describeAnswer(a: Answer): string {
-  return `${a.status} ${a.request.label} (${a.request.method} ${a.request.path.slice(0, 120)}) -> ${JSON.stringify(a.body).slice(0, 200)}`;
-}

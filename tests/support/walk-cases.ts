@@ -144,3 +144,50 @@ export function otherSurfaceCases(): WalkRequest[] {
     { label: "unknown /api/v1 route", method: "GET", path: "/api/v1/%ZZ/..%2F", as: "user" },
   ];
 }
+
+/** Bodies in content types a JSON route does not take, each built from the route's JSON. */
+export const contentTypeCases: {
+  label: string;
+  headers: Record<string, string>;
+  body: (json: string) => WalkRequest["body"];
+}[] = [
+  { label: "text/plain", headers: { "content-type": "text/plain" }, body: (json) => json },
+  { label: "multipart", headers: {}, body: (json) => formWith("data", json) },
+  {
+    label: "multipart without boundary",
+    headers: { "content-type": "multipart/form-data" },
+    body: () => "--x\r\n\r\n",
+  },
+  {
+    label: "truncated multipart",
+    headers: { "content-type": "multipart/form-data; boundary=zz" },
+    body: () => truncatedMultipart,
+  },
+  { label: "urlencoded", headers: { "content-type": "application/x-www-form-urlencoded" }, body: () => "a=1&b=%ZZ" },
+  { label: "no content type", headers: {}, body: (json) => new TextEncoder().encode(json) },
+  { label: "xml", headers: { "content-type": "application/xml" }, body: () => "<a/>" },
+  {
+    label: "json, charset utf-16",
+    headers: { "content-type": "application/json; charset=utf-16" },
+    body: (json) => json,
+  },
+  { label: "broken content type", headers: { "content-type": ";;;/" }, body: (json) => json },
+];
+const truncatedMultipart =
+  '--zz\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG';
+
+export function formWith(name: string, value: string | Blob, filename?: string): FormData {
+  const form = new FormData();
+  if (typeof value === "string") form.set(name, value);
+  else form.set(name, value, filename);
+  return form;
+}
+
+/** A query with one parameter set to a new value (the others kept). */
+export function withQuery(query: string, name: string, value: string): string {
+  const kept = query
+    .replace(/^\?/, "")
+    .split("&")
+    .filter((pair) => pair && !pair.startsWith(`${name}=`));
+  return `?${[...kept, `${name}=${value}`].join("&")}`;
+}
