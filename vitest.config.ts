@@ -27,6 +27,10 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     maxWorkers: 2,
+    // A worker process runs many files: modules load once per worker, not once per file (imports
+    // were a third of the run) and a model session serves every file. Files that change shared
+    // registries undo it in afterAll (registerProvider/registerGenerator return the undo). ADR 0012.
+    isolate: false,
     env: { LOG_LEVEL: "warn", NODE_ENV: "test" },
     projects: [
       {

@@ -10,9 +10,10 @@ describe("running jobs: capture on success, release on final failure, each exact
   let server: TestServer;
   let user: TestUser;
   let image: string;
+  let unregisterTestGenerators = () => {};
 
   beforeAll(async () => {
-    registerTestGenerators();
+    unregisterTestGenerators = registerTestGenerators();
     server = await startTestServer({ env: { JOB_RETRY_LIMIT: "2", JOB_RETRY_DELAY_SECONDS: "1" } });
     user = await signUpAndIn(server.baseUrl);
     const upload = await user.json<{ asset: { id: string } }>(
@@ -21,7 +22,10 @@ describe("running jobs: capture on success, release on final failure, each exact
     );
     image = upload.body.asset.id;
   });
-  afterAll(() => server?.close());
+  afterAll(async () => {
+    unregisterTestGenerators();
+    await server?.close();
+  });
 
   it("a tool that always fails is retried, then the job fails and the hold is released once", async () => {
     const accountId = await accountIdOf(user);

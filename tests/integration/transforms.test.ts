@@ -24,8 +24,9 @@ const cat = readFileSync("tests/fixtures/images/chelsea.png");
  */
 const cutout = { calls: 0 };
 const broken = { calls: 0 };
-function registerTestCutout() {
-  registerProvider({
+/** Returns the undo: the catalog's own generators come back for the files that run after this one. */
+function registerTestCutout(): () => void {
+  const undoProvider = registerProvider({
     id: "transform-test-tools",
     capabilities: {
       // Real capability names (the list is closed); the generators below prefer these over the local tools.
@@ -50,7 +51,7 @@ function registerTestCutout() {
       },
     },
   });
-  registerGenerator({
+  const undoRetouch = registerGenerator({
     id: "retouch",
     category: "magic-studio",
     price: generatorPrice("retouch"),
@@ -59,7 +60,7 @@ function registerTestCutout() {
     assetInputs: ["image"],
     steps: [{ capability: "retouch", prefer: ["transform-test-tools"], options: (inputs) => inputs }],
   });
-  registerGenerator({
+  const undoRemoveBackground = registerGenerator({
     id: "remove-background",
     category: "magic-studio",
     price: generatorPrice("remove-background"),
@@ -68,6 +69,11 @@ function registerTestCutout() {
     assetInputs: ["image"],
     steps: [{ capability: "remove-background", prefer: ["transform-test-tools"], options: (inputs) => inputs }],
   });
+  return () => {
+    undoRemoveBackground();
+    undoRetouch();
+    undoProvider();
+  };
 }
 
 describe("URL transformations over HTTP (/i/)", () => {
@@ -79,14 +85,19 @@ describe("URL transformations over HTTP (/i/)", () => {
   const anonymous = (path: string, init: RequestInit = {}) => fetch(server.baseUrl + path, init);
   const bytesOf = async (response: Response) => Buffer.from(await response.arrayBuffer());
 
+  let unregisterTestCutout = () => {};
+
   beforeAll(async () => {
-    registerTestCutout();
+    unregisterTestCutout = registerTestCutout();
     server = await startTestServer();
     [a, b] = await Promise.all([signUpAndIn(server.baseUrl), signUpAndIn(server.baseUrl)]);
     asset = (await a.json<{ asset: Asset }>("/api/v1/assets", uploadBody(photo, "hubble.jpg"))).body.asset;
     bAsset = (await b.json<{ asset: Asset }>("/api/v1/assets", uploadBody(cat, "cat.png"))).body.asset;
   });
-  afterAll(() => server?.close());
+  afterAll(async () => {
+    unregisterTestCutout();
+    await server?.close();
+  });
 
   async function sign(user: TestUser, id: string, body: Record<string, unknown>) {
     return user.json<{ url: string; expiresAt: string; error?: { code: string; message: string } }>(

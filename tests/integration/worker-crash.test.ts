@@ -23,12 +23,14 @@ const queueEnv = {
 describe("a worker killed mid-job", () => {
   let root: string;
   const dropDatabases: (() => Promise<void>)[] = [];
+  let unregisterTestGenerators = () => {};
 
   beforeAll(() => {
-    registerTestGenerators();
+    unregisterTestGenerators = registerTestGenerators();
     root = mkdtempSync(path.join(tmpdir(), "pixelwerk-crash-"));
   });
   afterAll(async () => {
+    unregisterTestGenerators();
     for (const drop of dropDatabases) await drop();
     rmSync(root, { recursive: true, force: true });
   });

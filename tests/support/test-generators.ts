@@ -10,8 +10,9 @@ import { registerGenerator } from "@/features/generators/server/registry";
  */
 export const failingTool = { calls: 0 };
 
-export function registerTestGenerators(options: { slowMs?: number; startedMarker?: string } = {}) {
-  registerProvider({
+/** Registers them; returns the undo, for the test file's afterAll. */
+export function registerTestGenerators(options: { slowMs?: number; startedMarker?: string } = {}): () => void {
+  const undoProvider = registerProvider({
     id: "test-tools",
     capabilities: {
       // Real capability names (the list is closed); generators below prefer these over the local tools.
@@ -34,14 +35,19 @@ export function registerTestGenerators(options: { slowMs?: number; startedMarker
     imageInput: "image",
     assetInputs: ["image"],
   };
-  registerGenerator({
+  const undoFailing = registerGenerator({
     ...base,
     id: "always-fails",
     steps: [{ capability: "grayscale", prefer: ["test-tools"], options: (i) => i }],
   });
-  registerGenerator({
+  const undoSlow = registerGenerator({
     ...base,
     id: "slow",
     steps: [{ capability: "resize", prefer: ["test-tools"], options: (i) => i }],
   });
+  return () => {
+    undoSlow();
+    undoFailing();
+    undoProvider();
+  };
 }

@@ -18,8 +18,9 @@ export function findAdapter(id: string): ProviderAdapter | undefined {
   return adapters.get(id);
 }
 
-/** A ready provider that needs no configuration (tests' own tools, later plugins). */
-export function registerProvider(provider: Provider): void {
+/** A ready provider that needs no configuration (tests' own tools, later plugins). Returns the undo. */
+export function registerProvider(provider: Provider): () => void {
+  const previous = adapters.get(provider.id);
   adapters.set(provider.id, {
     id: provider.id,
     name: provider.id,
@@ -29,4 +30,8 @@ export function registerProvider(provider: Provider): void {
     create: () => provider,
     testConnection: async () => undefined,
   });
+  return () => {
+    if (previous) adapters.set(provider.id, previous);
+    else adapters.delete(provider.id);
+  };
 }

@@ -60,11 +60,20 @@ export function catalogItemOfPrice(price: Pick<StripePrice, "lookup_key" | "meta
   return (kind === "pack" || kind === "plan") && id ? findCatalogItem(kind, id) : undefined;
 }
 
-const priceIdCache = new Map<string, { priceId: string; expires: number }>();
+// Per Stripe client: an operator who changes the Stripe key gets a new client, and with it no stale ids.
+const priceIdCaches = new WeakMap<StripeApi, Map<string, { priceId: string; expires: number }>>();
+const itemByPriceIdCaches = new WeakMap<StripeApi, Map<string, CatalogItem | null>>();
+
+function cacheOf<V>(caches: WeakMap<StripeApi, Map<string, V>>, stripe: StripeApi): Map<string, V> {
+  let cache = caches.get(stripe);
+  if (!cache) caches.set(stripe, (cache = new Map()));
+  return cache;
+}
 
 /** The active price for an item, found by its lookup key (cached for a minute). */
 export async function findPriceId(stripe: StripeApi, item: CatalogItem): Promise<string> {
   const key = lookupKeyOf(item);
+  const priceIdCache = cacheOf(priceIdCaches, stripe);
   const cached = priceIdCache.get(key);
   if (cached && cached.expires > Date.now()) return cached.priceId;
   const list = await stripe.prices.list({ lookup_keys: [key], active: true, limit: 1 });
@@ -77,10 +86,9 @@ export async function findPriceId(stripe: StripeApi, item: CatalogItem): Promise
   return price.id;
 }
 
-const itemByPriceId = new Map<string, CatalogItem | null>();
-
 /** Which pack or plan a price id (from an invoice line) stands for; prices never change their product. */
 export async function catalogItemOfPriceId(stripe: StripeApi, priceId: string): Promise<CatalogItem | undefined> {
+  const itemByPriceId = cacheOf(itemByPriceIdCaches, stripe);
   if (!itemByPriceId.has(priceId))
     itemByPriceId.set(priceId, catalogItemOfPrice(await stripe.prices.retrieve(priceId)) ?? null);
   return itemByPriceId.get(priceId) ?? undefined;

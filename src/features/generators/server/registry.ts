@@ -14,9 +14,17 @@ export function findGenerator(id: string): GeneratorDefinition | undefined {
   return registry.get(id);
 }
 
-/** For generators that are not in the catalog: tests' failing tools, and later plugins. */
-export function registerGenerator(definition: GeneratorDefinition): void {
+/**
+ * For generators that are not in the catalog: tests' failing tools, and later plugins. Returns the
+ * undo (what was there before comes back), so a test file leaves the registry as it found it.
+ */
+export function registerGenerator(definition: GeneratorDefinition): () => void {
+  const previous = registry.get(definition.id);
   registry.set(definition.id, definition);
+  return () => {
+    if (previous) registry.set(definition.id, previous);
+    else registry.delete(definition.id);
+  };
 }
 
 /** The catalog as the API lists it: titles, descriptions and input labels in the caller's language. */
